@@ -1,0 +1,71 @@
+package org.xencommlab.api.hypercall;
+
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.xencomm.GuestCopy;
+
+/**
+ * What a hypercall handler (and an arch backend's hypervisor half) gets from the hypervisor for
+ * one hypervisor entry: the calling domain and vCPU, guest access through the active arch, the Xen
+ * heap, the arch's per-domain state, preemption and continuations.
+ *
+ * <p>The hypervisor guarantees that a context is used by one entry on one thread; it is not valid
+ * after the entry returns.
+ */
+public interface HypercallContext {
+    /** The calling domain. */
+    int domid();
+
+    /** The calling vCPU of that domain. */
+    int vcpu();
+
+    /** Whether the calling domain is privileged (dom0), as Xen's {@code is_control_domain}. */
+    boolean isPrivileged();
+
+    /** Copies between hypervisor memory and guest memory named by memory references. */
+    GuestCopy guest();
+
+    /** The calling domain's guest-physical memory (for reading guest structures by address). */
+    GuestPhysicalMemory memory();
+
+    /**
+     * The calling vCPU's page-table base register (CR3 on x86): the guest-physical address of the
+     * root page table the vCPU runs on now, as the guest kernel loaded it.
+     */
+    long pageTableBase();
+
+    /** The Xen heap as seen by the calling domain: charges go to its quota. */
+    XenHeapAccount heap();
+
+    /**
+     * Takes a reference on guest frame {@code gfn} of the calling domain so that it cannot be
+     * freed or ballooned away until {@link #unpinFrame(long)}. Returns false (and takes nothing)
+     * if the domain does not hold that frame as RAM.
+     */
+    boolean pinFrame(long gfn);
+
+    /** Drops a reference taken by {@link #pinFrame(long)}. */
+    void unpinFrame(long gfn);
+
+    /**
+     * The active arch backend's per-domain state of the calling domain (for example ppc's
+     * registration table), as made by the backend's {@link org.xencommlab.api.xencomm.GuestHandleResolver#createDomainState}.
+     */
+    <T> T archState(Class<T> type);
+
+    /** Whether the handler should stop at the next safe point and continue later. */
+    boolean preemptionPending();
+
+    /**
+     * Arranges for the guest to re-issue hypercall {@code op} with {@code args} (the handler's
+     * progress encoded in them, as Xen does), and returns the value the handler must return.
+     */
+    long createContinuation(long op, long... args);
+
+    /** Counters of the run this hypervisor belongs to. */
+    RunMetrics metrics();
+
+    /** The run's event trace. */
+    Trace trace();
+}

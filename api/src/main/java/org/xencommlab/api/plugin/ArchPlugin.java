@@ -1,0 +1,41 @@
+package org.xencommlab.api.plugin;
+
+import com.google.inject.Module;
+import java.util.List;
+import org.xencommlab.api.memory.PageSize;
+
+/**
+ * The entry point of an arch backend, found with {@link java.util.ServiceLoader}: a module jar
+ * names its implementation in {@code META-INF/services/org.xencommlab.api.plugin.ArchPlugin}, and
+ * the lab picks it up with no other change.
+ *
+ * <p>The Guice module it returns must bind, for the configuration it was made for:
+ * <ul>
+ *   <li>{@link org.xencommlab.api.paging.PageTableFormat} and
+ *       {@link org.xencommlab.api.paging.AddressSpaceLayout}: what a guest kernel needs to boot;</li>
+ *   <li>{@link org.xencommlab.api.xencomm.GuestHandleResolver}: the hypervisor half;</li>
+ *   <li>{@link org.xencommlab.api.xencomm.GuestXencomm}: the guest half;</li>
+ *   <li>optionally, {@code arch_N} hypercall handlers, added to a
+ *       {@code MapBinder<Integer, HypercallHandler>}.</li>
+ * </ul>
+ * The module must be side-effect free, hold no static mutable state, and bind nothing else a
+ * second plugin could also bind. This is the only api type that touches Guice.
+ */
+public interface ArchPlugin {
+    /** The name users type ({@code --arch x86}); lower case, unique among plugins. */
+    String name();
+
+    /** One line saying what the backend models. */
+    String description();
+
+    /** The arch's page size. */
+    PageSize pageSize();
+
+    /** Parameters (variants) this backend accepts; none by default. */
+    default List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
+    /** The Guice module wiring this backend with {@code parameters}. */
+    Module module(Parameters parameters);
+}

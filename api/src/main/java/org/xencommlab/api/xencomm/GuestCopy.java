@@ -1,0 +1,31 @@
+package org.xencommlab.api.xencomm;
+
+import org.xencommlab.api.memory.MemoryReference;
+
+/**
+ * Xen's {@code copy_from_guest} and {@code copy_to_guest}: the only way a hypercall handler
+ * moves bytes between hypervisor memory and guest memory named by a {@link MemoryReference}.
+ *
+ * <p>The hypervisor implements it once, on top of the active arch's {@link GuestHandleResolver},
+ * and guarantees:
+ * <ul>
+ *   <li>the result is the number of bytes <em>not</em> copied: 0 on success; on a fault the copy
+ *       stops at the first unreachable byte, everything before it is copied, and the rest is
+ *       reported; the handler turns a non-zero result into -EFAULT;</li>
+ *   <li>it copies whole page pieces with bulk operations, never byte by byte;</li>
+ *   <li>every read of guest memory passes through one place, with a scheduling point before each
+ *       piece, so that a racing guest can run between any two reads;</li>
+ *   <li>it never throws for guest input: a bad reference, offset or length is a fault;</li>
+ *   <li>writes mark the guest pages dirty.</li>
+ * </ul>
+ *
+ * <p>{@code offset} is Xen's {@code guest_handle_add_offset} in bytes: it selects a position
+ * inside the memory the reference names, whatever the reference's encoding.
+ */
+public interface GuestCopy {
+    /** Copies {@code length} bytes from guest memory at {@code ref + offset} into {@code dst}. */
+    long copyFromGuest(byte[] dst, int dstOffset, MemoryReference ref, long offset, int length);
+
+    /** Copies {@code length} bytes of {@code src} to guest memory at {@code ref + offset}. */
+    long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length);
+}

@@ -1,0 +1,57 @@
+package org.xencommlab.api.xencomm;
+
+import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.hypercall.XenHeapAccount;
+import org.xencommlab.api.memory.MemoryReference;
+
+/**
+ * The hypervisor half of an arch backend: how the hypervisor turns a {@link MemoryReference} from a
+ * guest into guest-physical memory. On x86 it walks the calling vCPU's page tables; on ppc it
+ * decodes {@code bufid | offset} against the domain's registrations, or walks a xencomm descriptor.
+ *
+ * <p>An implementation must guarantee:
+ * <ul>
+ *   <li>it treats every reference and every guest byte it reads as hostile: a forged, stale,
+ *       foreign, misaligned or out-of-range reference is refused with a Xen errno (a
+ *       {@link org.xencommlab.api.errno.XenException} from {@link #open}, or a negative result
+ *       from {@link GuestRegion#translate}), never with another exception, and changes no state;</li>
+ *   <li>it never resolves to a frame the calling domain does not hold;</li>
+ *   <li>its per-domain state is thread-safe, and every byte of it that lives on the Xen heap is
+ *       charged to the domain's {@link XenHeapAccount} and released when the state is destroyed,
+ *       so that the charges can be recounted from the state itself;</li>
+ *   <li>it depends on nothing outside the api: everything about the hypervisor comes through
+ *       {@link HypercallContext}.</li>
+ * </ul>
+ */
+public interface GuestHandleResolver {
+    /**
+     * Opens {@code ref} for one copy of kind {@code access}.
+     *
+     * @throws org.xencommlab.api.errno.XenException when the reference is refused as a whole
+     */
+    GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access);
+
+    /**
+     * Makes the backend's per-domain hypervisor state when a domain is created (ppc's registration
+     * table, for example), or {@code null} if the backend keeps none. Nothing may be charged to
+     * {@code heap} that is not released by {@link #destroyDomainState}.
+     */
+    default Object createDomainState(int domid, XenHeapAccount heap) {
+        return null;
+    }
+
+    /**
+     * Releases everything a domain's state holds (registrations, pinned frames, heap charges) when
+     * the domain is destroyed.
+     */
+    default void destroyDomainState(Object state, DomainTeardown teardown) {}
+
+    /** What a backend may do while a domain's state is torn down. */
+    interface DomainTeardown {
+        /** Drops a frame reference taken with {@link HypercallContext#pinFrame(long)}. */
+        void unpinFrame(long gfn);
+
+        /** The domain's heap account, to release charges. */
+        XenHeapAccount heap();
+    }
+}
