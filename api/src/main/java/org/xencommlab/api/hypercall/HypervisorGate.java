@@ -22,4 +22,12 @@ public interface HypervisorGate {
 
     /** Loads the vCPU's page-table base register (CR3) with guest-physical {@code rootTable}. */
     void loadPageTableBase(int domid, int vcpu, long rootTable);
+
+    /**
+     * Domain {@code domid}'s guest-physical memory as its CPUs see it (the memory bus: every
+     * access goes through the domain's p2m to machine memory).
+     *
+     * @throws IllegalArgumentException if there is no such domain
+     */
+    org.xencommlab.api.memory.GuestPhysicalMemory physicalMemory(int domid);
 }
