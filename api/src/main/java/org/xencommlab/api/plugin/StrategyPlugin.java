@@ -1,26 +1,29 @@
 package org.xencommlab.api.plugin;
 
-import com.google.inject.Module;
 import java.util.List;
+import org.xencommlab.api.abi.ArgumentStrategy;
 
 /**
  * The entry point of a hypercall argument strategy (how arguments carry their data: pointers or
  * embedded structures), found with {@link java.util.ServiceLoader} under
  * {@code META-INF/services/org.xencommlab.api.plugin.StrategyPlugin}.
  *
- * <p>Its module must bind {@link org.xencommlab.api.abi.ArgumentStrategy} and nothing a second
- * strategy could also bind.
+ * <p>A strategy is pure ABI code with no dependencies of its own, so its plugin makes it directly;
+ * the composition root binds what {@link #create} returns. An implementation must return a new,
+ * stateless-or-per-run instance from each call.
  */
 public interface StrategyPlugin {
-    /** The name users type ({@code --strategy pointer}). */
+    /** The name users type ({@code --strategy pointer}); lower case, unique among strategies. */
     String name();
 
     /** One line saying what the strategy does. */
     String description();
 
+    /** Parameters this strategy accepts; none by default. */
     default List<ParameterSpec> parameters() {
         return List.of();
     }
 
-    Module module(Parameters parameters);
+    /** The strategy, configured with {@code parameters}. */
+    ArgumentStrategy create(Parameters parameters);
 }
