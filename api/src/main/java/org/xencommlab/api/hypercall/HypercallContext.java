@@ -3,7 +3,6 @@ package org.xencommlab.api.hypercall;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.xencomm.GuestCopy;
 
 /**
  * What a hypercall handler (and an arch backend's hypervisor half) gets from the hypervisor for

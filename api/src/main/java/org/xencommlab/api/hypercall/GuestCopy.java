@@ -1,4 +1,4 @@
-package org.xencommlab.api.xencomm;
+package org.xencommlab.api.hypercall;
 
 import org.xencommlab.api.memory.MemoryReference;
 

@@ -1,0 +1,50 @@
+package org.xencommlab.examples.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintWriter;
+import org.xencommlab.api.plugin.ArchPlugin;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.examples.wiring.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code xencomm-lab list}: the discovered archs and strategies, with their parameters. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the arch backends and argument strategies found on the class path, with their parameters.")
+final class ListCommand implements Runnable {
+    private final PluginRegistry registry;
+
+    @Spec
+    private CommandSpec spec;
+
+    ListCommand(PluginRegistry registry) {
+        this.registry = requireNonNull(registry, "registry is null");
+    }
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Archs:");
+        for (ArchPlugin arch : registry.archs().values()) {
+            out.printf("  %-10s %s (%d-byte pages)%n", arch.name(), arch.description(), arch.pageSize().bytes());
+            printParameters(out, arch.parameters());
+        }
+        out.println("Strategies:");
+        for (StrategyPlugin strategy : registry.strategies().values()) {
+            out.printf("  %-10s %s%n", strategy.name(), strategy.description());
+            printParameters(out, strategy.parameters());
+        }
+        out.flush();
+    }
+
+    private static void printParameters(PrintWriter out, Iterable<ParameterSpec> parameters) {
+        for (ParameterSpec parameter : parameters) {
+            out.printf("      --set %s=<%s> (default %s): %s%n", parameter.name(),
+                    parameter.allowedValues().isEmpty() ? "n" : String.join("|", parameter.allowedValues()),
+                    parameter.defaultValue(), parameter.description());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.xencommlab.examples.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The module rules of DESIGN.md section 2 and the wiring rules of section 5, checked on the
+ * production classes of every module. Each rule reads as a sentence of the architecture.
+ */
+@AnalyzeClasses(packages = "org.xencommlab", importOptions = ImportOption.DoNotIncludeTests.class)
+final class TestArchitecture {
+    static final String API = "org.xencommlab.api..";
+    static final String HYPERVISOR = "org.xencommlab.hypervisor..";
+    static final String GUEST = "org.xencommlab.guest..";
+    static final String ARCH = "org.xencommlab.arch..";
+    static final String X86 = "org.xencommlab.arch.x86..";
+    static final String PPC = "org.xencommlab.arch.ppc..";
+    static final String EXAMPLES = "org.xencommlab.examples..";
+
+    @ArchTest
+    static final ArchRule api_depends_on_nothing_of_ours = noClasses().that().resideInAPackage(API)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, ARCH, EXAMPLES)
+            .because("the SPI is what every module builds on; it must not know any of them");
+
+    @ArchTest
+    static final ArchRule api_uses_guice_only_in_the_plugin_entry = noClasses().that().resideInAPackage(API)
+            .and().doNotHaveSimpleName("ArchPlugin")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
+            .because("a plugin hands the lab a Guice module, and nothing else in the SPI is tied to Guice");
+
+    @ArchTest
+    static final ArchRule arch_modules_depend_only_on_api = noClasses().that().resideInAPackage(ARCH)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, EXAMPLES)
+            .because("a backend gets everything it needs from a kernel or a hypervisor through api interfaces,"
+                    + " so that a new arch needs no change outside its module");
+
+    @ArchTest
+    static final ArchRule x86_does_not_depend_on_ppc = noClasses().that().resideInAPackage(X86)
+            .should().dependOnClassesThat().resideInAPackage(PPC)
+            .because("arch backends are interchangeable plugins that never know each other");
+
+    @ArchTest
+    static final ArchRule ppc_does_not_depend_on_x86 = noClasses().that().resideInAPackage(PPC)
+            .should().dependOnClassesThat().resideInAPackage(X86)
+            .because("arch backends are interchangeable plugins that never know each other");
+
+    @ArchTest
+    static final ArchRule hypervisor_knows_no_guest_and_no_arch = noClasses().that().resideInAPackage(HYPERVISOR)
+            .should().dependOnClassesThat().resideInAnyPackage(GUEST, ARCH, EXAMPLES)
+            .because("the hypervisor reaches a guest only through guest memory and the hypercall's arguments,"
+                    + " and an arch only through the SPI");
+
+    @ArchTest
+    static final ArchRule guest_knows_no_hypervisor_and_no_arch = noClasses().that().resideInAPackage(GUEST)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, ARCH, EXAMPLES)
+            .because("a guest kernel reaches the hypervisor only through the hypercall gate, and an arch only"
+                    + " through the SPI");
+
+    @ArchTest
+    static final ArchRule nothing_depends_on_examples = noClasses().that().resideOutsideOfPackage(EXAMPLES)
+            .should().dependOnClassesThat().resideInAPackage(EXAMPLES)
+            .because("examples is the composition root: it depends on everything and nothing on it");
+
+    @ArchTest
+    static final ArchRule no_package_cycles = slices().matching("org.xencommlab.(**)").should().beFreeOfCycles()
+            .because("packages that depend on each other in a circle cannot be understood one at a time");
+
+    @ArchTest
+    static final ArchRule no_field_injection = fields().should().notBeAnnotatedWith("jakarta.inject.Inject")
+            .andShould().notBeAnnotatedWith("com.google.inject.Inject")
+            .because("constructor injection keeps dependencies visible and fields final (Guice best practice)");
+
+    @ArchTest
+    static final ArchRule no_method_injection = methods().should().notBeAnnotatedWith("jakarta.inject.Inject")
+            .andShould().notBeAnnotatedWith("com.google.inject.Inject")
+            .because("constructor injection only: an object is complete when it is constructed");
+
+    @ArchTest
+    static final ArchRule no_javax_inject = noClasses().should().dependOnClassesThat().resideInAPackage("javax.inject..")
+            .because("Guice 7 ignores javax.inject annotations; jakarta.inject is the one that works");
+
+    @ArchTest
+    static final ArchRule injector_only_in_the_composition_root = noClasses()
+            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("com.google.inject.Injector")
+            .orShould().callMethod(com.google.inject.Guice.class, "createInjector", com.google.inject.Module[].class)
+            .because("the injector is built and used in one place; everything else gets its dependencies"
+                    + " through its constructor");
+
+    @ArchTest
+    static final ArchRule plugins_are_discovered_only_in_the_composition_root = noClasses()
+            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("java.util.ServiceLoader")
+            .because("discovery happens in the composition root, not inside a module (Druid's extension loading)");
+
+    @ArchTest
+    static final ArchRule no_standard_streams_outside_the_cli = noClasses()
+            .that().resideOutsideOfPackage("org.xencommlab.examples.cli..")
+            .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+            .because("only the command line talks to the terminal; everything else returns data");
+
+    @ArchTest
+    static final ArchRule no_generic_exceptions = NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS
+            .because("errors carry an errno or a precise type, never a bare RuntimeException");
+
+    @ArchTest
+    static final ArchRule no_java_util_logging = NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING
+            .because("runs report through metrics and the trace, not logs");
+}
