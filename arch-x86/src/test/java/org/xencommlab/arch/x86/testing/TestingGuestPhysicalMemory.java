@@ -41,6 +41,12 @@ public final class TestingGuestPhysicalMemory implements GuestPhysicalMemory {
         frames.remove(gfn);
     }
 
+    /** The first byte of frame {@code gfn}. */
+    public synchronized byte read8(long gfn) {
+        byte[] frame = frames.get(gfn);
+        return frame == null ? 0 : frame[0];
+    }
+
     /** Word reads so far (page-table entries read by a walk). */
     public synchronized long wordReads() {
         return reads;
