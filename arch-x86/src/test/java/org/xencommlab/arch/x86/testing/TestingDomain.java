@@ -63,6 +63,11 @@ public final class TestingDomain {
         return context(process).guest().copyFromGuest(dst, 0, ref, 0, dst.length);
     }
 
+    /** Bytes a write hypercall could not copy (0 when all arrived). */
+    public long bytesNotWritten(TestingUserProcessServices process, MemoryReference ref, byte[] src) {
+        return context(process).guest().copyToGuest(ref, 0, src, 0, src.length);
+    }
+
     public TestingHypercallContext context(TestingUserProcessServices process) {
         return new TestingHypercallContext(memory, process.pageTables().root(), metrics, trace, resolver);
     }

@@ -326,6 +326,17 @@ public final class TestingUserProcessServices implements UserProcessServices {
         return page == null ? -1 : page.gfn;
     }
 
+    /** Whether compaction could move the page at {@code address} now. */
+    public synchronized boolean isMigratable(long address) {
+        Page page = pages.get(pageSize.pageOf(address));
+        return page != null && page.gfn >= 0 && page.pins == 0 && page.device == null && !page.migrating;
+    }
+
+    public synchronized boolean isMigrating(long address) {
+        Page page = pages.get(pageSize.pageOf(address));
+        return page != null && page.migrating;
+    }
+
     public synchronized boolean isLocked(long address) {
         Page page = pages.get(pageSize.pageOf(address));
         return page != null && page.locked;
