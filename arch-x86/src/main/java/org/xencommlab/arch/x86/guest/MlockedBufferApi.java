@@ -248,6 +248,9 @@ public final class MlockedBufferApi implements HypercallBufferApi {
     }
 
     private void trace(java.util.function.Supplier<String> detail) {
+        if (!process.kernel().trace().enabled()) {
+            return;
+        }
         process.kernel().trace().event(TraceKind.LIBRARY, process.kernel().domid(), () -> "pid " + process.pid() + " " + detail.get());
     }
 

@@ -201,6 +201,9 @@ public final class PrivcmdBufFile implements HypercallBufferApi {
     }
 
     private void trace(Supplier<String> detail) {
+        if (!kernel.trace().enabled()) {
+            return;
+        }
         kernel.trace().event(TraceKind.LIBRARY, kernel.domid(), () -> "pid " + process.pid() + " " + detail.get());
     }
 
