@@ -1,0 +1,62 @@
+package org.xencommlab.arch.x86.guest;
+
+import static java.util.Objects.requireNonNull;
+
+import org.xencommlab.api.kernel.KernelBlock;
+import org.xencommlab.api.kernel.KernelServices;
+import org.xencommlab.api.kernel.UserProcessServices;
+import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.HypercallBufferApi;
+
+/**
+ * The guest half of the x86 backend: a memory reference is a virtual address of the caller, which
+ * the hypervisor resolves by walking the page tables the vCPU runs on. A tool's buffers must
+ * therefore stay present: mlocked anonymous memory ({@link MlockedBufferApi}) or pages of the
+ * hypercall device ({@link PrivcmdBufFile}), as {@link X86BufferConfig} chooses. Kernel memory is
+ * always present, so a kernel reference is simply the direct-map address. Hypercall arguments
+ * pass through unchanged (the default {@link #prepareUserHypercall}).
+ *
+ * <p>Stateless apart from its configuration; per-process state lives in the API each
+ * {@link #openUserBuffers} returns.
+ */
+public final class X86GuestXencomm implements GuestXencomm {
+    private final X86BufferConfig config;
+
+    public X86GuestXencomm(X86BufferConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    public X86BufferConfig config() {
+        return config;
+    }
+
+    /**
+     * A new buffer API for {@code process}: an {@link MlockedBufferApi}, or an open of the
+     * hypercall device ({@link PrivcmdBufFile}) with {@code buffers=device}.
+     */
+    @Override
+    public HypercallBufferApi openUserBuffers(UserProcessServices process) {
+        requireNonNull(process, "process is null");
+        return switch (config.buffers()) {
+            case MLOCK -> new MlockedBufferApi(process, config.align());
+            case DEVICE -> new PrivcmdBufFile(process, config.deviceLimitPages());
+        };
+    }
+
+    /** The kernel direct-map address of byte {@code offset} of {@code block}. */
+    @Override
+    public MemoryReference kernelReference(KernelServices kernel, KernelBlock block, int offset, int length) {
+        requireNonNull(kernel, "kernel is null");
+        requireNonNull(block, "block is null");
+        if (offset < 0 || length < 0 || (long) offset + length > block.length()) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside a block of " + block.length() + " bytes");
+        }
+        return new MemoryReference(kernel.layout().kernelAddressOf(block.physicalAddress()) + offset);
+    }
+
+    @Override
+    public String toString() {
+        return "x86 guest xencomm " + config;
+    }
+}

@@ -1,0 +1,131 @@
+package org.xencommlab.arch.x86.hypervisor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteOrder;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.paging.AddressSpaceLayout;
+import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestAccessKind;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.api.xencomm.GuestRegion;
+import org.xencommlab.arch.x86.paging.X86PageTableFormat;
+
+/**
+ * The hypervisor half of the x86 backend: a reference is a guest virtual address, resolved by
+ * walking the calling vCPU's current page tables in guest memory, as Xen's PV
+ * {@code copy_from_guest} does with the guest's CR3 loaded and exception fix-up around the access.
+ *
+ * <p>Each {@link GuestRegion#translate} computes {@code va = ref + offset} and walks PML4, PDPT,
+ * PD and PT from {@link HypercallContext#pageTableBase()}, reading one entry per level through
+ * {@link HypercallContext#memory()} (each read counts one {@link Counter#TRANSLATION_STEPS}); it
+ * honours 2 MiB and 1 GiB pages. It gives -EFAULT, as Xen's fix-up does, when:
+ * <ul>
+ *   <li>the offset is negative, {@code ref + offset} wraps around the address space, or the
+ *       address is not canonical;</li>
+ *   <li>an entry on the way is not present (Xen cannot fault a page in: that is the guest's job,
+ *       hence mlock);</li>
+ *   <li>the access is a write and an entry on the way is not writable (a read-only page, or a
+ *       page shared copy-on-write);</li>
+ *   <li>a table, or the final page, lies in a frame the domain does not hold as RAM.</li>
+ * </ul>
+ * The user bit is not checked: Xen accesses guest memory with its own privilege, and a guest
+ * kernel's own addresses (its direct map) resolve the same way. Nothing is cached between calls,
+ * since the guest may change its tables at any scheduling point; the resolver keeps no per-domain
+ * state and allocates nothing per translation.
+ */
+public final class X86GuestHandleResolver implements GuestHandleResolver {
+    private static final long EFAULT = XenErrno.EFAULT.asResult();
+
+    private final X86PageTableFormat format;
+    private final AddressSpaceLayout layout;
+
+    public X86GuestHandleResolver(X86PageTableFormat format, AddressSpaceLayout layout) {
+        this.format = requireNonNull(format, "format is null");
+        this.layout = requireNonNull(layout, "layout is null");
+    }
+
+    /**
+     * Never refuses a reference as a whole: every check depends on the byte translated, so a bad
+     * reference shows up as -EFAULT from {@link GuestRegion#translate}.
+     */
+    @Override
+    public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
+        requireNonNull(context, "context is null");
+        requireNonNull(ref, "ref is null");
+        long base = ref.value();
+        boolean write = requireNonNull(access, "access is null") == GuestAccessKind.WRITE;
+        return offset -> translate(context, base, offset, write);
+    }
+
+    /**
+     * The guest-physical address of virtual address {@code base + offset} in the calling vCPU's
+     * address space, or -EFAULT. Never throws for any input.
+     */
+    public long translate(HypercallContext context, long base, long offset, boolean write) {
+        if (offset < 0) {
+            return fault(context, base, offset, 0, "negative offset", -1);
+        }
+        long va = base + offset;
+        if (Long.compareUnsigned(va, base) < 0) {
+            return fault(context, base, offset, 0, "address wraps around", -1);
+        }
+        if (!layout.isCanonical(va)) {
+            return fault(context, base, offset, 0, "non-canonical address", -1);
+        }
+        GuestPhysicalMemory memory = context.memory();
+        ByteOrder order = format.byteOrder();
+        int entrySize = format.entrySize();
+        // CR3 bits 12..51 hold the PML4's address; the low bits are flags (PCD, PWT, PCID).
+        long table = context.pageTableBase() & X86PageTableFormat.FRAME_MASK;
+        int steps = 0;
+        int level = X86PageTableFormat.LEVELS - 1;
+        try {
+            for (; level >= 0; level--) {
+                long entry = memory.readLong(table + (long) format.indexAt(level, va) * entrySize, order);
+                steps++;
+                if (!format.isPresent(entry)) {
+                    return fault(context, base, offset, steps, "not present at level ", level);
+                }
+                if (write && !format.isWritable(entry)) {
+                    return fault(context, base, offset, steps, "not writable at level ", level);
+                }
+                table = entry & X86PageTableFormat.FRAME_MASK;
+                if (level == 0 || ((level == 1 || level == 2) && format.isLargePage(entry))) {
+                    long pageMask = (1L << X86PageTableFormat.shiftOf(level)) - 1;
+                    long physical = (table & ~pageMask) | (va & pageMask);
+                    if (!memory.isRam(physical >>> X86PageTableFormat.PAGE_SHIFT)) {
+                        return fault(context, base, offset, steps, "page not RAM at level ", level);
+                    }
+                    context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+                    return physical;
+                }
+            }
+        } catch (XenException e) {
+            // A table lies in a frame the domain does not hold as RAM: Xen's access faults too.
+            return fault(context, base, offset, steps, "page table not RAM at level ", level);
+        }
+        return fault(context, base, offset, steps, "walk ended without a page", -1);
+    }
+
+    private static long fault(HypercallContext context, long base, long offset, int steps, String why, int level) {
+        if (steps > 0) {
+            context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+        }
+        if (context.trace().enabled()) {
+            context.trace().event(TraceKind.FAULT, context.domid(), () -> "x86 walk of va 0x" + Long.toHexString(base)
+                    + " + 0x" + Long.toHexString(offset) + ": " + why + (level >= 0 ? Integer.toString(level) : ""));
+        }
+        return EFAULT;
+    }
+
+    @Override
+    public String toString() {
+        return "x86 page walk";
+    }
+}
