@@ -2,6 +2,7 @@ package org.xencommlab.api.plugin;
 
 import com.google.inject.Module;
 import java.util.List;
+import java.util.Map;
 import org.xencommlab.api.memory.PageSize;
 
 /**
@@ -33,6 +34,15 @@ public interface ArchPlugin {
 
     /** Parameters (variants) this backend accepts; none by default. */
     default List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
+    /**
+     * The variants worth comparing beside the defaults (each a set of parameter values, for example
+     * {@code buffers=device}), which {@code xencomm-lab compare} runs when the user names none.
+     * Empty by default: only the defaults are compared.
+     */
+    default List<Map<String, String>> variants() {
         return List.of();
     }
 

@@ -2,6 +2,7 @@ package org.xencommlab.arch.x86.plugin;
 
 import com.google.inject.Module;
 import java.util.List;
+import java.util.Map;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
@@ -55,6 +56,15 @@ public final class X86ArchPlugin implements ArchPlugin {
     @Override
     public List<ParameterSpec> parameters() {
         return PARAMETERS;
+    }
+
+    /**
+     * Linux's answer (a privcmd-buf device) and the 2008 libxc bug (buffers packed into shared
+     * pages), beside the default page-aligned mlocked buffers.
+     */
+    @Override
+    public List<Map<String, String>> variants() {
+        return List.of(Map.of(BUFFERS, "device"), Map.of(ALIGN, "none"));
     }
 
     @Override
