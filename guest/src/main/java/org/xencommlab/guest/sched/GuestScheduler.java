@@ -182,7 +182,8 @@ public final class GuestScheduler implements Scheduler {
     }
 
     private void runDue(SchedulingPoint point, int domid) {
-        while (!due.isEmpty() && due.firstKey() <= points) {
+        long now = points;
+        while (!due.isEmpty() && due.firstKey() <= now) {
             Map.Entry<Long, List<Runnable>> first = due.pollFirstEntry();
             for (Runnable task : first.getValue()) {
                 tasksRun++;
