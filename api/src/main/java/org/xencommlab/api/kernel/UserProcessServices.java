@@ -83,4 +83,27 @@ public interface UserProcessServices {
 
     /** Registers a clean-up the kernel runs when the process exits or is killed. */
     void atExit(Runnable cleanup);
+
+    /**
+     * Forgets a clean-up registered with {@link #atExit} (matched by identity), once the resource
+     * it guards was released the normal way, so that a long-lived process does not accumulate
+     * clean-ups. Does nothing if {@code cleanup} is not registered. An implementation that ignores
+     * it still runs the clean-up at exit, so a clean-up must be safe to run after its resource
+     * was released.
+     */
+    default void cancelAtExit(Runnable cleanup) {}
+
+    /**
+     * Runs {@code body} as one system call of this process (a driver's ioctl that an arch's
+     * user-space code makes: a registration, a device mmap). An implementation counts one guest
+     * system call, reaches the {@code SYSCALL} scheduling point before {@code body} and
+     * {@code RETURN_TO_USER} after it, and delivers a kill that arrived meanwhile at the return to
+     * user mode, as Linux does (the caller then sees the process gone). The default just runs
+     * {@code body}.
+     *
+     * @param name the call's name, for traces
+     */
+    default <T> T systemCall(String name, java.util.function.Supplier<T> body) {
+        return body.get();
+    }
 }
