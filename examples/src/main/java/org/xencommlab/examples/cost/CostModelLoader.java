@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +119,11 @@ public final class CostModelLoader {
     }
 
     private static Map<String, String> readJson(String text, String name) {
-        ObjectMapper mapper = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        ObjectMapper mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // Keep 1e400 as written, so it is reported as out of range rather than as "Infinity".
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
         JsonNode root;
         try {
             root = mapper.readTree(text);
@@ -139,14 +143,13 @@ public final class CostModelLoader {
                     + ": must be a JSON object of key to number, such as {\"hypervisorEntryNanos\": 650}");
         }
         Map<String, String> raw = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             JsonNode value = field.getValue();
             if (CostEvent.fromKey(field.getKey()).isPresent() && !value.isNumber()) {
                 throw new CostModelException("cost model " + name + ": " + field.getKey() + " = " + value
                         + " is not a number; valid: " + CostEvent.fromKey(field.getKey()).get().describeValid());
             }
-            raw.put(field.getKey(), value.isNumber() ? value.asText() : value.toString());
+            raw.put(field.getKey(), value.isNumber() ? value.numberValue().toString() : value.toString());
         }
         return raw;
     }

@@ -48,8 +48,9 @@ public final class TableRenderer {
         long failed = report.results().stream().filter(r -> r.outcome() == Outcome.FAILED).count();
         out.append("xencomm-lab ").append(report.toolVersion()).append(" comparison, seed ").append(report.seed())
                 .append('\n');
-        out.append(report.configurations().size()).append(" configurations x ").append(report.scenarios().size())
-                .append(" scenarios: ").append(report.results().size()).append(" runs, ").append(failed)
+        out.append(count(report.configurations().size(), "configuration")).append(" x ")
+                .append(count(report.scenarios().size(), "scenario")).append(": ")
+                .append(count(report.results().size(), "run")).append(", ").append(failed)
                 .append(" failed. Cost model: ").append(report.costModel().source()).append(".\n");
         for (ScenarioInfo scenario : report.scenarios()) {
             out.append('\n');
@@ -181,6 +182,10 @@ public final class TableRenderer {
             line.append(word);
         }
         out.append(line).append('\n');
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String pad(String text, int width) {
