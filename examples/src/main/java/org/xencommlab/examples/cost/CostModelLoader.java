@@ -39,7 +39,22 @@ import java.util.regex.Pattern;
 public final class CostModelLoader {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
+    /** A file holding every default with its reasoning, for users to copy and edit. */
+    public static final String DEFAULTS_RESOURCE = "/org/xencommlab/examples/report/default-cost-model.properties";
+
     private CostModelLoader() {}
+
+    /** The text of {@link #DEFAULTS_RESOURCE}, which loads to exactly {@link CostModel#defaults()}. */
+    public static String defaultsFileText() {
+        try (java.io.InputStream in = CostModelLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS_RESOURCE + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** The format of a cost-model file. */
     public enum Format {

@@ -40,6 +40,17 @@ final class TestCostModelLoader {
     }
 
     @Test
+    void shippedDefaultsFileIsExactlyTheDefaults() {
+        String text = CostModelLoader.defaultsFileText();
+        CostModel model = CostModelLoader.parse(text, "default-cost-model.properties",
+                CostModelLoader.Format.PROPERTIES);
+        assertThat(model.costs()).isEqualTo(CostModel.defaults().costs());
+        for (CostEvent event : CostEvent.values()) {
+            assertThat(text).contains(event.key() + " = ");
+        }
+    }
+
+    @Test
     void formatIsDetectedFromNameOrContent() {
         assertThat(CostModelLoader.Format.detect("a.JSON", "x=1")).isEqualTo(CostModelLoader.Format.JSON);
         assertThat(CostModelLoader.Format.detect("a.properties", "{")).isEqualTo(CostModelLoader.Format.PROPERTIES);
