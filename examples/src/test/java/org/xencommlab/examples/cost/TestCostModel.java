@@ -76,6 +76,11 @@ final class TestCostModel {
         assertThat(metrics.get("extentsDone")).isZero();
         assertThat(metrics.modelledNanos()).isEqualTo(4 * 500);
         assertThatThrownBy(() -> metrics.get("nonsense")).hasMessageStartingWith("unknown metric nonsense");
+
+        run.adjust(Gauge.LOCKED_PAGES, -1);
+        assertThatThrownBy(() -> Metrics.measured(run, CostModel.defaults()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("gauge lockedPages ended the run at -1: more was released than taken");
     }
 
     @Test

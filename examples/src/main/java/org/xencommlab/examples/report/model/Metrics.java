@@ -156,7 +156,11 @@ public final class Metrics {
             return this;
         }
 
-        /** Takes every counter, every gauge's peak and its current level as "leaked". */
+        /**
+         * Takes every counter, every gauge's peak and its current level as "leaked".
+         *
+         * @throws IllegalStateException if a gauge ended below zero (an accounting bug)
+         */
         public Builder from(RunMetrics run) {
             requireNonNull(run, "run is null");
             for (Counter counter : Counter.values()) {
@@ -164,8 +168,13 @@ public final class Metrics {
             }
             for (Gauge gauge : Gauge.values()) {
                 set(gauge.reportName() + "Peak", run.peak(gauge));
-                // A gauge taken below zero is an accounting bug elsewhere; report it as nothing left.
-                set(gauge.reportName() + "Leaked", Math.max(0, run.current(gauge)));
+                long end = run.current(gauge);
+                if (end < 0) {
+                    // Released more than was taken: an accounting bug in the machine, never hidden.
+                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                            + ": more was released than taken");
+                }
+                set(gauge.reportName() + "Leaked", end);
             }
             return this;
         }
