@@ -1,0 +1,36 @@
+package org.xencommlab.examples.report;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Number spellings shared by the renderers, independent of the JVM's locale. */
+final class Numbers {
+    private Numbers() {}
+
+    /** {@code 1234567} as {@code 1,234,567}. */
+    static String group(long value) {
+        String digits = Long.toString(Math.abs(value));
+        StringBuilder grouped = new StringBuilder(digits.length() + digits.length() / 3 + 1);
+        int lead = digits.length() % 3 == 0 ? 3 : digits.length() % 3;
+        grouped.append(digits, 0, lead);
+        for (int i = lead; i < digits.length(); i += 3) {
+            grouped.append(',').append(digits, i, i + 3);
+        }
+        return value < 0 ? "-" + grouped : grouped.toString();
+    }
+
+    /** Parses a {@link #group} spelling back. */
+    static long ungroup(String text) {
+        return Long.parseLong(text.replace(",", ""));
+    }
+
+    /** Nanoseconds as microseconds with one decimal: {@code 12345} as {@code 12.3}. */
+    static String micros(long nanos) {
+        return BigDecimal.valueOf(nanos).movePointLeft(3).setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** A cost value without a needless {@code .0}: {@code 500.0} as {@code 500}, {@code 0.5} as {@code 0.5}. */
+    static String cost(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+}

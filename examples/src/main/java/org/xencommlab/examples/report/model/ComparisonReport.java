@@ -1,0 +1,122 @@
+package org.xencommlab.examples.report.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xencommlab.examples.cost.CostModel;
+
+/**
+ * Everything one {@code compare} produced: the input of every renderer, and the JSON report's root
+ * (docs/report-schema.md). Immutable and canonical: whatever order the lab's parallel runs finished
+ * in, results are sorted by scenario (in {@code scenarios} order), then configuration (in
+ * {@code configurations} order), then seed; so the same runs give the same report.
+ *
+ * <p>How the lab fills it:
+ * <pre>{@code
+ * List<RunResult> results = ...;   // one per (configuration, scenario, seed), any order:
+ * results.add(RunResult.ok(configuration, "interleaved", scenarioParameters, seed, runMetrics, costModel));
+ * results.add(RunResult.failed(configuration, "spanning", scenarioParameters, seed,
+ *         "alloc_mem: -ENOSPC after 3 retries", runMetrics, costModel));
+ * ComparisonReport report = ComparisonReport.of(seed, toolVersion, configurations, scenarios, costModel,
+ *         results, sweeps);
+ * }</pre>
+ *
+ * @param schemaVersion the JSON schema's version; {@link #SCHEMA_VERSION} for reports made now
+ * @param seed the base seed the user gave; each result carries its own seed
+ * @param toolVersion the version of xencomm-lab that ran
+ * @param configurations the configurations run, in the lab's order (the report's column order)
+ * @param scenarios the scenarios run, in the lab's order
+ * @param costModel the cost model that priced every result
+ * @param results one per run
+ * @param sweeps how costs grow with size; may be empty
+ */
+@JsonPropertyOrder({"schemaVersion", "seed", "toolVersion", "configurations", "scenarios", "costModel", "results",
+        "sweeps"})
+public record ComparisonReport(
+        int schemaVersion,
+        long seed,
+        String toolVersion,
+        List<Configuration> configurations,
+        List<ScenarioInfo> scenarios,
+        CostModel costModel,
+        List<RunResult> results,
+        List<SizeSweep> sweeps) {
+    /** The version of docs/report-schema.md this code writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public ComparisonReport {
+        if (schemaVersion < 1 || schemaVersion > SCHEMA_VERSION) {
+            throw new IllegalArgumentException(
+                    "schema version " + schemaVersion + " is not supported; valid: 1.." + SCHEMA_VERSION);
+        }
+        requireNonNull(toolVersion, "toolVersion is null");
+        configurations = List.copyOf(configurations);
+        scenarios = List.copyOf(scenarios);
+        requireNonNull(costModel, "costModel is null");
+        sweeps = sweeps == null ? List.of() : List.copyOf(sweeps);
+
+        Map<Configuration, Integer> configurationOrder = new HashMap<>();
+        for (Configuration configuration : configurations) {
+            if (configurationOrder.putIfAbsent(configuration, configurationOrder.size()) != null) {
+                throw new IllegalArgumentException("configuration " + configuration.id() + " is listed twice");
+            }
+        }
+        Map<String, Integer> scenarioOrder = new HashMap<>();
+        for (ScenarioInfo scenario : scenarios) {
+            if (scenarioOrder.putIfAbsent(scenario.name(), scenarioOrder.size()) != null) {
+                throw new IllegalArgumentException("scenario " + scenario.name() + " is listed twice");
+            }
+        }
+        Set<List<Object>> seen = new HashSet<>();
+        for (RunResult result : results) {
+            if (!configurationOrder.containsKey(result.configurationKey())) {
+                throw new IllegalArgumentException(
+                        "result for configuration " + result.configuration() + ", which is not listed");
+            }
+            if (!scenarioOrder.containsKey(result.scenario())) {
+                throw new IllegalArgumentException("result for scenario " + result.scenario() + ", which is not listed");
+            }
+            if (!seen.add(List.of(result.configurationKey(), result.scenario(), result.seed()))) {
+                throw new IllegalArgumentException("two results for " + result.configuration() + " / "
+                        + result.scenario() + " / seed " + result.seed());
+            }
+        }
+        List<RunResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.<RunResult>comparingInt(r -> scenarioOrder.get(r.scenario()))
+                .thenComparingInt(r -> configurationOrder.get(r.configurationKey()))
+                .thenComparingLong(RunResult::seed));
+        results = List.copyOf(sorted);
+        for (SizeSweep sweep : sweeps) {
+            for (SweepSeries series : sweep.series()) {
+                if (!configurationOrder.containsKey(series.configurationKey())) {
+                    throw new IllegalArgumentException("sweep " + sweep.name() + " has a series for configuration "
+                            + series.configuration() + ", which is not listed");
+                }
+            }
+        }
+    }
+
+    /** A report of the current schema version. */
+    public static ComparisonReport of(long seed, String toolVersion, List<Configuration> configurations,
+            List<ScenarioInfo> scenarios, CostModel costModel, List<RunResult> results, List<SizeSweep> sweeps) {
+        return new ComparisonReport(SCHEMA_VERSION, seed, toolVersion, configurations, scenarios, costModel, results,
+                sweeps);
+    }
+
+    /** The results of {@code scenario}, in configuration then seed order. */
+    public List<RunResult> resultsOf(String scenario) {
+        return results.stream().filter(r -> r.scenario().equals(scenario)).toList();
+    }
+
+    /** The scenario called {@code name}, if it was run. */
+    public java.util.Optional<ScenarioInfo> scenario(String name) {
+        return scenarios.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,214 @@
+package org.xencommlab.examples.report.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.Gauge;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.examples.cost.CostModel;
+
+/**
+ * The exact counts of one run by report name, in a fixed order: the {@link #REQUIRED} names first
+ * (the schema requires them), then every other {@link #knownNames() known} name, then any further
+ * name a lab adds, alphabetically. Every known name is always present (0 when nothing happened),
+ * so nothing measured is dropped and every report has the same columns. Values are never negative.
+ *
+ * <p>Names: each {@link Counter} by its {@link Counter#reportName()}; each {@link Gauge} twice, as
+ * {@code <reportName>Peak} (highest level during the run) and {@code <reportName>Leaked} (level at
+ * the end of the run, after every process exited and every domain was torn down: whatever is left
+ * was left behind); and {@code modelledNanos} from the {@link CostModel}.
+ */
+public final class Metrics {
+    /** The names the report schema requires, in report order. */
+    public static final List<String> REQUIRED = List.of(
+            "hypercalls", "hypervisorEntries", "guestSyscalls", "mlockCalls", "lockedPagesPeak",
+            "registrations", "registrationsPeak", "registrationsLeaked", "xenHeapBytesPeak",
+            "xenHeapBytesLeaked", "lockedPagesLeaked", "bytesToHypervisor", "bytesToGuest",
+            "translationSteps", "retries", "modelledNanos");
+
+    public static final String MODELLED_NANOS = "modelledNanos";
+
+    private static final List<String> KNOWN = knownNamesInOrder();
+
+    private final Map<String, Long> values;
+
+    private Metrics(Map<String, Long> values) {
+        this.values = values;
+    }
+
+    /**
+     * Metrics from a report: every {@link #REQUIRED} name must be present; known names that are
+     * absent are 0; values are non-negative.
+     *
+     * @throws IllegalArgumentException naming the missing or bad metric
+     */
+    @JsonCreator
+    public static Metrics of(Map<String, Long> values) {
+        requireNonNull(values, "values is null");
+        for (String name : REQUIRED) {
+            if (!values.containsKey(name)) {
+                throw new IllegalArgumentException("metric " + name + " is missing");
+            }
+        }
+        Builder builder = builder();
+        values.forEach(builder::set);
+        return builder.buildAsIs();
+    }
+
+    /**
+     * Everything {@code run} counted, priced with {@code costModel}. Call it after the scenario
+     * has torn everything down, so a gauge's current level is what was left behind.
+     */
+    public static Metrics measured(RunMetrics run, CostModel costModel) {
+        return builder().from(run).build(costModel);
+    }
+
+    /** A builder with every known metric at 0. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every name this class knows, in report order: {@link #REQUIRED}, then counters, then gauges. */
+    public static List<String> knownNames() {
+        return KNOWN;
+    }
+
+    /** The value of {@code name}. */
+    public long get(String name) {
+        Long value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("unknown metric " + name + "; known: " + String.join(", ", values.keySet()));
+        }
+        return value;
+    }
+
+    /** The value of {@code name}, 0 for a name this report does not hold. */
+    public long getOrZero(String name) {
+        return values.getOrDefault(name, 0L);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public long modelledNanos() {
+        return get(MODELLED_NANOS);
+    }
+
+    /** All metrics in report order; unmodifiable. */
+    @JsonValue
+    public Map<String, Long> asMap() {
+        return values;
+    }
+
+    public Set<String> names() {
+        return values.keySet();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Metrics other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+
+    /** Collects counts; {@link #build(CostModel)} adds {@code modelledNanos}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Long> known = new LinkedHashMap<>();
+        private final Map<String, Long> extra = new TreeMap<>();
+
+        private Builder() {
+            KNOWN.forEach(name -> known.put(name, 0L));
+        }
+
+        /** Sets {@code name} to {@code value}; a name not known is kept as an extra metric. */
+        public Builder set(String name, long value) {
+            requireNonNull(name, "name is null");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("metric name is empty");
+            }
+            if (value < 0) {
+                throw new IllegalArgumentException("metric " + name + " is negative: " + value);
+            }
+            if (known.containsKey(name)) {
+                known.put(name, value);
+            } else {
+                extra.put(name, value);
+            }
+            return this;
+        }
+
+        /**
+         * Takes every counter, every gauge's peak and its current level as "leaked".
+         *
+         * @throws IllegalStateException if a gauge ended below zero (an accounting bug)
+         */
+        public Builder from(RunMetrics run) {
+            requireNonNull(run, "run is null");
+            for (Counter counter : Counter.values()) {
+                set(counter.reportName(), run.get(counter));
+            }
+            for (Gauge gauge : Gauge.values()) {
+                set(gauge.reportName() + "Peak", run.peak(gauge));
+                long end = run.current(gauge);
+                if (end < 0) {
+                    // Released more than was taken: an accounting bug in the machine, never hidden.
+                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                            + ": more was released than taken");
+                }
+                set(gauge.reportName() + "Leaked", end);
+            }
+            return this;
+        }
+
+        public long get(String name) {
+            Long value = known.containsKey(name) ? known.get(name) : extra.get(name);
+            return value == null ? 0 : value;
+        }
+
+        /** The metrics with {@code modelledNanos} computed by {@code costModel} from the others. */
+        public Metrics build(CostModel costModel) {
+            requireNonNull(costModel, "costModel is null");
+            known.put(MODELLED_NANOS, costModel.modelledNanos(this::get));
+            return buildAsIs();
+        }
+
+        /** The metrics as set, {@code modelledNanos} included (as read back from a report). */
+        public Metrics buildAsIs() {
+            Map<String, Long> all = new LinkedHashMap<>(known);
+            all.putAll(extra);
+            return new Metrics(Collections.unmodifiableMap(all));
+        }
+    }
+
+    private static List<String> knownNamesInOrder() {
+        Set<String> names = new LinkedHashSet<>(REQUIRED);
+        for (Counter counter : Counter.values()) {
+            names.add(counter.reportName());
+        }
+        for (Gauge gauge : Gauge.values()) {
+            names.add(gauge.reportName() + "Peak");
+            names.add(gauge.reportName() + "Leaked");
+        }
+        names.addAll(CostModel.pricedMetrics());
+        return List.copyOf(new ArrayList<>(names));
+    }
+}

@@ -1,0 +1,123 @@
+package org.xencommlab.examples.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.xencommlab.examples.report.model.ComparisonReport;
+
+/**
+ * Opens the HTML report in a real browser: headless Chromium (Debian's {@code chromium} package,
+ * {@code /usr/bin/chromium}), with no network and a fresh profile. A small check script, added to a
+ * copy of the page for this test only, records after load: each chart's {@code <svg>} with its
+ * rendered size and shape count, every resource the page fetched, and every load error. The test
+ * reads that record back from {@code --dump-dom}. Skipped, saying why, when Chromium is absent.
+ */
+final class TestHtmlInChromium {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private static final String CHECK_SCRIPT = """
+            <script>
+            window.__loadErrors = [];
+            window.addEventListener('error', function (e) {
+              var t = e.target;
+              window.__loadErrors.push(t && t !== window ? (t.tagName + ' ' + (t.src || t.href || '')) : String(e.message));
+            }, true);
+            window.addEventListener('load', function () {
+              var charts = [];
+              document.querySelectorAll('svg').forEach(function (svg) {
+                var box = svg.getBBox();
+                var rect = svg.getBoundingClientRect();
+                charts.push({id: svg.id, bboxWidth: box.width, bboxHeight: box.height, width: rect.width,
+                             height: rect.height, shapes: svg.querySelectorAll('rect,path,line,polyline').length,
+                             texts: svg.querySelectorAll('text').length});
+              });
+              var resources = performance.getEntriesByType('resource').map(function (r) { return r.name; });
+              document.body.setAttribute('data-check',
+                  JSON.stringify({charts: charts, resources: resources, errors: window.__loadErrors}));
+            });
+            </script>
+            """;
+
+    @Test
+    @Timeout(90)
+    void everyChartRendersAndNothingFailsToLoad(@TempDir Path dir) throws IOException, InterruptedException {
+        boolean present = Files.isExecutable(CHROMIUM);
+        if (!present) {
+            System.out.println("TestHtmlInChromium skipped: " + CHROMIUM
+                    + " is missing; install Debian's chromium package (apt-get install -y chromium)");
+        }
+        assumeTrue(present, CHROMIUM + " is missing; install Debian's chromium package");
+
+        ComparisonReport report = TestingReports.realistic();
+        String html = HtmlRenderer.render(report);
+        String checked = html.replaceFirst("<meta charset=\"utf-8\">\n",
+                "<meta charset=\"utf-8\">\n" + Matcher.quoteReplacement(CHECK_SCRIPT));
+        assertThat(checked).contains("window.__loadErrors");
+        Path page = dir.resolve("report.html");
+        Files.writeString(page, checked, StandardCharsets.UTF_8);
+        Path profile = Files.createDirectory(dir.resolve("profile"));
+        Path stdout = dir.resolve("dom.html");
+        Path stderr = dir.resolve("chromium.log");
+
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--virtual-time-budget=5000", "--window-size=1400,1000", "--dump-dom", page.toUri().toString()));
+        Process chromium = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        if (!chromium.waitFor(60, TimeUnit.SECONDS)) {
+            chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("chromium did not finish in 60 s; log:\n" + tail(stderr));
+        }
+        assertThat(chromium.exitValue()).as("chromium exit status; log:\n" + tail(stderr)).isZero();
+
+        String dom = Files.readString(stdout, StandardCharsets.UTF_8);
+        Matcher check = Pattern.compile("data-check=\"([^\"]*)\"").matcher(dom);
+        assertThat(check.find()).as("the check script ran; log:\n" + tail(stderr)).isTrue();
+        JsonNode result = new ObjectMapper().readTree(unescape(check.group(1)));
+
+        assertThat(result.get("errors")).as("load errors").isEmpty();
+        assertThat(result.get("resources")).as("resources fetched").isEmpty();
+        List<String> rendered = new ArrayList<>();
+        for (JsonNode chart : result.get("charts")) {
+            String id = chart.get("id").asText();
+            rendered.add(id);
+            assertThat(chart.get("bboxWidth").asDouble()).as(id + " drawn width").isPositive();
+            assertThat(chart.get("bboxHeight").asDouble()).as(id + " drawn height").isPositive();
+            assertThat(chart.get("width").asDouble()).as(id + " laid-out width").isPositive();
+            assertThat(chart.get("height").asDouble()).as(id + " laid-out height").isPositive();
+            assertThat(chart.get("shapes").asInt()).as(id + " shapes").isGreaterThan(5);
+            assertThat(chart.get("texts").asInt()).as(id + " texts (title, labels)").isGreaterThan(2);
+        }
+        assertThat(rendered).containsExactlyElementsOf(HtmlRenderer.chartIds(report));
+    }
+
+    private static String unescape(String attribute) {
+        return attribute.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}

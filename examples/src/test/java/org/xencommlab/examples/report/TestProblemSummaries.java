@@ -1,0 +1,81 @@
+package org.xencommlab.examples.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.report.model.ComparisonReport;
+import org.xencommlab.examples.report.model.Metrics;
+import org.xencommlab.examples.report.model.RunResult;
+
+final class TestProblemSummaries {
+    @Test
+    void oneSummaryPerProblemInOrder() {
+        assertThat(ProblemSummaries.of(TestingReports.realistic())).extracting(ProblemSummary::problem)
+                .containsExactly(MailProblem.values());
+        assertThat(ProblemSummaries.of(TestingReports.realistic())).allSatisfy(s -> assertThat(s.complete()).isTrue());
+    }
+
+    @Test
+    void processDeathSaysWhatEachConfigurationLeftBehind() {
+        ProblemSummary summary = ProblemSummaries.summarize(TestingReports.realistic(), MailProblem.PROCESS_DEATH);
+
+        assertThat(summary.findings()).contains(
+                "process-death: all 8 configurations completed.",
+                "process-death, registrations left behind: ppc/pointer cleanup=off 3; 0 in x86/pointer, x86/embedded,"
+                        + " ppc/pointer, ppc/embedded, ppc/pointer mode=descriptor, x86/pointer buffers=device,"
+                        + " x86/pointer align=off.",
+                "process-death, locked pages left behind: 0 in every configuration.",
+                "process-death, ppc/pointer with cleanup=off: registrations left behind 3 (0 without it),"
+                        + " Xen heap bytes left behind 544 (0 without it).",
+                "process-death: no errors in any configuration.");
+    }
+
+    @Test
+    void sentencesFollowTheNumbers() {
+        ComparisonReport report = TestingReports.realistic();
+        List<RunResult> changed = new ArrayList<>();
+        for (RunResult r : report.results()) {
+            if (r.scenario().equals("process-death") && r.configurationKey().equals(TestingReports.PPC_NO_CLEANUP)) {
+                Metrics.Builder m = Metrics.builder();
+                r.metrics().asMap().forEach(m::set);
+                m.set("registrationsLeaked", 0).set("xenHeapBytesLeaked", 0);
+                r = new RunResult(r.arch(), r.strategy(), r.variant(), r.scenario(), r.scenarioParameters(), r.seed(),
+                        r.outcome(), r.failure(), r.errors(), m.build(CostModel.defaults()));
+            }
+            changed.add(r);
+        }
+        ComparisonReport fixed = ComparisonReport.of(report.seed(), report.toolVersion(), report.configurations(),
+                report.scenarios(), report.costModel(), changed, report.sweeps());
+
+        ProblemSummary summary = ProblemSummaries.summarize(fixed, MailProblem.PROCESS_DEATH);
+
+        assertThat(summary.findings()).contains("process-death, registrations left behind: 0 in every configuration.");
+        assertThat(summary.findings()).noneMatch(f -> f.contains("with cleanup=off"));
+    }
+
+    @Test
+    void failuresAndErrorsAreNamed() {
+        ProblemSummary summary = ProblemSummaries.summarize(TestingReports.realistic(), MailProblem.CONCURRENCY);
+        assertThat(summary.findings()).contains(
+                "interleaved: 1 of 8 configurations failed: x86/pointer align=off (munlock of a shared page unlocked"
+                        + " a live buffer: hypercall 7 gave -EFAULT).",
+                "interleaved, errors callers saw: x86/pointer align=off -EFAULT x1; none in the other 7 configurations.");
+    }
+
+    @Test
+    void missingScenariosSaySoAndSeveralSeedsShowRanges() {
+        ProblemSummary concurrency = ProblemSummaries.summarize(TestingReports.sparse(), MailProblem.CONCURRENCY);
+        assertThat(concurrency.complete()).isFalse();
+        assertThat(concurrency.missing()).containsExactly("No results for scenario 'heap-exhaustion' in this report,"
+                + " so its part of this question cannot be judged from it; run it with --scenario heap-exhaustion.");
+        assertThat(concurrency.findings()).contains("interleaved: all 4 runs of 2 configurations completed.");
+        assertThat(concurrency.findings()).anyMatch(f -> f.matches("interleaved, hypercalls: x86/pointer [0-9,]+\\.\\.[0-9,]+, .*"));
+
+        ProblemSummary spanning = ProblemSummaries.summarize(TestingReports.sparse(), MailProblem.SPANNING);
+        assertThat(spanning.findings()).isEmpty();
+        assertThat(spanning.missing()).hasSize(1);
+    }
+}
