@@ -1,0 +1,190 @@
+package org.xencommlab.hypervisor.domain;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.hypervisor.heap.DomainHeapAccount;
+import org.xencommlab.hypervisor.heap.XenHeap;
+import org.xencommlab.hypervisor.memory.MachineMemory;
+
+/**
+ * The machine's domains, by domid (an array: O(1) lookup, iteration in domid order), and their
+ * life cycle: creation with an initial memory and reservation, destruction that releases
+ * everything the domain holds.
+ *
+ * <p>Creation and destruction are serialised (as Xen's domain list lock does); lookups are
+ * lock-free. A domain is visible only once it is complete, and stops answering hypercalls as soon
+ * as its destruction begins.
+ */
+@Singleton
+public final class DomainTable {
+    /** The first domid that names no ordinary domain ({@code DOMID_FIRST_RESERVED}). */
+    public static final int DOMID_FIRST_RESERVED = 0x7FF0;
+
+    private final AtomicReferenceArray<Domain> domains = new AtomicReferenceArray<>(DOMID_FIRST_RESERVED);
+    private final MachineMemory machine;
+    private final XenHeap heap;
+    private final RunMetrics metrics;
+    private final HypervisorConfig config;
+    private final GuestHandleResolver resolver;
+    private final AtomicLong leakedPins = new AtomicLong();
+    private final AtomicLong teardownFailures = new AtomicLong();
+
+    @Inject
+    public DomainTable(MachineMemory machine, XenHeap heap, RunMetrics metrics, HypervisorConfig config,
+            GuestHandleResolver resolver) {
+        this.machine = requireNonNull(machine, "machine is null");
+        this.heap = requireNonNull(heap, "heap is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.config = requireNonNull(config, "config is null");
+        this.resolver = requireNonNull(resolver, "resolver is null");
+    }
+
+    /** The live domain {@code domid}, or null (no such domain, out of range, or dying). */
+    public Domain lookup(long domid) {
+        if (domid < 0 || domid >= DOMID_FIRST_RESERVED) {
+            return null;
+        }
+        Domain domain = domains.get((int) domid);
+        return domain == null || domain.isDying() ? null : domain;
+    }
+
+    /** Live domains in domid order. */
+    public List<Domain> domains() {
+        List<Domain> result = new ArrayList<>();
+        for (int i = 0; i < DOMID_FIRST_RESERVED; i++) {
+            Domain domain = domains.get(i);
+            if (domain != null && !domain.isDying()) {
+                result.add(domain);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Creates a domain: opens its heap account, populates its initial memory, makes the arch's
+     * per-domain state. All or nothing.
+     *
+     * @throws XenException EINVAL for a bad spec, EEXIST if the domid is taken, ENOMEM if machine
+     *     memory is short, or what the arch backend refused with
+     */
+    public synchronized Domain create(DomainSpec spec) {
+        requireNonNull(spec, "spec is null");
+        PageSize pageSize = machine.pageSize();
+        if (spec.domid() < 0 || spec.domid() >= DOMID_FIRST_RESERVED) {
+            throw new XenException(XenErrno.EINVAL, "domid " + spec.domid() + " out of range");
+        }
+        if (spec.vcpus() < 1 || spec.vcpus() > config.maxVcpus()) {
+            throw new XenException(XenErrno.EINVAL, spec.vcpus() + " vCPUs, allowed 1.." + config.maxVcpus());
+        }
+        if (spec.memoryBytes() < 0 || spec.maxMemoryBytes() < spec.memoryBytes()
+                || spec.maxMemoryBytes() > (long) Integer.MAX_VALUE << pageSize.shift()) {
+            throw new XenException(XenErrno.EINVAL, "memory " + spec.memoryBytes() + " / max " + spec.maxMemoryBytes());
+        }
+        if (domains.get(spec.domid()) != null) {
+            throw new XenException(XenErrno.EEXIST, "d" + spec.domid() + " exists");
+        }
+        long pages = pageSize.pagesFor(spec.memoryBytes());
+        long maxPages = pageSize.pagesFor(spec.maxMemoryBytes());
+        DomainHeapAccount account = heap.openAccount(spec.domid());
+        Domain domain = new Domain(spec.domid(), spec.privileged(), spec.vcpus(), maxPages, maxPages, machine,
+                account, metrics, config.maxExtentOrder());
+        try {
+            domain.populateInitial(pages);
+            domain.setArchState(resolver.createDomainState(spec.domid(), account));
+        } catch (RuntimeException e) {
+            domain.releaseAllFrames();
+            heap.closeAccount(account);
+            throw e;
+        }
+        domains.set(spec.domid(), domain);
+        return domain;
+    }
+
+    /**
+     * Destroys a domain: it stops answering hypercalls, the arch backend tears its state down
+     * (unpinning frames, releasing heap charges), then every frame is freed and scrubbed and what
+     * is left on its heap account is reclaimed.
+     *
+     * @return false if there is no such live domain
+     */
+    public synchronized boolean destroy(int domid) {
+        Domain domain = lookup(domid);
+        if (domain == null) {
+            return false;
+        }
+        domain.markDying();
+        Object state = domain.archState();
+        try {
+            resolver.destroyDomainState(state, new GuestHandleResolver.DomainTeardown() {
+                @Override
+                public void unpinFrame(long gfn) {
+                    domain.unpinFrame(gfn);
+                }
+
+                @Override
+                public DomainHeapAccount heap() {
+                    return domain.heap();
+                }
+            });
+        } catch (RuntimeException e) {
+            // The backend's bug must not stop the domain's memory from being released.
+            teardownFailures.incrementAndGet();
+        }
+        leakedPins.addAndGet(domain.releaseAllFrames());
+        heap.closeAccount(domain.heap());
+        domain.setArchState(null);
+        domains.set(domid, null);
+        return true;
+    }
+
+    /** Pins still held on frames of destroyed domains when they were freed (leaks), since boot. */
+    public long leakedPins() {
+        return leakedPins.get();
+    }
+
+    /** Arch teardowns that threw (backend bugs), since boot. */
+    public long teardownFailures() {
+        return teardownFailures.get();
+    }
+
+    /**
+     * Recounts frame accounting from the tables: each domain's own audit, frames owned per domain
+     * against {@code tot_pages}, and free frames against unreferenced ones.
+     *
+     * @return each inconsistency found; empty when the accounting is exact
+     */
+    public synchronized List<String> auditFrames() {
+        List<String> problems = new ArrayList<>();
+        long owned = 0;
+        for (Domain domain : domains()) {
+            problems.addAll(domain.audit());
+            int byOwner = machine.countOwnedBy(domain.domid());
+            if (byOwner != domain.totPages()) {
+                problems.add(domain + " owns " + byOwner + " frames but tot_pages is " + domain.totPages());
+            }
+            owned += byOwner;
+        }
+        if (owned != machine.allocatedFrames()) {
+            problems.add("domains own " + owned + " frames but " + machine.allocatedFrames() + " are allocated");
+        }
+        if (machine.countUnreferenced() != machine.freeFrames()) {
+            problems.add(machine.countUnreferenced() + " frames unreferenced but " + machine.freeFrames() + " free");
+        }
+        if (!heap.isConsistent()) {
+            problems.add("Xen heap accounts do not sum to its total: " + heap.usage() + " vs " + heap.used());
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,226 @@
+package org.xencommlab.hypervisor.entry;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.HypercallHandler;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.hypercall.HypervisorGate;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.sched.Scheduler;
+import org.xencommlab.api.sched.SchedulingPoint;
+import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.hypervisor.domain.Domain;
+import org.xencommlab.hypervisor.domain.DomainTable;
+import org.xencommlab.hypervisor.domain.Vcpu;
+
+/**
+ * The hypercall entry: the trust boundary between guests and the hypervisor.
+ *
+ * <p>{@link #hypercall} checks, in this order, and fails with:
+ * <ul>
+ *   <li>more than five argument words: -EINVAL (missing words read as 0);</li>
+ *   <li>a domid with no live domain: -ESRCH (Xen's errno for "no such domain");</li>
+ *   <li>a vCPU the domain does not have: -EINVAL (as Xen's vCPU operations do for a vCPU id out
+ *       of range);</li>
+ *   <li>a hypercall number that is negative, at or above {@link HypercallNumber#TABLE_SIZE}, or
+ *       has no handler: -ENOSYS.</li>
+ * </ul>
+ * Then it dispatches through an array indexed by hypercall number. A handler's
+ * {@link XenException} becomes its errno. Any other {@link RuntimeException} is a bug in a
+ * handler: it is contained, counted ({@link #containedFailures()}), traced as a fault, and the
+ * call returns -EINVAL; handlers validate before they change state, so it leaves nothing
+ * half-changed. A negative result that is not a Xen errno is treated the same way. JVM errors
+ * ({@link Error}) are not contained.
+ *
+ * <p>Continuations: a handler that calls
+ * {@link org.xencommlab.api.hypercall.HypercallContext#createContinuation} is re-entered, inside
+ * this call, with the rewritten number and arguments, as the vCPU re-executing the hypercall
+ * instruction would be: {@code CONTINUATION} is reached, {@code CONTINUATIONS} and
+ * {@code HYPERVISOR_ENTRIES} count one more, {@code HYPERCALL_ENTRY} is reached, and the checks
+ * above apply again (a domain destroyed meanwhile gives -ESRCH). {@code HYPERCALLS} counts once per
+ * call. Beyond the configured most continuations the call stops as a contained handler bug.
+ *
+ * <p>Every negative final result is recorded with {@link RunMetrics#recordError}; every call and
+ * continuation is traced.
+ */
+@Singleton
+public final class HypercallEntry implements HypervisorGate {
+    /** The most argument words a hypercall takes. */
+    public static final int MAX_ARGS = 5;
+
+    private final HypercallHandler[] table = new HypercallHandler[HypercallNumber.TABLE_SIZE];
+    private final DomainTable domains;
+    private final GuestHandleResolver resolver;
+    private final RunMetrics metrics;
+    private final Trace trace;
+    private final Scheduler scheduler;
+    private final HypervisorConfig config;
+    private final AtomicLong containedFailures = new AtomicLong();
+
+    @Inject
+    public HypercallEntry(Map<Integer, HypercallHandler> handlers, DomainTable domains, GuestHandleResolver resolver,
+            RunMetrics metrics, Trace trace, Scheduler scheduler, HypervisorConfig config) {
+        handlers.forEach((op, handler) -> {
+            if (op == null || op < 0 || op >= HypercallNumber.TABLE_SIZE) {
+                throw new IllegalArgumentException("hypercall number " + op + " is outside the dispatch table");
+            }
+            table[op] = requireNonNull(handler, "handler is null");
+        });
+        this.domains = requireNonNull(domains, "domains is null");
+        this.resolver = requireNonNull(resolver, "resolver is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.trace = requireNonNull(trace, "trace is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    public long hypercall(int domid, int vcpu, long op, long... args) {
+        metrics.increment(Counter.HYPERCALLS);
+        long result;
+        try {
+            result = enter(domid, vcpu, op, args);
+        } catch (XenException e) {
+            result = e.asResult();
+        } catch (RuntimeException e) {
+            result = contain(domid, op, e.toString());
+        }
+        if (result < 0 && XenErrno.fromResult(result).isEmpty()) {
+            result = contain(domid, op, "result " + result + " is not a Xen errno");
+        }
+        if (result < 0) {
+            metrics.recordError(XenErrno.fromResult(result).orElseThrow());
+        }
+        if (trace.enabled()) {
+            long traced = result;
+            trace.event(TraceKind.HYPERCALL, domid, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
+        }
+        return result;
+    }
+
+    private long enter(int domid, int vcpuId, long op, long[] args) {
+        metrics.increment(Counter.HYPERVISOR_ENTRIES);
+        scheduler.reached(SchedulingPoint.HYPERCALL_ENTRY, domid);
+        if (args != null && args.length > MAX_ARGS) {
+            return XenErrno.EINVAL.asResult();
+        }
+        long[] words = new long[MAX_ARGS];
+        if (args != null) {
+            System.arraycopy(args, 0, words, 0, args.length);
+        }
+        long currentOp = op;
+        int continuations = 0;
+        while (true) {
+            Domain domain = domains.lookup(domid);
+            if (domain == null) {
+                return XenErrno.ESRCH.asResult();
+            }
+            Vcpu vcpu = domain.vcpu(vcpuId);
+            if (vcpu == null) {
+                return XenErrno.EINVAL.asResult();
+            }
+            HypercallHandler handler = currentOp >= 0 && currentOp < table.length ? table[(int) currentOp] : null;
+            if (handler == null) {
+                return XenErrno.ENOSYS.asResult();
+            }
+            EntryContext context = new EntryContext(this, domain, vcpu, config.preemptionPolls());
+            long result = handler.handle(context, words);
+            if (!context.continued()) {
+                return result;
+            }
+            if (++continuations > config.maxContinuations()) {
+                return contain(domid, currentOp, "more than " + config.maxContinuations() + " continuations");
+            }
+            currentOp = context.continuationOp();
+            words = context.continuationArgs();
+            if (trace.enabled()) {
+                long nextOp = currentOp;
+                long[] nextArgs = words;
+                trace.event(TraceKind.CONTINUATION, domid, () -> describe(nextOp, nextArgs));
+            }
+            metrics.increment(Counter.CONTINUATIONS);
+            scheduler.reached(SchedulingPoint.CONTINUATION, domid);
+            metrics.increment(Counter.HYPERVISOR_ENTRIES);
+            scheduler.reached(SchedulingPoint.HYPERCALL_ENTRY, domid);
+        }
+    }
+
+    private long contain(int domid, long op, String why) {
+        containedFailures.incrementAndGet();
+        if (trace.enabled()) {
+            trace.event(TraceKind.FAULT, domid, () -> "contained handler failure in " + HypercallNumber.name(op) + ": " + why);
+        }
+        return XenErrno.EINVAL.asResult();
+    }
+
+    private static String describe(long op, long[] args) {
+        StringBuilder sb = new StringBuilder(HypercallNumber.name(op)).append('(');
+        if (args != null) {
+            for (int i = 0; i < args.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append("0x").append(Long.toHexString(args[i]));
+            }
+        }
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public void loadPageTableBase(int domid, int vcpu, long rootTable) {
+        Domain domain = domains.lookup(domid);
+        Vcpu v = domain == null ? null : domain.vcpu(vcpu);
+        if (v == null) {
+            throw new IllegalArgumentException("no vCPU " + vcpu + " of domain " + domid);
+        }
+        v.loadPageTableBase(rootTable);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if there is no such live domain
+     */
+    @Override
+    public GuestPhysicalMemory physicalMemory(int domid) {
+        Domain domain = domains.lookup(domid);
+        if (domain == null) {
+            throw new IllegalArgumentException("no domain " + domid);
+        }
+        return domain.memory();
+    }
+
+    /** Handler failures (exceptions other than XenException, non-errno results) contained, since boot. */
+    public long containedFailures() {
+        return containedFailures.get();
+    }
+
+    /** Whether hypercall {@code op} has a handler. */
+    public boolean hasHandler(long op) {
+        return op >= 0 && op < table.length && table[(int) op] != null;
+    }
+
+    GuestHandleResolver resolver() {
+        return resolver;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    RunMetrics metrics() {
+        return metrics;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+}

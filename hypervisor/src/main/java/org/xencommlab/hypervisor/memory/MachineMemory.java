@@ -1,0 +1,294 @@
+package org.xencommlab.hypervisor.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.hypervisor.HypervisorConfig;
+
+/**
+ * The machine's real memory: frames of the arch's page size holding real bytes, with Xen's page
+ * accounting (owner and reference count per frame) and a frame allocator.
+ *
+ * <p>Frames are backed lazily: a frame's bytes are created on its first write, and a frame never
+ * written reads as zero, so a machine (or a guest) of gigabytes costs what it touches.
+ *
+ * <p>Accounting follows Xen's {@code struct page_info}: an allocated frame has an owner domain and
+ * a reference count of at least one (the allocation reference); {@link #get} adds a reference (a
+ * pin), {@link #put} drops one, and the frame returns to the free pool only when its last
+ * reference drops. A freed frame is scrubbed before anyone can get it again: its bytes are
+ * discarded, so it reads as zero and costs nothing until written again.
+ *
+ * <p>The allocator hands out frames from a free stack in a deterministic order (lowest frame
+ * first at boot; a freed frame is reused first). Allocation is all-or-nothing. Thread-safe:
+ * accounting is under one lock; byte access to a frame does not take it (the caller guarantees
+ * through its p2m lock that the frame it touches is one its domain holds).
+ */
+@Singleton
+public final class MachineMemory {
+    /** Owner of a free frame. */
+    public static final int NO_OWNER = -1;
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private final PageSize pageSize;
+    private final int frameCount;
+    private final AtomicReferenceArray<byte[]> frames;
+    private final int[] owner;
+    private final int[] refs;
+    /** Free frames; the top of the stack is at {@code freeCount - 1}. */
+    private final int[] freeStack;
+    private int freeCount;
+    private final AtomicLong scrubbed = new AtomicLong();
+    private final AtomicLong backed = new AtomicLong();
+
+    @Inject
+    public MachineMemory(PageSize pageSize, HypervisorConfig config) {
+        this.pageSize = requireNonNull(pageSize, "pageSize is null");
+        long count = config.machineMemoryBytes() >>> pageSize.shift();
+        if (count < 1 || count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("machine memory of " + config.machineMemoryBytes()
+                    + " bytes is not 1 .. 2^31 frames of " + pageSize.bytes() + " bytes");
+        }
+        this.frameCount = (int) count;
+        this.frames = new AtomicReferenceArray<>(frameCount);
+        this.owner = new int[frameCount];
+        this.refs = new int[frameCount];
+        this.freeStack = new int[frameCount];
+        Arrays.fill(owner, NO_OWNER);
+        for (int i = 0; i < frameCount; i++) {
+            freeStack[i] = frameCount - 1 - i;
+        }
+        this.freeCount = frameCount;
+    }
+
+    public PageSize pageSize() {
+        return pageSize;
+    }
+
+    /** Frames of machine memory in all. */
+    public int frameCount() {
+        return frameCount;
+    }
+
+    // ---- allocation and references ----
+
+    /**
+     * Allocates {@code count} frames to domain {@code domid}, each with one (allocation) reference,
+     * all or nothing.
+     *
+     * @return the machine frame numbers, or null if machine memory has fewer free frames
+     */
+    public synchronized int[] allocate(int domid, int count) {
+        if (count < 0 || domid < 0) {
+            throw new IllegalArgumentException("bad allocation of " + count + " frames for d" + domid);
+        }
+        if (count > freeCount) {
+            return null;
+        }
+        int[] mfns = new int[count];
+        for (int i = 0; i < count; i++) {
+            int mfn = freeStack[--freeCount];
+            owner[mfn] = domid;
+            refs[mfn] = 1;
+            mfns[i] = mfn;
+        }
+        return mfns;
+    }
+
+    /**
+     * Takes an extra reference on an allocated frame owned by {@code domid}.
+     *
+     * @return false, taking nothing, if the frame is free or owned by another domain
+     */
+    public synchronized boolean get(int mfn, int domid) {
+        if (!isValid(mfn) || owner[mfn] != domid || refs[mfn] == 0 || refs[mfn] == Integer.MAX_VALUE) {
+            return false;
+        }
+        refs[mfn]++;
+        return true;
+    }
+
+    /**
+     * Drops one reference; the last one frees the frame (scrubbed, back to the free pool).
+     *
+     * @return true if this freed the frame
+     * @throws IllegalStateException if the frame holds no reference (an accounting bug)
+     */
+    public synchronized boolean put(int mfn) {
+        if (!isValid(mfn) || refs[mfn] == 0) {
+            throw new IllegalStateException("put of a free frame " + mfn);
+        }
+        if (--refs[mfn] > 0) {
+            return false;
+        }
+        scrub(mfn);
+        owner[mfn] = NO_OWNER;
+        freeStack[freeCount++] = mfn;
+        return true;
+    }
+
+    /**
+     * Drops every reference a frame holds (its allocation reference and any pins left), freeing
+     * it; used when a domain is destroyed.
+     *
+     * @return the references dropped beyond the allocation reference (pins that were leaked)
+     */
+    public synchronized int reclaim(int mfn) {
+        if (!isValid(mfn) || refs[mfn] == 0) {
+            throw new IllegalStateException("reclaim of a free frame " + mfn);
+        }
+        int extra = refs[mfn] - 1;
+        refs[mfn] = 1;
+        put(mfn);
+        return extra;
+    }
+
+    /** The reference count of a frame; 0 when it is free. */
+    public synchronized int refCount(int mfn) {
+        return isValid(mfn) ? refs[mfn] : 0;
+    }
+
+    /** The owner of a frame, or {@link #NO_OWNER}. */
+    public synchronized int owner(int mfn) {
+        return isValid(mfn) ? owner[mfn] : NO_OWNER;
+    }
+
+    public synchronized int freeFrames() {
+        return freeCount;
+    }
+
+    public synchronized int allocatedFrames() {
+        return frameCount - freeCount;
+    }
+
+    /** Recounts, from the ownership table itself, the frames {@code domid} owns. */
+    public synchronized int countOwnedBy(int domid) {
+        int n = 0;
+        for (int o : owner) {
+            if (o == domid) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Recounts the frames with a reference count of zero; must equal {@link #freeFrames()}. */
+    public synchronized int countUnreferenced() {
+        int n = 0;
+        for (int r : refs) {
+            if (r == 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Frames scrubbed on their way back to the free pool, since boot. */
+    public long scrubbedFrames() {
+        return scrubbed.get();
+    }
+
+    /** Frames that hold a backing array now (what the machine really costs). */
+    public long backedFrames() {
+        return backed.get();
+    }
+
+    private void scrub(int mfn) {
+        // Discarding the bytes is the scrub: the frame reads as zero again, for its next owner,
+        // and a copy still racing with the free can only see the discarded array.
+        if (frames.getAndSet(mfn, null) != null) {
+            backed.decrementAndGet();
+        }
+        scrubbed.incrementAndGet();
+    }
+
+    private boolean isValid(int mfn) {
+        return mfn >= 0 && mfn < frameCount;
+    }
+
+    // ---- bytes; callers pass a frame they hold and a range inside one page ----
+
+    /** Copies {@code length} bytes at {@code offset} of frame {@code mfn} into {@code dst}. */
+    public void read(int mfn, int offset, byte[] dst, int dstOffset, int length) {
+        checkRange(offset, length);
+        byte[] frame = frames.get(mfn);
+        if (frame == null) {
+            Arrays.fill(dst, dstOffset, dstOffset + length, (byte) 0);
+        } else {
+            System.arraycopy(frame, offset, dst, dstOffset, length);
+        }
+    }
+
+    /** Copies {@code length} bytes from {@code src} to frame {@code mfn} at {@code offset}. */
+    public void write(int mfn, int offset, byte[] src, int srcOffset, int length) {
+        checkRange(offset, length);
+        if (length == 0) {
+            return;
+        }
+        System.arraycopy(src, srcOffset, backing(mfn), offset, length);
+    }
+
+    /** Zeroes {@code length} bytes of frame {@code mfn} at {@code offset}. */
+    public void zero(int mfn, int offset, int length) {
+        checkRange(offset, length);
+        byte[] frame = frames.get(mfn);
+        if (frame != null) {
+            Arrays.fill(frame, offset, offset + length, (byte) 0);
+        }
+    }
+
+    /** Reads an aligned 64-bit word. */
+    public long readLong(int mfn, int offset, ByteOrder order) {
+        checkWord(offset);
+        byte[] frame = frames.get(mfn);
+        if (frame == null) {
+            return 0;
+        }
+        return order == ByteOrder.BIG_ENDIAN ? (long) LONG_BE.get(frame, offset) : (long) LONG_LE.get(frame, offset);
+    }
+
+    /** Writes an aligned 64-bit word. */
+    public void writeLong(int mfn, int offset, long value, ByteOrder order) {
+        checkWord(offset);
+        byte[] frame = backing(mfn);
+        if (order == ByteOrder.BIG_ENDIAN) {
+            LONG_BE.set(frame, offset, value);
+        } else {
+            LONG_LE.set(frame, offset, value);
+        }
+    }
+
+    private byte[] backing(int mfn) {
+        byte[] frame = frames.get(mfn);
+        while (frame == null) {
+            byte[] fresh = new byte[pageSize.bytes()];
+            if (frames.compareAndSet(mfn, null, fresh)) {
+                backed.incrementAndGet();
+                return fresh;
+            }
+            frame = frames.get(mfn);
+        }
+        return frame;
+    }
+
+    private void checkRange(int offset, int length) {
+        if (offset < 0 || length < 0 || offset > pageSize.bytes() - length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " is not inside one frame");
+        }
+    }
+
+    private void checkWord(int offset) {
+        if (offset < 0 || offset > pageSize.bytes() - 8 || (offset & 7) != 0) {
+            throw new IllegalArgumentException("word offset " + offset + " is not aligned inside one frame");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.xencommlab.hypervisor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.xencommlab.api.hypercall.HypercallHandler;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.hypervisor.console.ConsoleLog;
+import org.xencommlab.hypervisor.domain.DomainTable;
+import org.xencommlab.hypervisor.entry.HypercallEntry;
+import org.xencommlab.hypervisor.handlers.ConsoleIoHandler;
+import org.xencommlab.hypervisor.handlers.XenVersionHandler;
+import org.xencommlab.hypervisor.heap.XenHeap;
+import org.xencommlab.hypervisor.memory.MachineMemory;
+
+/**
+ * A hypervisor assembled by hand for tests (what {@link HypervisorModule} does with Guice), with
+ * the testing resolver, scheduler and trace, and room for extra handlers.
+ */
+public final class TestingMachine {
+    public final HypervisorConfig config;
+    public final PageSize pageSize = PageSize.SIZE_4K;
+    public final RunMetrics metrics = new RunMetrics();
+    public final TestingTrace trace = new TestingTrace();
+    public final TestingScheduler scheduler = new TestingScheduler();
+    public final TestingGuestHandleResolver resolver;
+    public final MachineMemory machine;
+    public final XenHeap heap;
+    public final DomainTable domains;
+    public final ConsoleLog console;
+    public final HypercallEntry entry;
+    public final Hypervisor hypervisor;
+
+    public TestingMachine(HypervisorConfig config, TestingGuestHandleResolver resolver, Map<Integer, HypercallHandler> extra) {
+        this.config = config;
+        this.resolver = resolver;
+        this.machine = new MachineMemory(pageSize, config);
+        this.heap = new XenHeap(config, metrics);
+        this.domains = new DomainTable(machine, heap, metrics, config, resolver);
+        this.console = new ConsoleLog(config);
+        Map<Integer, HypercallHandler> handlers = new LinkedHashMap<>();
+        handlers.put(HypercallNumber.XEN_VERSION, new XenVersionHandler(config, pageSize));
+        handlers.put(HypercallNumber.CONSOLE_IO, new ConsoleIoHandler(console, config));
+        handlers.putAll(extra);
+        this.entry = new HypercallEntry(handlers, domains, resolver, metrics, trace, scheduler, config);
+        this.hypervisor = new Hypervisor(domains, machine, heap, console, entry);
+    }
+
+    public TestingMachine(HypervisorConfig config) {
+        this(config, new TestingGuestHandleResolver(), Map.of());
+    }
+
+    /** A small machine: 64 MiB of machine memory, defaults otherwise. */
+    public static TestingMachine small() {
+        return new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20));
+    }
+}

@@ -1,0 +1,147 @@
+package org.xencommlab.hypervisor.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.hypercall.SubOps.ConsoleIo;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.hypervisor.TestingMachine;
+import org.xencommlab.hypervisor.domain.DomainSpec;
+
+final class TestConsoleIo {
+    private static final int PAGE = 4096;
+
+    private static TestingMachine machine(HypervisorConfig config) {
+        TestingMachine m = new TestingMachine(config.withMachineMemoryBytes(8L << 20));
+        m.hypervisor.createDomain(DomainSpec.dom0(8L * PAGE));
+        m.hypervisor.createDomain(DomainSpec.guest(1, 2L * PAGE));
+        return m;
+    }
+
+    private final TestingMachine m = machine(HypervisorConfig.defaults());
+
+    private static byte[] text(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        return bytes;
+    }
+
+    private static void poke(GuestPhysicalMemory memory, long address, byte[] bytes) {
+        int done = 0;
+        while (done < bytes.length) {
+            int piece = Math.min(bytes.length - done, PAGE - (int) ((address + done) % PAGE));
+            memory.write(address + done, bytes, done, piece);
+            done += piece;
+        }
+    }
+
+    private static long write(TestingMachine m, int domid, long count, long handle) {
+        return m.entry.hypercall(domid, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.WRITE, count, handle);
+    }
+
+    @Test
+    void writesBytesToTheDomainsConsole() {
+        poke(m.entry.physicalMemory(0), 0x1000, "hello, xen\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(write(m, 0, 11, 0x1000)).isZero();
+        assertThat(m.console.outputText(0)).isEqualTo("hello, xen\n");
+        assertThat(m.console.output(1)).isEmpty();
+        assertThat(write(m, 0, 0, 0)).as("an empty write").isZero();
+    }
+
+    @Test
+    void writesABufferThatCrossesPages() {
+        byte[] data = text(300);
+        poke(m.entry.physicalMemory(0), PAGE - 150, data);
+        assertThat(write(m, 0, 300, PAGE - 150)).isZero();
+        assertThat(m.console.output(0)).isEqualTo(data);
+        assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isEqualTo(300);
+    }
+
+    @Test
+    void continuesALongWriteWithProgressInTheFourthWord() {
+        TestingMachine p = machine(HypervisorConfig.defaults().withPreemptionPolls(1));
+        byte[] data = text(10 * 128 + 5);
+        poke(p.entry.physicalMemory(0), 0x3000 - 7, data);
+        assertThat(write(p, 0, data.length, 0x3000 - 7)).isZero();
+        assertThat(p.console.output(0)).isEqualTo(data);
+        // Each entry writes its first chunk, then polls before each further one; the second poll
+        // answers true: two chunks per entry, and the last chunks need no preemption.
+        assertThat(p.metrics.get(Counter.CONTINUATIONS)).isEqualTo(4);
+        assertThat(p.metrics.get(Counter.HYPERVISOR_ENTRIES)).isEqualTo(5);
+        assertThat(p.metrics.get(Counter.HYPERCALLS)).isEqualTo(1);
+        assertThat(p.trace.events(TraceKind.CONTINUATION).get(0).detail())
+                .isEqualTo("console_io(0x0, 0x405, 0x2ff9, 0x100, 0x0)");
+    }
+
+    @Test
+    void aFaultKeepsEarlierChunksAndAppendsNothingOfTheFailingOne() {
+        byte[] data = text(200);
+        GuestPhysicalMemory memory = m.entry.physicalMemory(1);
+        poke(memory, 2L * PAGE - 200, data);
+        assertThat(write(m, 1, 300, 2L * PAGE - 200)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(m.console.output(1)).isEqualTo(Arrays.copyOf(data, 128));
+        assertThat(write(m, 1, 5, 1L << 40)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(m.console.output(1)).hasSize(128);
+        assertThat(m.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(2);
+    }
+
+    @Test
+    void refusesBadCountsCommandsAndOffsets() {
+        assertThat(write(m, 0, -1, 0)).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(write(m, 0, (1 << 20) + 1, 0)).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(write(m, 0, Long.MIN_VALUE, 0)).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.WRITE, 4, 0, -1))
+                .isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.WRITE, 4, 0, Long.MAX_VALUE - 2))
+                .isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, 2, 4, 0)).isEqualTo(XenErrno.ENOSYS.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, -1, 4, 0)).isEqualTo(XenErrno.ENOSYS.asResult());
+        assertThat(m.console.output(0)).isEmpty();
+        assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isZero();
+    }
+
+    @Test
+    void unprivilegedDomainsMayBeRefused() {
+        TestingMachine strict = machine(HypervisorConfig.defaults().withUnprivilegedConsoleIo(false));
+        assertThat(write(strict, 1, 4, 0)).isEqualTo(XenErrno.EPERM.asResult());
+        assertThat(write(strict, 0, 4, 0)).isZero();
+        assertThat(strict.console.output(0)).containsExactly(0, 0, 0, 0);
+    }
+
+    @Test
+    void readsConsoleInputToTheGuest() {
+        assertThat(m.console.feedInput(0, "ls\n".getBytes(StandardCharsets.US_ASCII))).isEqualTo(3);
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 10, 1L << 40))
+                .isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(m.console.pendingInput(0)).as("undelivered input stays").isEqualTo(3);
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 2, PAGE - 1)).isEqualTo(2);
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 10, PAGE + 1)).isEqualTo(1);
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 10, PAGE + 1)).isZero();
+        byte[] got = new byte[3];
+        m.entry.physicalMemory(0).read(PAGE - 1, got, 0, 1);
+        m.entry.physicalMemory(0).read(PAGE, got, 1, 2);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("ls\n");
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, -3, 0))
+                .isEqualTo(XenErrno.EINVAL.asResult());
+    }
+
+    @Test
+    void consoleRingKeepsTheNewestBytes() {
+        TestingMachine small = machine(HypervisorConfig.defaults().withConsole(128, 1 << 20, 100, 8));
+        byte[] data = text(250);
+        poke(small.entry.physicalMemory(0), 0, data);
+        assertThat(write(small, 0, 250, 0)).isZero();
+        assertThat(small.console.output(0)).isEqualTo(Arrays.copyOfRange(data, 150, 250));
+        assertThat(small.console.bytesWritten(0)).isEqualTo(250);
+        assertThat(small.console.feedInput(0, new byte[20])).isEqualTo(8);
+    }
+}
