@@ -14,7 +14,7 @@ import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.GuestAccessKind;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestRegion;
 

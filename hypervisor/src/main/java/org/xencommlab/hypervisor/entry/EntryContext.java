@@ -7,7 +7,7 @@ import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.hypervisor.access.GuestAccess;
 import org.xencommlab.hypervisor.domain.Domain;
 import org.xencommlab.hypervisor.domain.Vcpu;

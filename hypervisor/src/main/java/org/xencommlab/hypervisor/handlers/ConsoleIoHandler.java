@@ -23,7 +23,7 @@ import org.xencommlab.hypervisor.console.ConsoleLog;
  * advanced by {@code guest_handle_add_offset}. Here a memory reference is opaque (a virtual address
  * on x86, {@code bufid | offset} or a descriptor on ppc: adding to the raw word is not valid for
  * every arch), so the handle word is never changed: the fourth argument word is the byte offset into
- * the memory the handle names, given to {@link org.xencommlab.api.xencomm.GuestCopy} as its offset
+ * the memory the handle names, given to {@link org.xencommlab.api.hypercall.GuestCopy} as its offset
  * (the arch-neutral {@code guest_handle_add_offset}). A guest calls with it 0; when more than one
  * chunk remains and preemption is pending, the handler continues with
  * {@code (WRITE, count - written, buffer, offset + written)}.
