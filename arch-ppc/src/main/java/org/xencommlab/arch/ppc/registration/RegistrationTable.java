@@ -124,8 +124,6 @@ public final class RegistrationTable {
             }
             Registration registration = publish(snapshot);
             pinned = -1;
-            metrics.increment(Counter.REGISTRATIONS);
-            metrics.adjust(Gauge.REGISTRATIONS_LIVE, 1);
             trace.event(TraceKind.REGISTRATION, domid, () -> "register " + registration);
             return registration.bufid();
         } finally {
@@ -154,6 +152,9 @@ public final class RegistrationTable {
             slots.set(index, registration);
             heapCharged += charge;
             live++;
+            // Inside the lock, so the gauge never runs ahead of the table.
+            metrics.increment(Counter.REGISTRATIONS);
+            metrics.adjust(Gauge.REGISTRATIONS_LIVE, 1);
             return registration;
         }
     }
@@ -179,8 +180,6 @@ public final class RegistrationTable {
             release(index, registration);
         }
         dropPins(registration, unpin);
-        metrics.increment(Counter.UNREGISTRATIONS);
-        metrics.adjust(Gauge.REGISTRATIONS_LIVE, -1);
         Registration removed = registration;
         trace.event(TraceKind.REGISTRATION, domid, () -> "unregister " + removed);
         return registration;
@@ -223,8 +222,6 @@ public final class RegistrationTable {
         }
         for (Registration registration : removed) {
             dropPins(registration, unpin);
-            metrics.increment(Counter.UNREGISTRATIONS);
-            metrics.adjust(Gauge.REGISTRATIONS_LIVE, -1);
         }
         trace.event(TraceKind.REGISTRATION, domid, () -> "destroy table: " + removed.size() + " registrations released");
     }
@@ -292,6 +289,8 @@ public final class RegistrationTable {
         heap.release(registration.heapBytes());
         heapCharged -= registration.heapBytes();
         live--;
+        metrics.increment(Counter.UNREGISTRATIONS);
+        metrics.adjust(Gauge.REGISTRATIONS_LIVE, -1);
     }
 
     private static void dropPins(Registration registration, LongConsumer unpin) {
