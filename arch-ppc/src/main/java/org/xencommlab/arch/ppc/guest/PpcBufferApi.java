@@ -31,6 +31,9 @@ public abstract class PpcBufferApi implements HypercallBufferApi {
      * @throws XenException E2BIG when no buffer can be that large, or whatever {@code allocBuf} throws
      */
     public HypercallBuffer grow(HypercallBuffer buffer, long neededBytes) {
+        if (own(buffer, PpcBuffer.class).isFreed()) {
+            throw new XenException(XenErrno.EINVAL, "grow of a freed buffer");
+        }
         int pageBytes = process.pageSize().bytes();
         long pages = Math.max(2L * buffer.nrPages(), (neededBytes + pageBytes - 1) / pageBytes);
         pages = Math.min(pages, PpcMemref.MAX_BUFFER_PAGES);

@@ -48,7 +48,9 @@ final class RegisteredBufferApi extends PpcBufferApi {
                     () -> "pid " + process.pid() + " alloc_buf " + nrPages + " pages bufid 0x" + Long.toHexString(buffer.bufid()));
             return buffer;
         } catch (RuntimeException e) {
-            process.munmap(address, length);
+            if (process.isAlive()) {
+                process.munmap(address, length); // a dead process's mappings went with it
+            }
             throw e;
         }
     }

@@ -3,8 +3,6 @@ package org.xencommlab.arch.ppc.descriptor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
@@ -117,10 +115,5 @@ final class TestDescriptorRegion {
 
     private void put(long address, byte[] bytes) {
         memory.writeBytes(address, bytes);
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] header(int magic, int nr) {
-        return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(magic).putInt(nr).array();
     }
 }

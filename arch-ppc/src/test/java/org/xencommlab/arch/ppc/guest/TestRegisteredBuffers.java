@@ -145,6 +145,21 @@ final class TestRegisteredBuffers {
     }
 
     @Test
+    void aProcessKilledWhileItsRegistrationIsInTheHypervisorLeavesNothingBehind() {
+        TestingProcess tool = kernel.spawn();
+        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        api.allocBuf(1);
+        machine.beforeNextHypercall(tool::exit);
+        assertThatThrownBy(() -> api.allocBuf(2))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
+        assertThat(table().liveCount()).isZero();
+        assertThat(domain.heap().used()).isZero();
+        assertThat(domain.totalPins()).isZero();
+        assertThat(kernel.userFrames()).isZero();
+        assertThat(kernel.outstandingBlocks()).isZero();
+    }
+
+    @Test
     void withCleanupOffTheRegistrationsHeapAndPinsOfDeadProcessesLeak() {
         machine = new TestingMachine(PpcConfig.defaults().withMaxRegistrations(8).withCleanup(false));
         domain = machine.createDomain(0, 512, 1 << 20);

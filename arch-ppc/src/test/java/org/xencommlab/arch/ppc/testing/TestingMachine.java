@@ -28,6 +28,13 @@ public final class TestingMachine {
     private final Map<Integer, HypercallHandler> handlers = new TreeMap<>();
     private final Map<Integer, TestingDomain> domains = new ConcurrentHashMap<>();
     private final TestingHeapAccount.Budget budget;
+    private volatile Runnable beforeNextHypercall;
+
+    /** Runs {@code action} once, at the entry of the next hypercall (to kill a process mid-call). */
+    public void beforeNextHypercall(Runnable action) {
+        beforeNextHypercall = action;
+    }
+
     /** Copies whose translation reached a frame that is not RAM of the caller. */
     private final AtomicLong foreignReaches = new AtomicLong();
 
@@ -109,6 +116,11 @@ public final class TestingMachine {
             return XenErrno.EINVAL.asResult();
         }
         System.arraycopy(args, 0, words, 0, args.length);
+        Runnable action = beforeNextHypercall;
+        if (action != null) {
+            beforeNextHypercall = null;
+            action.run();
+        }
         HypercallHandler handler = op >= 0 && op < 64 ? handlers.get((int) op) : null;
         if (handler == null) {
             return XenErrno.ENOSYS.asResult();
