@@ -1,0 +1,136 @@
+package org.xencommlab.arch.ppc.descriptor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.GuestRegion;
+
+/**
+ * The hypervisor's view of one xencomm descriptor, opened for one copy, as Xen's
+ * {@code xencomm_ctxt_init} and {@code xencomm_copy_from_guest} do it.
+ *
+ * <p>{@link #open} checks that the header does not cross a page, that the descriptor is 8-byte
+ * aligned (both -EINVAL), that the header's page is RAM of the caller (-EFAULT), copies the 8-byte
+ * header once and validates the copy: magic (-EINVAL), {@code nr_addrs} at most
+ * {@link XencommDescriptor#MAX_ADDRS} (-EINVAL). The snapshot of {@code nr_addrs} bounds the walk
+ * whatever the guest writes later. Entries are read lazily, each at most once per open, into the
+ * region's own copy (each read counts one translation step); the address array may span pages.
+ *
+ * <p>{@link #translate} walks the copied entries: each covers from its address to the end of its
+ * page, {@link XencommDescriptor#INVALID} covers nothing; an offset past the last entry, a bad
+ * entry, an unreadable array page, or a page that is not RAM of the caller is -EFAULT. It never
+ * throws. Not thread-safe: a region serves one copy on one thread.
+ */
+public final class DescriptorRegion implements GuestRegion {
+    private final GuestPhysicalMemory memory;
+    private final PageSize pageSize;
+    private final RunMetrics metrics;
+    private final long arrayAddress;
+    private final int nrAddrs;
+    private long[] entries = new long[0];
+    private int fetched;
+    // Cursor of the walk: entry index and the region offset where it starts; copies go forward.
+    private int cursorIndex;
+    private long cursorStart;
+
+    private DescriptorRegion(GuestPhysicalMemory memory, RunMetrics metrics, long descriptor, int nrAddrs) {
+        this.memory = memory;
+        this.pageSize = memory.pageSize();
+        this.metrics = metrics;
+        this.arrayAddress = descriptor + XencommDescriptor.HEADER_BYTES;
+        this.nrAddrs = nrAddrs;
+    }
+
+    /**
+     * Opens the descriptor at guest-physical {@code descriptor}.
+     *
+     * @throws XenException EINVAL (header crosses a page, misaligned, bad magic, too many entries),
+     *     EFAULT (header not in RAM of the caller)
+     */
+    public static DescriptorRegion open(GuestPhysicalMemory memory, long descriptor, RunMetrics metrics) {
+        PageSize pageSize = memory.pageSize();
+        if (descriptor < 0) {
+            throw new XenException(XenErrno.EFAULT, "descriptor address 0x" + Long.toHexString(descriptor));
+        }
+        if (pageSize.offsetIn(descriptor) > pageSize.bytes() - XencommDescriptor.HEADER_BYTES) {
+            throw new XenException(XenErrno.EINVAL, "descriptor header at 0x" + Long.toHexString(descriptor) + " crosses a page");
+        }
+        if (descriptor % XencommDescriptor.ALIGNMENT != 0) {
+            throw new XenException(XenErrno.EINVAL, "descriptor at 0x" + Long.toHexString(descriptor) + " is not 8-byte aligned");
+        }
+        if (!memory.isRam(pageSize.pageOf(descriptor))) {
+            throw new XenException(XenErrno.EFAULT, "descriptor at 0x" + Long.toHexString(descriptor) + " is not RAM of d" + memory.domid());
+        }
+        byte[] header = new byte[XencommDescriptor.HEADER_BYTES];
+        memory.read(descriptor, header, 0, header.length);
+        ByteBuffer copy = ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN);
+        int magic = copy.getInt();
+        long nrAddrs = Integer.toUnsignedLong(copy.getInt());
+        if (magic != XencommDescriptor.MAGIC) {
+            throw new XenException(XenErrno.EINVAL, "descriptor magic 0x" + Integer.toHexString(magic));
+        }
+        if (nrAddrs > XencommDescriptor.MAX_ADDRS) {
+            throw new XenException(XenErrno.EINVAL, "descriptor nr_addrs " + nrAddrs + " above " + XencommDescriptor.MAX_ADDRS);
+        }
+        return new DescriptorRegion(memory, metrics, descriptor, (int) nrAddrs);
+    }
+
+    /** The {@code nr_addrs} snapshot taken at open. */
+    public int nrAddrs() {
+        return nrAddrs;
+    }
+
+    @Override
+    public long translate(long offset) {
+        if (offset < 0) {
+            return XenErrno.EFAULT.asResult();
+        }
+        if (offset < cursorStart) {
+            cursorIndex = 0;
+            cursorStart = 0;
+        }
+        while (cursorIndex < nrAddrs) {
+            long entry;
+            try {
+                entry = entry(cursorIndex);
+            } catch (XenException e) {
+                return XenErrno.EFAULT.asResult();
+            }
+            if (entry == XencommDescriptor.INVALID) {
+                cursorIndex++;
+                continue;
+            }
+            if (entry < 0) {
+                return XenErrno.EFAULT.asResult();
+            }
+            int covers = pageSize.bytesToPageEnd(entry);
+            if (offset - cursorStart < covers) {
+                long address = entry + (offset - cursorStart);
+                return memory.isRam(pageSize.pageOf(address)) ? address : XenErrno.EFAULT.asResult();
+            }
+            cursorStart += covers;
+            cursorIndex++;
+        }
+        return XenErrno.EFAULT.asResult();
+    }
+
+    private long entry(int index) {
+        if (index < fetched) {
+            return entries[index];
+        }
+        if (index >= entries.length) {
+            entries = Arrays.copyOf(entries, Math.min(nrAddrs, Math.max(8, entries.length * 2)));
+        }
+        // Entries are 8-byte aligned, so each lies within one page.
+        long value = memory.readLong(arrayAddress + (long) index * XencommDescriptor.ENTRY_BYTES, ByteOrder.BIG_ENDIAN);
+        metrics.increment(Counter.TRANSLATION_STEPS);
+        entries[fetched++] = value;
+        return value;
+    }
+}

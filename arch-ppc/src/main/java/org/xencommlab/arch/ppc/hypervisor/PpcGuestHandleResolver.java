@@ -1,0 +1,89 @@
+package org.xencommlab.arch.ppc.hypervisor;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.hypercall.XenHeapAccount;
+import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.xencomm.GuestAccessKind;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.api.xencomm.GuestRegion;
+import org.xencommlab.arch.ppc.PpcConfig;
+import org.xencommlab.arch.ppc.descriptor.DescriptorRegion;
+import org.xencommlab.arch.ppc.reference.PpcMemref;
+import org.xencommlab.arch.ppc.registration.Registration;
+import org.xencommlab.arch.ppc.registration.RegistrationTable;
+
+/**
+ * The hypervisor half of the ppc backend. The hypervisor runs in real mode: it never walks a guest
+ * page table and resolves guest-physical addresses only. A reference is one of (see
+ * {@link PpcMemref}):
+ * <ul>
+ *   <li>inline (bit 63): physically contiguous kernel memory at the address it carries, in every
+ *       mode;</li>
+ *   <li>{@code mode=registration}: {@code bufid | offset}, looked up in the calling domain's
+ *       {@link RegistrationTable} (made here by {@link #createDomainState}); -EINVAL for a bufid that
+ *       cannot be this domain's, -ENOENT for a stale one;</li>
+ *   <li>{@code mode=descriptor}: the guest-physical address of a xencomm descriptor, opened by
+ *       {@link DescriptorRegion}.</li>
+ * </ul>
+ * The NULL reference (0) opens a region in which every byte is -EFAULT, so a zero-length copy of a
+ * NULL handle succeeds and any other faults.
+ */
+public final class PpcGuestHandleResolver implements GuestHandleResolver {
+    private static final GuestRegion NOTHING = offset -> XenErrno.EFAULT.asResult();
+
+    private final PpcConfig config;
+    private final RunMetrics metrics;
+    private final Trace trace;
+
+    @Inject
+    public PpcGuestHandleResolver(PpcConfig config, RunMetrics metrics, Trace trace) {
+        this.config = requireNonNull(config, "config is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.trace = requireNonNull(trace, "trace is null");
+    }
+
+    @Override
+    public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
+        long value = ref.value();
+        if (PpcMemref.isInline(value)) {
+            return new InlineRegion(context.memory(), PpcMemref.inlineAddress(value));
+        }
+        if (value == 0) {
+            return NOTHING;
+        }
+        if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
+            return DescriptorRegion.open(context.memory(), value, context.metrics());
+        }
+        RegistrationTable table = context.archState(RegistrationTable.class);
+        if (table == null) {
+            throw new XenException(XenErrno.EINVAL, "d" + context.domid() + " has no registration table");
+        }
+        context.metrics().increment(Counter.TRANSLATION_STEPS);
+        Registration registration = table.lookup(value);
+        return new RegisteredRegion(table, registration, value, context.memory(), context.metrics());
+    }
+
+    /** A {@link RegistrationTable} of {@code max-registrations} slots in registration mode; none in descriptor mode. */
+    @Override
+    public Object createDomainState(int domid, XenHeapAccount heap) {
+        if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
+            return null;
+        }
+        return new RegistrationTable(domid, config.maxRegistrations(), heap, metrics, trace);
+    }
+
+    @Override
+    public void destroyDomainState(Object state, DomainTeardown teardown) {
+        if (state instanceof RegistrationTable table) {
+            table.destroy(teardown::unpinFrame);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.xencommlab.arch.ppc.descriptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.arch.ppc.testing.TestingPhysicalMemory;
+
+/** The hypervisor's side of a descriptor: validation of the header copy and the walk. */
+final class TestDescriptorRegion {
+    private static final int PAGE = 4096;
+    private final TestingPhysicalMemory memory = new TestingPhysicalMemory(1, 64);
+    private final RunMetrics metrics = new RunMetrics();
+
+    @Test
+    void encodeLaysOutTheStructBigEndian() {
+        byte[] bytes = XencommDescriptor.encode(new long[] {0x1000, 0x2345}, 3);
+        assertThat(bytes).containsExactly(
+                0x58, 0x43, 0x4F, 0x4D, 0, 0, 0, 3,
+                0, 0, 0, 0, 0, 0, 0x10, 0,
+                0, 0, 0, 0, 0, 0, 0x23, 0x45,
+                -1, -1, -1, -1, -1, -1, -1, -1);
+    }
+
+    @Test
+    void entriesCoverToTheirPageEndAndInvalidEntriesCoverNothing() {
+        long descriptor = 5L * PAGE + 64;
+        put(descriptor, XencommDescriptor.encode(new long[] {10L * PAGE + 4000, XencommDescriptor.INVALID, 20L * PAGE, 12L * PAGE}, 4));
+        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        assertThat(region.nrAddrs()).isEqualTo(4);
+        assertThat(region.translate(0)).isEqualTo(10L * PAGE + 4000);
+        assertThat(region.translate(95)).isEqualTo(10L * PAGE + 4095);
+        assertThat(region.translate(96)).isEqualTo(20L * PAGE);
+        assertThat(region.translate(96 + PAGE)).isEqualTo(12L * PAGE);
+        assertThat(region.translate(96 + 2L * PAGE - 1)).isEqualTo(12L * PAGE + PAGE - 1);
+        assertThat(region.translate(96 + 2L * PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(region.translate(-1)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(region.translate(Long.MAX_VALUE)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(region.translate(10)).as("going back rewalks the copy").isEqualTo(10L * PAGE + 4010);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).as("each entry read once").isEqualTo(4);
+    }
+
+    @Test
+    void theHeaderIsSnapshottedOnceAndLaterGuestWritesDoNotMatter() {
+        long descriptor = 6L * PAGE;
+        put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE}, 1));
+        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE, 31L * PAGE}, 2));
+        assertThat(region.translate(PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(region.nrAddrs()).isEqualTo(1);
+    }
+
+    @Test
+    void theAddressArrayMaySpanPages() {
+        long descriptor = 7L * PAGE + PAGE - 16;
+        long[] pages = new long[10];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = (40L + i) * PAGE;
+        }
+        put(descriptor, XencommDescriptor.encode(pages, pages.length));
+        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        for (int i = 0; i < pages.length; i++) {
+            assertThat(region.translate((long) i * PAGE + 7)).isEqualTo(pages[i] + 7);
+        }
+    }
+
+    @Test
+    void badHeadersAreRefusedWithXenErrnos() {
+        put(8L * PAGE, XencommDescriptor.encode(new long[] {30L * PAGE}, 1));
+        assertRefused(8L * PAGE + 4, XenErrno.EINVAL);                    // misaligned
+        put(9L * PAGE + PAGE - 4, new byte[] {0x58, 0x43, 0x4F, 0x4D});
+        assertThatThrownBy(() -> DescriptorRegion.open(memory, 9L * PAGE + PAGE - 4, metrics))
+                .isInstanceOfSatisfying(XenException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(XenErrno.EINVAL);
+                    assertThat(e.getMessage()).contains("crosses a page");
+                });
+        put(10L * PAGE, new byte[] {0x58, 0x43, 0x4F, 0x4E, 0, 0, 0, 1});
+        assertRefused(10L * PAGE, XenErrno.EINVAL);                        // magic
+        put(11L * PAGE, new byte[] {0x58, 0x43, 0x4F, 0x4D, 0, 1, 0, 1});
+        assertRefused(11L * PAGE, XenErrno.EINVAL);                        // nr_addrs above the bound
+        put(12L * PAGE, new byte[] {0x58, 0x43, 0x4F, 0x4D, -1, -1, -1, -1});
+        assertRefused(12L * PAGE, XenErrno.EINVAL);
+        assertRefused(64L * PAGE, XenErrno.EFAULT);                        // not RAM of the domain
+        memory.removeRam(13);
+        assertRefused(13L * PAGE, XenErrno.EFAULT);                        // ballooned out
+        assertRefused(Long.MIN_VALUE + 8, XenErrno.EFAULT);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isZero();
+    }
+
+    @Test
+    void foreignOrNonRamFramesAndUnreadableEntriesAreFaultsNotExceptions() {
+        long descriptor = 14L * PAGE;
+        put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE, 64L * PAGE, 0x8000_0000_0000_1000L, 31L * PAGE}, 4));
+        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        assertThat(region.translate(0)).isEqualTo(30L * PAGE);
+        assertThat(region.translate(PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(region.translate(2L * PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
+
+        // nr_addrs names entries on a page the domain no longer holds.
+        long tail = 15L * PAGE + PAGE - 8;
+        put(tail, new byte[] {0x58, 0x43, 0x4F, 0x4D, 0, 0, 0, 2});
+        memory.removeRam(16);
+        DescriptorRegion cut = DescriptorRegion.open(memory, tail, metrics);
+        assertThat(cut.translate(0)).isEqualTo(XenErrno.EFAULT.asResult());
+    }
+
+    private void assertRefused(long descriptor, XenErrno errno) {
+        assertThatThrownBy(() -> DescriptorRegion.open(memory, descriptor, metrics))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(errno));
+    }
+
+    private void put(long address, byte[] bytes) {
+        memory.writeBytes(address, bytes);
+    }
+}

@@ -1,0 +1,97 @@
+package org.xencommlab.arch.ppc.testing;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One domain of a {@link TestingMachine}: its memory, heap account, frame pins and arch state. */
+public final class TestingDomain {
+    private final int domid;
+    private final boolean privileged;
+    private final TestingPhysicalMemory memory;
+    private final TestingHeapAccount heap;
+    private final Map<Long, Integer> pins = new TreeMap<>();
+    private Object archState;
+
+    TestingDomain(int domid, boolean privileged, TestingPhysicalMemory memory, TestingHeapAccount heap) {
+        this.domid = domid;
+        this.privileged = privileged;
+        this.memory = memory;
+        this.heap = heap;
+    }
+
+    public int domid() {
+        return domid;
+    }
+
+    public boolean privileged() {
+        return privileged;
+    }
+
+    public TestingPhysicalMemory memory() {
+        return memory;
+    }
+
+    public TestingHeapAccount heap() {
+        return heap;
+    }
+
+    public synchronized Object archState() {
+        return archState;
+    }
+
+    synchronized void setArchState(Object state) {
+        this.archState = state;
+    }
+
+    public boolean pinFrame(long gfn) {
+        synchronized (pins) {
+            if (!memory.isRam(gfn)) {
+                return false;
+            }
+            pins.merge(gfn, 1, Integer::sum);
+            return true;
+        }
+    }
+
+    public void unpinFrame(long gfn) {
+        synchronized (pins) {
+            Integer count = pins.get(gfn);
+            if (count == null) {
+                throw new AssertionError("d" + domid + " unpin of unpinned frame 0x" + Long.toHexString(gfn));
+            }
+            if (count == 1) {
+                pins.remove(gfn);
+            } else {
+                pins.put(gfn, count - 1);
+            }
+        }
+    }
+
+    /** Pins on {@code gfn}. */
+    public int pins(long gfn) {
+        synchronized (pins) {
+            return pins.getOrDefault(gfn, 0);
+        }
+    }
+
+    /** Pins on all frames. */
+    public long totalPins() {
+        synchronized (pins) {
+            return pins.values().stream().mapToLong(Integer::longValue).sum();
+        }
+    }
+
+    /**
+     * The balloon driver gives {@code gfn} back to the hypervisor: refused (false) while the
+     * hypervisor holds a pin on it.
+     */
+    public boolean balloonOut(long gfn) {
+        synchronized (pins) {
+            if (pins.containsKey(gfn) || !memory.isRam(gfn)) {
+                return false;
+            }
+            memory.removeRam(gfn);
+            return true;
+        }
+    }
+}
