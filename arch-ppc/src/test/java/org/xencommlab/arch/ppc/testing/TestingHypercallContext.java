@@ -10,7 +10,7 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
 // After the merge with main, GuestCopy lives in org.xencommlab.api.hypercall.
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
 
