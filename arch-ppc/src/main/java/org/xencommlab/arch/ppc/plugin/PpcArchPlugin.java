@@ -2,6 +2,7 @@ package org.xencommlab.arch.ppc.plugin;
 
 import com.google.inject.Module;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.plugin.ArchPlugin;
@@ -71,6 +72,15 @@ public final class PpcArchPlugin implements ArchPlugin {
                 parameters.is(CLEANUP, "on"),
                 toInt(parameters.getLong(MAX_REGISTRATIONS)),
                 toInt(parameters.getLong(DEVICE_PAGES)));
+    }
+
+    /**
+     * The mail's own answer to spanning (a reserved device area), what Xen merged (descriptors),
+     * and Problem #4 without the kernel's clean-up, beside the default registration protocol.
+     */
+    @Override
+    public List<Map<String, String>> variants() {
+        return List.of(Map.of(BUFFERS, "device"), Map.of(MODE, "descriptor"), Map.of(CLEANUP, "off"));
     }
 
     @Override
