@@ -253,6 +253,10 @@ public final class PointerStrategy implements ArgumentStrategy {
         if (Long.compareUnsigned(start, nrCalls) > 0) {
             throw new XenException(XenErrno.EINVAL, "multicall resumes at " + Long.toUnsignedString(start) + " of " + nrCalls);
         }
+        if (nrCalls > Integer.MAX_VALUE) {
+            // Xen's guest_handle_okay(call_list, nr_calls) refuses a list of this size (128 GiB and up).
+            throw new XenException(XenErrno.EFAULT, "a call list of " + nrCalls + " entries");
+        }
         long list = Args.word(args, 0);
         return new MulticallView(Region.guest(guest, new MemoryReference(list)), 0, (int) nrCalls, (int) start, list);
     }
