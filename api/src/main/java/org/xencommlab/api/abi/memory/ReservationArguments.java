@@ -11,6 +11,10 @@ package org.xencommlab.api.abi.memory;
  * against {@code nr_extents}; and that guest faults are {@link org.xencommlab.api.errno.XenException}
  * EFAULT, never another exception.
  *
+ * <p>In the pointer form Xen lets increase_reservation pass a NULL {@code extent_start} and then
+ * writes no frames back; a handler checks {@code reservation().extentStart() == 0} (always 0 in
+ * the embedded form, whose array is in the block, so check {@code strategy.form()} too).
+ *
  * <p>A handler uses it like Xen's {@code increase_reservation}:
  * <pre>{@code
  * MemoryOpCommand cmd = MemoryOpCommand.decode(args[0]);
