@@ -1,0 +1,46 @@
+package org.xencommlab.api.abi.multicall;
+
+/**
+ * A multicall as the hypervisor sees it: the number of calls, where to resume, and access to one
+ * entry at a time (Xen copies each entry once, runs it and writes back only {@code result}).
+ *
+ * <p>Argument words: {@code args[0]} names the call list, {@code args[1]} is {@code nr_calls}
+ * (an unsigned int, as in Xen), {@code args[2]} is the index to resume at, 0 on the guest's call.
+ * Xen continues a multicall by advancing the list handle; in the lab a reference is opaque to the
+ * hypervisor (the arch owns its encoding), so the progress travels in the spare third word instead.
+ *
+ * <p>An implementation made by an {@link org.xencommlab.api.abi.ArgumentStrategy} guarantees
+ * bounds checks against {@code nr_calls}, and EFAULT (a
+ * {@link org.xencommlab.api.errno.XenException}) for unreachable guest memory, never another
+ * exception.
+ *
+ * <pre>{@code
+ * MulticallArguments calls = strategy.multicall(context.guest(), args);   // EINVAL, EFAULT
+ * for (int i = calls.start(); i < calls.nrCalls(); i++) {
+ *     if (i != calls.start() && context.preemptionPending()) {
+ *         return context.createContinuation(HypercallNumber.MULTICALL, calls.continuationArgs(i));
+ *     }
+ *     MulticallEntry entry = calls.readEntry(i);                           // EFAULT: return -EFAULT
+ *     long result = entry.isNested() ? XenErrno.EINVAL.asResult()
+ *             : dispatch(entry.op(), Arrays.copyOf(entry.args(), 5));
+ *     calls.writeResult(i, result);                                        // EFAULT: return -EFAULT
+ * }
+ * return 0;
+ * }</pre>
+ */
+public interface MulticallArguments {
+    /** {@code nr_calls}. */
+    int nrCalls();
+
+    /** The first entry still to run (0 on the guest's call; never above {@link #nrCalls()}). */
+    int start();
+
+    /** Copies entry {@code index} (EFAULT when unreachable, EINVAL when out of range). */
+    MulticallEntry readEntry(int index);
+
+    /** Writes the {@code result} word of entry {@code index} (EFAULT when unreachable, EINVAL when out of range). */
+    void writeResult(int index, long result);
+
+    /** The argument words that continue this multicall at entry {@code nextIndex}. */
+    long[] continuationArgs(int nextIndex);
+}
