@@ -7,7 +7,7 @@ import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.memory.ReservationArguments;
 import org.xencommlab.api.abi.multicall.MulticallArguments;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
  * How hypercall arguments carry their data, for both sides of the trust boundary. {@code pointer}:

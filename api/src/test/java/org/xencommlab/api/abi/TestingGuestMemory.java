@@ -3,7 +3,7 @@ package org.xencommlab.api.abi;
 import java.util.Map;
 import java.util.TreeMap;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
  * An in-memory guest for ABI tests: disjoint regions of real bytes at addresses, a reference being

@@ -46,7 +46,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
  * The {@code embedded} strategy: no pointers anywhere. Each hypercall's data travels in one

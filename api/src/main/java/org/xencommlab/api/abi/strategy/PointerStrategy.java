@@ -43,7 +43,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
  * The {@code pointer} strategy: structures hold guest handles to their arrays, laid out as Xen's

@@ -3,7 +3,7 @@ package org.xencommlab.api.abi.strategy;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestCopy;
+import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
  * Guest memory a decoded request reads and writes: the memory a handle names (pointer form), or a
