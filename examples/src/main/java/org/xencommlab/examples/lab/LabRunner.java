@@ -1,0 +1,111 @@
+package org.xencommlab.examples.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.report.model.Configuration;
+import org.xencommlab.examples.report.model.RunResult;
+import org.xencommlab.examples.scenario.MachineSettings;
+import org.xencommlab.examples.scenario.WorkloadFailure;
+import org.xencommlab.examples.wiring.RunEnvironment;
+import org.xencommlab.examples.wiring.RunInjectors;
+
+/**
+ * Runs scenarios on configurations: each run on its own freshly wired machine, many runs in
+ * parallel on all cores. A run is a pure function of its {@link RunSpec}; results come back in
+ * the order of the specs, whatever order the runs finish in.
+ */
+public final class LabRunner {
+    private final RunInjectors injectors;
+    private final CostModel costModel;
+
+    public LabRunner(RunInjectors injectors, CostModel costModel) {
+        this.injectors = requireNonNull(injectors, "injectors is null");
+        this.costModel = requireNonNull(costModel, "costModel is null");
+    }
+
+    /** Runs one spec with its trace going to {@code environment}'s trace. */
+    public RunResult run(RunSpec spec, RunEnvironment environment) {
+        Parameters parameters = Parameters.of(spec.scenario().parameters(), spec.scenarioParameters());
+        MachineSettings settings = spec.scenario().machineSettings(parameters);
+        RunEnvironment configured = environment.withHypervisor(settings.hypervisor()).withGuest(settings.guest());
+        Machine machine = injectors.machine(spec.configuration(), configured);
+        Configuration configuration = Configuration.of(spec.configuration().arch(), spec.configuration().strategy(),
+                variantOf(spec));
+        Map<String, String> scenarioParameters = new TreeMap<>(parameters.all());
+        String failure = null;
+        try {
+            spec.scenario().run(machine, parameters);
+        } catch (WorkloadFailure e) {
+            failure = e.getMessage();
+        } catch (XenException e) {
+            failure = "unexpected " + e.getMessage();
+        } finally {
+            machine.stopAllProcesses();
+        }
+        return failure == null
+                ? RunResult.ok(configuration, spec.scenario().name(), scenarioParameters, spec.seed(), machine.metrics(), costModel)
+                : RunResult.failed(configuration, spec.scenario().name(), scenarioParameters, spec.seed(), failure,
+                        machine.metrics(), costModel);
+    }
+
+    /** The parameters of a run's configuration that differ from the plugins' defaults. */
+    private Map<String, String> variantOf(RunSpec spec) {
+        Map<String, String> variant = new TreeMap<>();
+        variant.putAll(Parameters.of(injectors.registry().arch(spec.configuration().arch()).parameters(),
+                spec.configuration().archParameters()).nonDefault());
+        variant.putAll(Parameters.of(injectors.registry().strategy(spec.configuration().strategy()).parameters(),
+                spec.configuration().strategyParameters()).nonDefault());
+        return variant;
+    }
+
+    /**
+     * Runs every spec, {@code threads} at a time, and returns the results in the order of
+     * {@code specs}. {@code progress} is told how many runs are done after each one.
+     */
+    public List<RunResult> runAll(List<RunSpec> specs, int threads, IntConsumer progress) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<RunResult>> futures = new ArrayList<>();
+            for (RunSpec spec : specs) {
+                futures.add(pool.submit(() -> {
+                    RunResult result = run(spec, RunEnvironment.defaults(spec.seed()));
+                    progress.accept(done.incrementAndGet());
+                    return result;
+                }));
+            }
+            List<RunResult> results = new ArrayList<>();
+            for (Future<RunResult> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the lab", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
