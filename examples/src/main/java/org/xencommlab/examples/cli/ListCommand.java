@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintWriter;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
-import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;

@@ -15,6 +15,7 @@ import java.util.function.IntConsumer;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.scenario.MachineSettings;

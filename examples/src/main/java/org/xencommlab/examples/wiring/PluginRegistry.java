@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.xencommlab.api.plugin.ArchPlugin;
-import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.api.abi.StrategyPlugin;
 
 /**
  * The arch backends and argument strategies found on the class path with {@link ServiceLoader}.

@@ -5,7 +5,7 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.api.abi.StrategyPlugin;
 
 /**
  * The plugin of the {@code embedded} strategy. Parameter {@code max-block}: the largest block in

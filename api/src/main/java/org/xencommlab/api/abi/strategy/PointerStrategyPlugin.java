@@ -2,7 +2,7 @@ package org.xencommlab.api.abi.strategy;
 
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.api.abi.StrategyPlugin;
 
 /** The plugin of the {@code pointer} strategy; it takes no parameters. */
 public final class PointerStrategyPlugin implements StrategyPlugin {

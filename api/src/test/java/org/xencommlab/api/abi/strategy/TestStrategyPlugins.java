@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.api.plugin.StrategyPlugin;
+import org.xencommlab.api.abi.StrategyPlugin;
 
 final class TestStrategyPlugins {
     private static StrategyPlugin plugin(String name) {

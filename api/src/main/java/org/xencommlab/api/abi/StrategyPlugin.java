@@ -1,12 +1,13 @@
-package org.xencommlab.api.plugin;
+package org.xencommlab.api.abi;
 
 import java.util.List;
-import org.xencommlab.api.abi.ArgumentStrategy;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.Parameters;
 
 /**
  * The entry point of a hypercall argument strategy (how arguments carry their data: pointers or
  * embedded structures), found with {@link java.util.ServiceLoader} under
- * {@code META-INF/services/org.xencommlab.api.plugin.StrategyPlugin}.
+ * {@code META-INF/services/org.xencommlab.api.abi.StrategyPlugin}.
  *
  * <p>A strategy is pure ABI code with no dependencies of its own, so its plugin makes it directly;
  * the composition root binds what {@link #create} returns. An implementation must return a new,

@@ -1,4 +1,4 @@
-package org.xencommlab.examples.lab;
+package org.xencommlab.examples.machine;
 
 import static java.util.Objects.requireNonNull;
 
