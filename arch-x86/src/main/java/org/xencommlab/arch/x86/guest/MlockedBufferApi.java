@@ -51,6 +51,7 @@ public final class MlockedBufferApi implements HypercallBufferApi {
 
     private final UserProcessServices process;
     private final X86BufferConfig.Alignment alignment;
+    private final boolean locking;
     private final PageSize pageSize;
     private final byte[] touchByte = new byte[1];
 
@@ -64,8 +65,17 @@ public final class MlockedBufferApi implements HypercallBufferApi {
 
     /** Opens the API for {@code process}; its buffers are forgotten when the process exits. */
     public MlockedBufferApi(UserProcessServices process, X86BufferConfig.Alignment alignment) {
+        this(process, alignment, true);
+    }
+
+    /**
+     * Buffers placed by {@code alignment}; with {@code locking} false they are touched but never
+     * mlocked ({@code buffers=unlocked}), to show what the swapper does to them.
+     */
+    public MlockedBufferApi(UserProcessServices process, X86BufferConfig.Alignment alignment, boolean locking) {
         this.process = requireNonNull(process, "process is null");
         this.alignment = requireNonNull(alignment, "alignment is null");
+        this.locking = locking;
         this.pageSize = process.pageSize();
         process.atExit(this::processExited);
     }
@@ -171,7 +181,9 @@ public final class MlockedBufferApi implements HypercallBufferApi {
             // Only the buffer's own bytes are written: a shared page's other bytes belong to a neighbour.
             process.writeMemory(Math.max(page, address), touchByte, 0, 1);
         }
-        process.mlock(address, length);
+        if (locking) {
+            process.mlock(address, length);
+        }
     }
 
     private HypercallBuffer register(int nrPages, long address, long capacity, Segment segment) {
@@ -187,7 +199,7 @@ public final class MlockedBufferApi implements HypercallBufferApi {
             }
         }
         trace(() -> "alloc_buf(" + nrPages + ") = buffer " + buffer.id() + " at 0x" + Long.toHexString(address)
-                + ", " + pageSize.pagesSpanned(address, capacity) + " pages mlocked (align=" + alignment.parameterValue() + ")");
+                + ", " + pageSize.pagesSpanned(address, capacity) + " pages " + (locking ? "mlocked" : "left unlocked") + " (align=" + alignment.parameterValue() + ")");
         return buffer;
     }
 
@@ -213,7 +225,9 @@ public final class MlockedBufferApi implements HypercallBufferApi {
             segment = segmentOf.remove(buffer.id());
             ((X86HypercallBuffer) buffer).markReleased();
         }
-        process.munlock(buffer.userAddress(), buffer.capacity());
+        if (locking) {
+            process.munlock(buffer.userAddress(), buffer.capacity());
+        }
         if (segment == null) {
             process.munmap(buffer.userAddress(), buffer.capacity());
         } else {

@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
  * How the x86 guest half makes a tool's hypercall buffers reachable by the hypervisor.
  *
  * @param buffers {@link Buffers#MLOCK}: anonymous memory, touched and mlocked (libxc until
- *     2018); {@link Buffers#DEVICE}: pages of a privcmd-buf-like device ({@code /dev/xen/hypercall})
+ *     2018); {@link Buffers#UNLOCKED}: the same memory never locked, which the swapper may take
+ *     away under the hypervisor (why x86 mlocks); {@link Buffers#DEVICE}: pages of a privcmd-buf-like device ({@code /dev/xen/hypercall})
  * @param align for mlocked buffers, {@link Alignment#PAGE}: each buffer has its own pages (libxc
  *     since 2008); {@link Alignment#NONE}: buffers come from a malloc-like heap and share pages
  *     with their neighbours, which shows the 2008 bug (munlock is not reference counted)
@@ -33,6 +34,8 @@ public record X86BufferConfig(Buffers buffers, Alignment align, int deviceLimitP
     /** Where buffer pages come from. */
     public enum Buffers {
         MLOCK("mlock"),
+        /** Anonymous memory, touched but never locked: what goes wrong without mlock. */
+        UNLOCKED("unlocked"),
         DEVICE("device");
 
         private final String parameterValue;
@@ -52,7 +55,7 @@ public record X86BufferConfig(Buffers buffers, Alignment align, int deviceLimitP
                     return b;
                 }
             }
-            throw new IllegalArgumentException("unknown buffers value '" + value + "'; valid: mlock, device");
+            throw new IllegalArgumentException("unknown buffers value '" + value + "'; valid: mlock, unlocked, device");
         }
     }
 

@@ -40,6 +40,7 @@ public final class X86GuestXencomm implements GuestXencomm {
         requireNonNull(process, "process is null");
         return switch (config.buffers()) {
             case MLOCK -> new MlockedBufferApi(process, config.align());
+            case UNLOCKED -> new MlockedBufferApi(process, config.align(), false);
             case DEVICE -> new PrivcmdBufFile(process, config.deviceLimitPages());
         };
     }

@@ -30,8 +30,8 @@ public final class X86ArchPlugin implements ArchPlugin {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.choice(BUFFERS, "mlock",
-                    "where tool buffers live: mlocked anonymous memory, or pages of the hypercall device (/dev/xen/hypercall)",
-                    "mlock", "device"),
+                    "where tool buffers live: mlocked anonymous memory, the same memory never locked, or pages of the hypercall device (/dev/xen/hypercall)",
+                    "mlock", "unlocked", "device"),
             ParameterSpec.choice(ALIGN, "page",
                     "mlocked buffers page-aligned, or packed malloc-style so munlock of one unlocks its neighbour's page (the 2008 bug)",
                     "page", "none"),
@@ -59,12 +59,13 @@ public final class X86ArchPlugin implements ArchPlugin {
     }
 
     /**
-     * Linux's answer (a privcmd-buf device) and the 2008 libxc bug (buffers packed into shared
-     * pages), beside the default page-aligned mlocked buffers.
+     * Linux's answer (a privcmd-buf device), buffers never locked (why x86 mlocks), and the 2008
+     * libxc bug (buffers packed into shared pages), beside the default page-aligned mlocked
+     * buffers.
      */
     @Override
     public List<Map<String, String>> variants() {
-        return List.of(Map.of(BUFFERS, "device"), Map.of(ALIGN, "none"));
+        return List.of(Map.of(BUFFERS, "device"), Map.of(BUFFERS, "unlocked"), Map.of(ALIGN, "none"));
     }
 
     @Override
