@@ -43,7 +43,8 @@ final class RegisteredBufferApi extends PpcBufferApi {
         long length = (long) nrPages * pageBytes;
         long address = process.mmapAnonymous(length);
         try {
-            RegisteredBuffer buffer = registerWithKernel(address, nrPages);
+            RegisteredBuffer buffer = process.systemCall("ioctl(privcmd, XENCOMM_REGISTER)",
+                    () -> registerWithKernel(address, nrPages));
             kernel.trace().event(TraceKind.REGISTRATION, kernel.domid(),
                     () -> "pid " + process.pid() + " alloc_buf " + nrPages + " pages bufid 0x" + Long.toHexString(buffer.bufid()));
             return buffer;
@@ -84,8 +85,11 @@ final class RegisteredBufferApi extends PpcBufferApi {
         if (record != null && !record.removeRegistration(registered.bufid())) {
             return; // the exit clean-up released it
         }
-        long rc = KernelRegistrar.unregister(kernel, registered.bufid());
-        process.unpinUserPages(registered.gfns);
+        long rc = process.systemCall("ioctl(privcmd, XENCOMM_UNREGISTER)", () -> {
+            long result = KernelRegistrar.unregister(kernel, registered.bufid());
+            process.unpinUserPages(registered.gfns);
+            return result;
+        });
         process.munmap(registered.userAddress(), registered.capacity());
         if (rc < 0) {
             throw KernelRegistrar.failure(rc, "unregister 0x" + Long.toHexString(registered.bufid()));
