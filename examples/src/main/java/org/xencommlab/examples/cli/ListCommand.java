@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.abi.StrategyPlugin;
+import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.scenario.ScenarioCatalog;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -13,15 +15,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code xencomm-lab list}: the discovered archs and strategies, with their parameters. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the arch backends and argument strategies found on the class path, with their parameters.")
+        description = "List the arch backends and argument strategies found on the class path, and the scenarios,"
+                + " with their parameters.")
 final class ListCommand implements Runnable {
     private final PluginRegistry registry;
+    private final ScenarioCatalog catalog;
 
     @Spec
     private CommandSpec spec;
 
-    ListCommand(PluginRegistry registry) {
+    ListCommand(PluginRegistry registry, ScenarioCatalog catalog) {
         this.registry = requireNonNull(registry, "registry is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
     }
 
     @Override
@@ -36,6 +41,11 @@ final class ListCommand implements Runnable {
         for (StrategyPlugin strategy : registry.strategies().values()) {
             out.printf("  %-10s %s%n", strategy.name(), strategy.description());
             printParameters(out, strategy.parameters());
+        }
+        out.println("Scenarios:");
+        for (Scenario scenario : catalog.all()) {
+            out.printf("  %-16s %s%n", scenario.name(), scenario.summary());
+            printParameters(out, scenario.parameters());
         }
         out.flush();
     }

@@ -22,6 +22,10 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
             commandLine.getErr().println("xencomm-lab: " + e.getMessage());
             return XencommLabCommand.EXIT_USAGE;
         }
+        if (e instanceof RunFailedException) {
+            commandLine.getErr().println("xencomm-lab: " + e.getMessage());
+            return XencommLabCommand.EXIT_FAILED;
+        }
         commandLine.getErr().println("xencomm-lab: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         return XencommLabCommand.EXIT_FAILED;
     }

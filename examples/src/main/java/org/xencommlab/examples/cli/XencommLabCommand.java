@@ -1,6 +1,7 @@
 package org.xencommlab.examples.cli;
 
 import java.io.PrintWriter;
+import org.xencommlab.examples.scenario.ScenarioCatalog;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         versionProvider = LabVersion.class,
         description = "Simulates a Xen-like hypervisor and its guests byte for byte, and compares how a guest"
                 + " hands memory to the hypervisor in a hypercall.",
-        subcommands = {ListCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CompareCommand.class, RunCommand.class, ListCommand.class, AbiCommand.class,
+                CommandLine.HelpCommand.class})
 public final class XencommLabCommand implements Runnable {
     /** Exit code for a usage error. */
     public static final int EXIT_USAGE = 2;
@@ -32,7 +34,7 @@ public final class XencommLabCommand implements Runnable {
 
     /** Builds the command line with its error handling, writing to {@code out} and {@code err}. */
     public static CommandLine commandLine(PluginRegistry registry, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new XencommLabCommand(), new LabCommandFactory(registry));
+        CommandLine commandLine = new CommandLine(new XencommLabCommand(), new LabCommandFactory(registry, ScenarioCatalog.standard()));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new OneLineErrors());

@@ -20,6 +20,7 @@ import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.WorkloadFailure;
+import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.examples.wiring.RunInjectors;
 
@@ -43,8 +44,7 @@ public final class LabRunner {
         MachineSettings settings = spec.scenario().machineSettings(parameters);
         RunEnvironment configured = environment.withHypervisor(settings.hypervisor()).withGuest(settings.guest());
         Machine machine = injectors.machine(spec.configuration(), configured);
-        Configuration configuration = Configuration.of(spec.configuration().arch(), spec.configuration().strategy(),
-                variantOf(spec));
+        Configuration configuration = reportedConfiguration(spec.configuration());
         Map<String, String> scenarioParameters = new TreeMap<>(parameters.all());
         String failure = null;
         try {
@@ -62,14 +62,17 @@ public final class LabRunner {
                         machine.metrics(), costModel);
     }
 
-    /** The parameters of a run's configuration that differ from the plugins' defaults. */
-    private Map<String, String> variantOf(RunSpec spec) {
+    /**
+     * How a configuration appears in reports: its arch, strategy, and the parameters that differ
+     * from the plugins' defaults (a parameter set to its default is no variant).
+     */
+    public Configuration reportedConfiguration(LabConfiguration configuration) {
         Map<String, String> variant = new TreeMap<>();
-        variant.putAll(Parameters.of(injectors.registry().arch(spec.configuration().arch()).parameters(),
-                spec.configuration().archParameters()).nonDefault());
-        variant.putAll(Parameters.of(injectors.registry().strategy(spec.configuration().strategy()).parameters(),
-                spec.configuration().strategyParameters()).nonDefault());
-        return variant;
+        variant.putAll(Parameters.of(injectors.registry().arch(configuration.arch()).parameters(),
+                configuration.archParameters()).nonDefault());
+        variant.putAll(Parameters.of(injectors.registry().strategy(configuration.strategy()).parameters(),
+                configuration.strategyParameters()).nonDefault());
+        return Configuration.of(configuration.arch(), configuration.strategy(), variant);
     }
 
     /**

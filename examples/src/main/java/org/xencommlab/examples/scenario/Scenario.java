@@ -32,6 +32,11 @@ public interface Scenario {
         return null;
     }
 
+    /** The sizes a comparison sweeps {@link #sizeParameter()} over, ascending; empty for none. */
+    default List<Long> sweepValues() {
+        return List.of();
+    }
+
     /** The machine sizes this scenario runs with; the defaults unless it says otherwise. */
     default MachineSettings machineSettings(Parameters parameters) {
         return MachineSettings.defaults();

@@ -1,0 +1,71 @@
+package org.xencommlab.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import org.xencommlab.api.abi.layout.AbiCatalog;
+import org.xencommlab.api.abi.layout.AbiForm;
+import org.xencommlab.api.abi.layout.AbiStructure;
+import org.xencommlab.api.abi.layout.Field;
+import org.xencommlab.api.abi.layout.StructLayout;
+import org.xencommlab.examples.wiring.UnknownNameException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code xencomm-lab abi [NAME]}: every structure's byte layout in pointer and embedded form. */
+@Command(name = "abi", mixinStandardHelpOptions = true,
+        description = "Print the byte layout (field, offset, size; total) of every hypercall structure, or of NAME,"
+                + " in pointer form (Xen's public headers, x86-64) and embedded form, side by side in turn.")
+final class AbiCommand implements Runnable {
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "One structure; valid names: ${COMPLETION-CANDIDATES}",
+            completionCandidates = StructureNames.class)
+    private String name;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<AbiStructure> structures;
+        if (name == null) {
+            structures = AbiCatalog.structures();
+        } else {
+            Optional<AbiStructure> found = AbiCatalog.find(name);
+            if (found.isEmpty()) {
+                throw new UnknownNameException("structure", name, AbiCatalog.names());
+            }
+            structures = List.of(found.get());
+        }
+        for (AbiStructure structure : structures) {
+            out.printf("%s: %s%n", structure.name(), structure.description());
+            for (AbiForm form : AbiForm.values()) {
+                Optional<StructLayout> layout = structure.layout(form);
+                if (layout.isEmpty()) {
+                    out.printf("  %s form: none%n", form.label());
+                    continue;
+                }
+                out.printf("  %s form (%d bytes, aligned to %d):%n", form.label(), layout.get().size(), layout.get().alignment());
+                out.printf("    %-24s %6s %6s  %-8s %s%n", "field", "offset", "size", "kind", "note");
+                for (Field field : layout.get().fields()) {
+                    out.printf("    %-24s %6d %6s  %-8s %s%n", field.name(), field.offset(),
+                            field.isVariable() ? "n*" + field.size() : Integer.toString(field.size()),
+                            field.kind().label(), field.note() == null ? "" : field.note());
+                }
+                out.printf("    %-24s %6s %6d%n", "total", "", layout.get().size());
+            }
+            out.println();
+        }
+        out.flush();
+    }
+
+    /** Structure names for the help text. */
+    static final class StructureNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return AbiCatalog.names().iterator();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.xencommlab.examples.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.cost.CostModelException;
+import org.xencommlab.examples.cost.CostModelLoader;
+import org.xencommlab.examples.report.ReportFormat;
+
+/** Checks and file handling shared by the commands; every problem is one line, exit code 2. */
+final class CliSupport {
+    private CliSupport() {}
+
+    /** The output format: named, or from the file's extension, or the table. */
+    static ReportFormat format(String name, Path out) {
+        if (name != null) {
+            try {
+                return ReportFormat.fromCliName(name);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        if (out != null) {
+            String file = out.getFileName().toString().toLowerCase(Locale.ROOT);
+            for (ReportFormat format : ReportFormat.values()) {
+                if (file.endsWith("." + format.extension()) || (format == ReportFormat.HTML && file.endsWith(".htm"))) {
+                    return format;
+                }
+            }
+        }
+        return ReportFormat.TABLE;
+    }
+
+    /** The cost model: the defaults, or the user's file over them. */
+    static CostModel costModel(Path file) {
+        if (file == null) {
+            return CostModel.defaults();
+        }
+        try {
+            return CostModelLoader.load(file);
+        } catch (CostModelException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Fails before any work is done if {@code out} cannot be written. */
+    static void checkWritable(Path out) {
+        if (out == null) {
+            return;
+        }
+        Path absolute = out.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (Files.isDirectory(absolute)) {
+            throw new UsageException("cannot write --out " + out + ": it is a directory");
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UsageException("cannot write --out " + out + ": no such directory " + parent);
+        }
+        if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(parent)) {
+            throw new UsageException("cannot write --out " + out + ": permission denied");
+        }
+    }
+
+    static void write(Path out, String text) {
+        try {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot write --out " + out + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.xencommlab.examples.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.lab.Comparison;
+import org.xencommlab.examples.report.ReportFormat;
+import org.xencommlab.examples.report.model.ComparisonReport;
+import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.scenario.ScenarioCatalog;
+import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.examples.wiring.RunInjectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code xencomm-lab compare}: every configuration on every scenario, side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Run scenarios on every configuration (each arch x each strategy, plus each arch's variants)"
+                + " and compare them: a table on the terminal, and a report in JSON, CSV or self-contained HTML.",
+                "Archs, strategies and scenarios default to all of them."})
+final class CompareCommand implements Runnable {
+    private final PluginRegistry registry;
+    private final ScenarioCatalog catalog;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--arch", paramLabel = "ARCH", split = ",", description = "Arch backends to compare (repeatable).")
+    private List<String> archs = new ArrayList<>();
+
+    @Option(names = "--strategy", paramLabel = "STRATEGY", split = ",", description = "Argument strategies to compare (repeatable).")
+    private List<String> strategies = new ArrayList<>();
+
+    @Option(names = "--scenario", paramLabel = "SCENARIO", split = ",", description = "Scenarios to run (repeatable).")
+    private List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "An arch, strategy or scenario parameter (repeatable). Setting an arch or strategy parameter"
+                    + " replaces the built-in variants with exactly that configuration.")
+    private Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--seed", defaultValue = "1", description = "The seed of the first run (default ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Seeds per run, from --seed on (default ${DEFAULT-VALUE}).")
+    private int repeat;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "table, json, csv or html (default: from the --out file's extension, else table).")
+    private String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the report to FILE (the table still goes to the terminal).")
+    private Path out;
+
+    @Option(names = "--cost-model", paramLabel = "FILE", description = "Per-event costs overriding the defaults (JSON or properties).")
+    private Path costModelFile;
+
+    @Option(names = "--threads", description = "Runs at a time (default: one per core).")
+    private Integer threads;
+
+    @Option(names = "--no-sweep", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Sweep sized scenarios over a few sizes for the growth charts (default on).")
+    private boolean sweep;
+
+    CompareCommand(PluginRegistry registry, ScenarioCatalog catalog) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    @Override
+    public void run() {
+        if (repeat < 1 || repeat > 1000) {
+            throw new UsageException("--repeat must be between 1 and 1000, not " + repeat);
+        }
+        archs.forEach(registry::arch);
+        strategies.forEach(registry::strategy);
+        List<Scenario> chosen = scenarios.isEmpty() ? catalog.all() : scenarios.stream().map(catalog::get).toList();
+        ReportFormat outputFormat = CliSupport.format(format, out);
+        CostModel costModel = CliSupport.costModel(costModelFile);
+        CliSupport.checkWritable(out);
+        int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (cores < 1 || cores > 256) {
+            throw new UsageException("--threads must be between 1 and 256, not " + cores);
+        }
+
+        Comparison comparison = new Comparison(archs, strategies, chosen, settings, seed, repeat, sweep);
+        comparison.configurations(registry);
+        Progress progress = Progress.onTerminal(spec.commandLine().getErr());
+        int[] total = new int[1];
+        ComparisonReport report = comparison.run(new RunInjectors(registry), costModel, LabVersion.version(), cores,
+                done -> progress.update(done, total[0]), total);
+        progress.finish();
+
+        PrintWriter terminal = spec.commandLine().getOut();
+        if (out == null) {
+            terminal.print(outputFormat.render(report));
+        } else {
+            terminal.print(ReportFormat.TABLE.render(report));
+            CliSupport.write(out, outputFormat.render(report));
+            terminal.println("wrote " + outputFormat.cliName() + " report to " + out);
+        }
+        terminal.flush();
+    }
+}

@@ -1,0 +1,188 @@
+package org.xencommlab.examples.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import org.xencommlab.api.abi.StrategyPlugin;
+import org.xencommlab.api.plugin.ArchPlugin;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.report.model.ComparisonReport;
+import org.xencommlab.examples.report.model.Configuration;
+import org.xencommlab.examples.report.model.RunResult;
+import org.xencommlab.examples.report.model.ScenarioInfo;
+import org.xencommlab.examples.report.model.SizeSweep;
+import org.xencommlab.examples.report.model.SweepPoint;
+import org.xencommlab.examples.report.model.SweepSeries;
+import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.wiring.LabConfiguration;
+import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.examples.wiring.RunInjectors;
+
+/**
+ * A comparison: every chosen configuration runs every chosen scenario for every seed, and the
+ * scenarios that have a size are swept over a few sizes on the plain configurations, for the
+ * growth charts. Everything it returns is a pure function of its inputs.
+ *
+ * @param archs arch names (empty: every discovered arch)
+ * @param strategies strategy names (empty: every discovered strategy)
+ * @param scenarios the scenarios to run, in report order
+ * @param settings {@code --set} pairs; keys an arch or strategy declares make the configurations
+ *     (and then no built-in variants are added); keys a scenario declares set its parameters
+ * @param seed the first seed
+ * @param repeat how many seeds, from {@code seed} on
+ * @param sweep whether to sweep sized scenarios for the growth charts
+ */
+public record Comparison(List<String> archs, List<String> strategies, List<Scenario> scenarios,
+        Map<String, String> settings, long seed, int repeat, boolean sweep) {
+    public Comparison {
+        archs = List.copyOf(archs);
+        strategies = List.copyOf(strategies);
+        scenarios = List.copyOf(scenarios);
+        settings = Map.copyOf(settings);
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1");
+        }
+        if (scenarios.isEmpty()) {
+            throw new IllegalArgumentException("no scenario chosen");
+        }
+    }
+
+    /** The configurations this comparison runs, validated against the plugins. */
+    public List<LabConfiguration> configurations(PluginRegistry registry) {
+        List<String> archNames = archs.isEmpty() ? registry.archNames() : archs;
+        List<String> strategyNames = strategies.isEmpty() ? registry.strategyNames() : strategies;
+        List<ParameterSpec> declared = new ArrayList<>();
+        archNames.forEach(name -> declared.addAll(registry.arch(name).parameters()));
+        strategyNames.forEach(name -> declared.addAll(registry.strategy(name).parameters()));
+        scenarios.forEach(scenario -> declared.addAll(scenario.parameters()));
+        SettingsRouter.requireKnown(settings, declared);
+
+        boolean configured = archNames.stream().anyMatch(a -> !SettingsRouter.select(settings, registry.arch(a).parameters()).isEmpty())
+                || strategyNames.stream().anyMatch(s -> !SettingsRouter.select(settings, registry.strategy(s).parameters()).isEmpty());
+        LinkedHashSet<LabConfiguration> result = new LinkedHashSet<>();
+        for (String archName : archNames) {
+            ArchPlugin arch = registry.arch(archName);
+            for (String strategyName : strategyNames) {
+                StrategyPlugin strategy = registry.strategy(strategyName);
+                Map<String, String> strategySets = SettingsRouter.select(settings, strategy.parameters());
+                Parameters.of(strategy.parameters(), strategySets);
+                if (configured) {
+                    Map<String, String> archSets = SettingsRouter.select(settings, arch.parameters());
+                    Parameters.of(arch.parameters(), archSets);
+                    result.add(new LabConfiguration(archName, strategyName, archSets, strategySets));
+                } else {
+                    result.add(new LabConfiguration(archName, strategyName, Map.of(), strategySets));
+                    for (Map<String, String> variant : arch.variants()) {
+                        result.add(new LabConfiguration(archName, strategyName, variant, strategySets));
+                    }
+                }
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** The parameters the user set for {@code scenario}. */
+    public Map<String, String> scenarioSettings(Scenario scenario) {
+        Map<String, String> sets = SettingsRouter.select(settings, scenario.parameters());
+        Parameters.of(scenario.parameters(), sets);
+        return sets;
+    }
+
+    /** The runs of this comparison, in report order. */
+    public List<RunSpec> runs(PluginRegistry registry) {
+        List<LabConfiguration> configurations = configurations(registry);
+        List<RunSpec> runs = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            Map<String, String> parameters = scenarioSettings(scenario);
+            for (LabConfiguration configuration : configurations) {
+                for (int i = 0; i < repeat; i++) {
+                    runs.add(new RunSpec(configuration, scenario, parameters, seed + i));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** Runs the comparison on {@code threads} threads and builds its report. */
+    public ComparisonReport run(RunInjectors injectors, CostModel costModel, String toolVersion, int threads,
+            IntConsumer progress, int[] totalRuns) {
+        requireNonNull(injectors, "injectors is null");
+        PluginRegistry registry = injectors.registry();
+        LabRunner runner = new LabRunner(injectors, costModel);
+        List<LabConfiguration> configurations = configurations(registry);
+        List<RunSpec> runs = runs(registry);
+        List<SweepJob> sweepJobs = sweep ? sweepJobs(configurations) : List.of();
+        List<RunSpec> all = new ArrayList<>(runs);
+        sweepJobs.forEach(job -> all.add(job.spec()));
+        if (totalRuns != null && totalRuns.length > 0) {
+            totalRuns[0] = all.size();
+        }
+        List<RunResult> results = runner.runAll(all, threads, progress);
+
+        Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();
+        for (LabConfiguration configuration : configurations) {
+            reported.put(configuration, runner.reportedConfiguration(configuration));
+        }
+        List<ScenarioInfo> infos = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            Map<String, String> parameters = new TreeMap<>(
+                    Parameters.of(scenario.parameters(), scenarioSettings(scenario)).all());
+            infos.add(ScenarioInfo.of(scenario.name(), scenario.summary(), parameters));
+        }
+        List<SizeSweep> sweeps = buildSweeps(sweepJobs, results.subList(runs.size(), results.size()), reported);
+        return ComparisonReport.of(seed, toolVersion, List.copyOf(reported.values()), infos, costModel,
+                results.subList(0, runs.size()), sweeps);
+    }
+
+    private record SweepJob(Scenario scenario, LabConfiguration configuration, long value, RunSpec spec) {}
+
+    private List<SweepJob> sweepJobs(List<LabConfiguration> configurations) {
+        List<SweepJob> jobs = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            String parameter = scenario.sizeParameter();
+            if (parameter == null || settings.containsKey(parameter)) {
+                continue;
+            }
+            for (LabConfiguration configuration : configurations) {
+                if (!configuration.archParameters().isEmpty()) {
+                    continue; // growth is charted for the plain configurations
+                }
+                for (long value : scenario.sweepValues()) {
+                    Map<String, String> parameters = new TreeMap<>(scenarioSettings(scenario));
+                    parameters.put(parameter, Long.toString(value));
+                    jobs.add(new SweepJob(scenario, configuration, value, new RunSpec(configuration, scenario, parameters, seed)));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private List<SizeSweep> buildSweeps(List<SweepJob> jobs, List<RunResult> results,
+            Map<LabConfiguration, Configuration> reported) {
+        Map<Scenario, Map<LabConfiguration, List<SweepPoint>>> points = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            SweepJob job = jobs.get(i);
+            RunResult result = results.get(i);
+            SweepPoint point = new SweepPoint(job.value(), result.outcome(), result.failure(), result.metrics());
+            points.computeIfAbsent(job.scenario(), s -> new LinkedHashMap<>())
+                    .computeIfAbsent(job.configuration(), c -> new ArrayList<>()).add(point);
+        }
+        List<SizeSweep> sweeps = new ArrayList<>();
+        for (Map.Entry<Scenario, Map<LabConfiguration, List<SweepPoint>>> entry : points.entrySet()) {
+            Scenario scenario = entry.getKey();
+            List<SweepSeries> series = new ArrayList<>();
+            entry.getValue().forEach((configuration, list) -> series.add(SweepSeries.of(reported.get(configuration), list)));
+            sweeps.add(new SizeSweep(scenario.name(), scenario.sizeParameter(), scenario.sweepValues(),
+                    new TreeMap<>(scenarioSettings(scenario)), seed, series));
+        }
+        return sweeps;
+    }
+}

@@ -1,0 +1,43 @@
+package org.xencommlab.examples.lab;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.xencommlab.api.plugin.ParameterSpec;
+
+/**
+ * Routes {@code --set key=value} pairs to whoever declares the key: the arch, the strategy or the
+ * scenario. A key nobody declares is an error that names every valid key.
+ */
+final class SettingsRouter {
+    private SettingsRouter() {}
+
+    /** The pairs of {@code sets} whose keys {@code specs} declare. */
+    static Map<String, String> select(Map<String, String> sets, Collection<ParameterSpec> specs) {
+        Map<String, String> selected = new TreeMap<>();
+        for (ParameterSpec spec : specs) {
+            String value = sets.get(spec.name());
+            if (value != null) {
+                selected.put(spec.name(), value);
+            }
+        }
+        return selected;
+    }
+
+    /**
+     * Checks every key of {@code sets} is declared by some spec in {@code declared}.
+     *
+     * @throws IllegalArgumentException naming the unknown key and the valid ones
+     */
+    static void requireKnown(Map<String, String> sets, Collection<ParameterSpec> declared) {
+        TreeSet<String> valid = new TreeSet<>();
+        declared.forEach(spec -> valid.add(spec.name()));
+        for (String key : sets.keySet()) {
+            if (!valid.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'; valid: "
+                        + (valid.isEmpty() ? "none" : String.join(", ", valid)));
+            }
+        }
+    }
+}

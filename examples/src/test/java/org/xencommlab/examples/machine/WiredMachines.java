@@ -1,0 +1,37 @@
+package org.xencommlab.examples.machine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.hypercall.SubOps;
+import org.xencommlab.api.xencomm.BufferSlice;
+import org.xencommlab.examples.wiring.LabConfiguration;
+import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.examples.wiring.RunEnvironment;
+import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.guest.lib.XcHandle;
+
+/** Fully wired machines for tests, built exactly as the lab builds them. */
+final class WiredMachines {
+    static final RunInjectors INJECTORS = new RunInjectors(PluginRegistry.discover());
+
+    private WiredMachines() {}
+
+    static Machine machine(String arch, Map<String, String> archParameters, long seed) {
+        return INJECTORS.machine(new LabConfiguration(arch, "pointer", archParameters, Map.of()), RunEnvironment.defaults(seed));
+    }
+
+    static Machine machine(String arch, Map<String, String> archParameters, RunEnvironment environment) {
+        return INJECTORS.machine(new LabConfiguration(arch, "pointer", archParameters, Map.of()), environment);
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code message} into {@code slice} and asks the hypervisor to print it (pointer form). */
+    static long consoleWrite(XcHandle tool, BufferSlice slice, byte[] message) {
+        tool.process().writeMemory(slice.userAddress(), message, 0, message.length);
+        return tool.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, message.length, slice.reference().value());
+    }
+}
