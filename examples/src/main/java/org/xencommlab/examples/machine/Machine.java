@@ -89,6 +89,15 @@ public final class Machine {
         return libraries.open(process);
     }
 
+    /**
+     * Starts a tool whose library retries a hypercall that failed with -EFAULT at most
+     * {@code retries} times (0: never, so each failure is seen as it happened).
+     */
+    public XcHandle startTool(GuestKernel kernel, String name, int retries) {
+        GuestProcess process = kernel.startProcess(name);
+        return libraries.open(process, retries);
+    }
+
     /** Ends every process on every kernel (as at the end of a run), so what they leaked shows. */
     public synchronized void stopAllProcesses() {
         for (GuestKernel kernel : booted.values()) {
