@@ -11,12 +11,17 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
+import org.xencommlab.guest.GuestConfig;
+import org.xencommlab.guest.balloon.BalloonDriver;
+import org.xencommlab.guest.balloon.BalloonDriverFactory;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.kernel.GuestKernelFactory;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.lib.XcLibraryFactory;
 import org.xencommlab.guest.sched.GuestScheduler;
+import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.guest.tools.Dom0ToolsFactory;
 import org.xencommlab.hypervisor.Hypervisor;
 import org.xencommlab.hypervisor.domain.DomainSpec;
 
@@ -34,11 +39,16 @@ public final class Machine {
     private final Trace trace;
     private final PageSize pageSize;
     private final ArgumentStrategy strategy;
+    private final Dom0ToolsFactory tools;
+    private final BalloonDriverFactory balloons;
+    private final long seed;
     private final Map<Integer, GuestKernel> booted = new TreeMap<>();
+    private final Map<Integer, BalloonDriver> loadedBalloons = new TreeMap<>();
 
     @Inject
     public Machine(Hypervisor hypervisor, GuestKernelFactory kernels, XcLibraryFactory libraries,
-            GuestScheduler scheduler, RunMetrics metrics, Trace trace, PageSize pageSize, ArgumentStrategy strategy) {
+            GuestScheduler scheduler, RunMetrics metrics, Trace trace, PageSize pageSize, ArgumentStrategy strategy,
+            Dom0ToolsFactory tools, BalloonDriverFactory balloons, GuestConfig guestConfig) {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor is null");
         this.kernels = requireNonNull(kernels, "kernels is null");
         this.libraries = requireNonNull(libraries, "libraries is null");
@@ -47,6 +57,24 @@ public final class Machine {
         this.trace = requireNonNull(trace, "trace is null");
         this.pageSize = requireNonNull(pageSize, "pageSize is null");
         this.strategy = requireNonNull(strategy, "strategy is null");
+        this.tools = requireNonNull(tools, "tools is null");
+        this.balloons = requireNonNull(balloons, "balloons is null");
+        this.seed = guestConfig.seed();
+    }
+
+    /** The run's seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The dom0 tools (xl-like) over an open library handle. */
+    public Dom0Tools tools(XcHandle handle) {
+        return tools.open(handle);
+    }
+
+    /** The balloon driver of {@code kernel}, loaded on first use (it then watches its xenstore target). */
+    public synchronized BalloonDriver balloon(GuestKernel kernel) {
+        return loadedBalloons.computeIfAbsent(kernel.domid(), domid -> balloons.load(kernel));
     }
 
     /** Creates domain 0 (privileged) with {@code memoryBytes} of RAM and boots its kernel. */

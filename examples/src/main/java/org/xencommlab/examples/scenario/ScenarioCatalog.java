@@ -26,7 +26,17 @@ public final class ScenarioCatalog {
 
     /** Every standard scenario, in report order. */
     public static ScenarioCatalog standard() {
-        return new ScenarioCatalog(List.of());
+        return new ScenarioCatalog(List.of(
+                new BalloonScenario(),
+                new Dom0ToolsScenario(),
+                new InterleavedScenario(),
+                new SpanningScenario(),
+                new UnknownSizeScenario(),
+                new ProcessDeathScenario(),
+                new MemoryPressureScenario(),
+                new CompactionScenario(),
+                new MulticallScenario(),
+                new HeapExhaustionScenario()));
     }
 
     public List<Scenario> all() {

@@ -1,0 +1,67 @@
+package org.xencommlab.examples.scenario;
+
+import static org.xencommlab.examples.scenario.Workloads.check;
+import static org.xencommlab.examples.scenario.Workloads.expect;
+
+import java.util.List;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.examples.machine.Machine;
+import org.xencommlab.guest.balloon.BalloonDriver;
+import org.xencommlab.guest.kernel.GuestKernel;
+
+/**
+ * A guest's balloon driver gives pages back to Xen and takes them again: extents travel in the
+ * reservation's array (pointer form) or inline in bounded blocks (embedded form, split into many
+ * hypercalls); long requests are preempted and continued.
+ */
+final class BalloonScenario implements Scenario {
+    static final String PAGES = "pages";
+
+    @Override
+    public String name() {
+        return "balloon";
+    }
+
+    @Override
+    public String summary() {
+        return "a guest's balloon driver returns N pages to Xen and takes them back (memory_op, continuations)";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.number(PAGES, 4096, "pages to balloon out and back in"));
+    }
+
+    @Override
+    public String sizeParameter() {
+        return PAGES;
+    }
+
+    @Override
+    public List<Long> sweepValues() {
+        return List.of(1024L, 4096L, 16384L);
+    }
+
+    @Override
+    public void run(Machine machine, Parameters parameters) {
+        long pages = parameters.getLong(PAGES);
+        machine.bootDom0(Workloads.DOM0_BYTES);
+        long guestPages = Math.max(pages + 1024, Workloads.GUEST_BYTES / machine.pageSize().bytes());
+        GuestKernel guest = machine.bootGuest(1, guestPages * machine.pageSize().bytes());
+        BalloonDriver balloon = machine.balloon(guest);
+        long before = totPages(machine, 1);
+
+        long given = expect("balloon inflate", () -> balloon.inflate(pages));
+        check(given == pages, "balloon inflated " + given + " of " + pages + " pages");
+        check(totPages(machine, 1) == before - pages, "Xen holds " + totPages(machine, 1) + " pages for the guest, expected "
+                + (before - pages));
+        long taken = expect("balloon deflate", () -> balloon.deflate(pages));
+        check(taken == pages, "balloon deflated " + taken + " of " + pages + " pages");
+        check(totPages(machine, 1) == before, "the guest did not get its pages back");
+    }
+
+    static long totPages(Machine machine, int domid) {
+        return machine.hypervisor().domainInfo(domid).orElseThrow().totPages();
+    }
+}

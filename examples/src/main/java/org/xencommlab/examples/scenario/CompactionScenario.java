@@ -1,0 +1,58 @@
+package org.xencommlab.examples.scenario;
+
+import static org.xencommlab.examples.scenario.Workloads.check;
+import static org.xencommlab.examples.scenario.Workloads.expect;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.examples.machine.Machine;
+import org.xencommlab.guest.kernel.GuestKernel;
+import org.xencommlab.guest.tools.Dom0Tools;
+
+/**
+ * Why mlock is not enough: compaction migrates pages, mlocked ones too, and leaves the page-table
+ * entry not present while it moves; a hypervisor walking the page tables then faults, and the
+ * library retries (libxc, 2018). Pinned, registered and device pages never move.
+ */
+final class CompactionScenario implements Scenario {
+    static final String CALLS = "calls";
+    static final String COMPACTION = "compaction-percent";
+
+    @Override
+    public String name() {
+        return "compaction";
+    }
+
+    @Override
+    public String summary() {
+        return "compaction migrates pages, locked ones too, during calls: why mlock is not enough";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.number(CALLS, 16, "console writes made during compaction"),
+                ParameterSpec.number(COMPACTION, 50, "chance in percent that compaction starts moving a page at a scheduling point"));
+    }
+
+    @Override
+    public void run(Machine machine, Parameters parameters) {
+        int calls = (int) Math.min(parameters.getLong(CALLS), 1000);
+        double compaction = Math.min(parameters.getLong(COMPACTION), 100) / 100.0;
+        GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {
+            dom0.setCompaction(compaction);
+            for (int call = 0; call < calls; call++) {
+                byte[] bytes = Workloads.text("xl", call, 300);
+                expect("console write " + call + " under compaction", () -> xl.writeConsole(bytes));
+                expected.writeBytes(bytes);
+            }
+            dom0.setCompaction(0);
+        }
+        check(Arrays.equals(machine.hypervisor().console().output(0), expected.toByteArray()),
+                "the console did not get exactly the bytes written");
+    }
+}

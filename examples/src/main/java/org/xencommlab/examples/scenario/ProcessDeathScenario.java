@@ -1,0 +1,78 @@
+package org.xencommlab.examples.scenario;
+
+import static org.xencommlab.examples.scenario.Workloads.check;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.metrics.Gauge;
+import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.examples.machine.Machine;
+import org.xencommlab.guest.kernel.GuestKernel;
+import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.guest.tools.Dom0Tools;
+
+/**
+ * The mail's Problem #4: tools are killed in the middle of their work, at a seeded scheduling
+ * point each, holding whatever they made reachable (locked pages, registrations, device pages).
+ * The kernel must give it all back; what is left behind once every process is gone is a leak.
+ */
+final class ProcessDeathScenario implements Scenario {
+    static final String TOOLS = "tools";
+    static final String CALLS = "calls";
+
+    @Override
+    public String name() {
+        return "process-death";
+    }
+
+    @Override
+    public String summary() {
+        return "Problem #4: tools are killed mid-call; whatever they registered or locked must be released";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.number(TOOLS, 6, "tools killed"),
+                ParameterSpec.number(CALLS, 6, "calls each tool tries before it is killed"));
+    }
+
+    @Override
+    public void run(Machine machine, Parameters parameters) {
+        int tools = (int) Math.min(parameters.getLong(TOOLS), 100);
+        int calls = (int) Math.min(parameters.getLong(CALLS), 100);
+        GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
+        SplittableRandom random = new SplittableRandom(machine.seed());
+        // A tool that lives through it all sets up whatever the kernel keeps for every tool (a
+        // device area, say); what is held after its first call is the baseline.
+        Dom0Tools survivor = machine.tools(machine.startTool(dom0, "xl"));
+        Workloads.expect("xl console write", () -> survivor.writeConsole(Workloads.text("xl", 0, 64)));
+        long registrationsBefore = machine.metrics().current(Gauge.REGISTRATIONS_LIVE);
+        long lockedBefore = machine.metrics().current(Gauge.LOCKED_PAGES);
+        long pinnedBefore = machine.metrics().current(Gauge.PINNED_FRAMES);
+        for (int t = 0; t < tools; t++) {
+            XcHandle handle = machine.startTool(dom0, "tool" + t);
+            Dom0Tools tool = machine.tools(handle);
+            machine.scheduler().killAtPoint(machine.scheduler().pointsReached() + 1 + random.nextInt(8 * calls),
+                    handle.process());
+            try {
+                for (int call = 0; call < calls && handle.process().isAlive(); call++) {
+                    byte[] bytes = Workloads.text("tool" + t, call, 200 + 300 * (call % 3));
+                    tool.writeConsole(bytes);
+                }
+            } catch (XenException e) {
+                if (e.errno() != XenErrno.ESRCH) {
+                    throw new WorkloadFailure("tool" + t + " failed before it was killed: -" + e.errno().name(), e.errno());
+                }
+            }
+            handle.process().kill(); // a tool that outlived its calls dies here, holding its buffers
+        }
+        long registrations = machine.metrics().current(Gauge.REGISTRATIONS_LIVE) - registrationsBefore;
+        long locked = machine.metrics().current(Gauge.LOCKED_PAGES) - lockedBefore;
+        long pinned = machine.metrics().current(Gauge.PINNED_FRAMES) - pinnedBefore;
+        check(registrations == 0 && locked == 0 && pinned == 0, "dead tools left " + registrations
+                + " registrations, " + locked + " locked pages and " + pinned + " pinned frames behind");
+    }
+}

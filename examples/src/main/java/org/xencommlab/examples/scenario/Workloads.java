@@ -1,0 +1,50 @@
+package org.xencommlab.examples.scenario;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+
+/** Small pieces the standard scenarios share. */
+final class Workloads {
+    /** dom0's RAM in every standard scenario. */
+    static final long DOM0_BYTES = 64L << 20;
+    /** A guest's RAM unless a scenario says otherwise. */
+    static final long GUEST_BYTES = 16L << 20;
+
+    private Workloads() {}
+
+    /** {@code n} bytes of readable text that differ from call to call. */
+    static byte[] text(String tag, int call, int n) {
+        byte[] bytes = new byte[n];
+        String prefix = tag + " #" + call + ": ";
+        for (int i = 0; i < n; i++) {
+            bytes[i] = i < prefix.length() ? (byte) prefix.charAt(i) : (byte) ('a' + (i + call) % 26);
+        }
+        if (n > 0) {
+            bytes[n - 1] = '\n';
+        }
+        return bytes;
+    }
+
+    /** Runs a tool call; a Xen error becomes the workload's failure, naming what failed. */
+    static <T> T expect(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (XenException e) {
+            throw new WorkloadFailure(what + ": -" + e.errno().name(), e.errno());
+        }
+    }
+
+    /** Fails the workload unless {@code condition} holds. */
+    static void check(boolean condition, String failure) {
+        if (!condition) {
+            throw new WorkloadFailure(failure);
+        }
+    }
+
+    /** The first errno among {@code errors}, for a failure that counts several. */
+    static XenErrno first(List<XenErrno> errors) {
+        return errors.isEmpty() ? null : errors.get(0);
+    }
+}
