@@ -279,6 +279,33 @@ public final class Domain {
         }
     }
 
+    /**
+     * Marks guest frames {@code gfn .. gfn + count - 1} dirty in the log, as a device model's
+     * {@code XEN_DMOP_modified_memory} does; frames that are not RAM now are skipped, as Xen skips
+     * a pfn with no page.
+     *
+     * @return the frames marked (populated ones)
+     * @throws IllegalArgumentException if the range is not inside the guest-physical space
+     */
+    public long markDirty(long gfn, long count) {
+        if (count < 0 || !p2m.contains(gfn, count)) {
+            throw new IllegalArgumentException("range " + gfn + "+" + count + " outside the physmap");
+        }
+        long stamp = lock.readLock();
+        try {
+            long marked = 0;
+            for (long g = gfn; g < gfn + count; g++) {
+                if (p2m.get(g) != P2m.INVALID) {
+                    dirty.mark(g);
+                    marked++;
+                }
+            }
+            return marked;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     // ---- pins ----
 
     /**

@@ -156,6 +156,54 @@ public final class HypercallEntry implements HypervisorGate {
         }
     }
 
+    /**
+     * Runs one multicall entry through the same dispatch table, for the calling domain and vCPU of
+     * {@code parent} (the multicall's context): {@code op} with no handler is -ENOSYS; the
+     * handler's {@link XenException} is its errno; any other exception, or a negative result that
+     * is not a Xen errno, is contained as for a whole hypercall (-EINVAL, counted, traced). A
+     * continuation the handler asks for is returned, not followed: the multicall decides.
+     * {@code HYPERCALLS} and {@code HYPERVISOR_ENTRIES} do not count sub-calls (the guest issued
+     * one hypercall); a negative sub-call result is recorded with {@link RunMetrics#recordError},
+     * as the guest sees it in the entry's {@code result}, once the sub-call completed.
+     *
+     * <p>The caller rejects a nested multicall before it gets here.
+     *
+     * @param args the entry's first five argument words (missing words read as 0)
+     */
+    public SubCall dispatchSubCall(org.xencommlab.api.hypercall.HypercallContext parent, long op, long[] args) {
+        long[] words = new long[MAX_ARGS];
+        System.arraycopy(args, 0, words, 0, Math.min(args.length, MAX_ARGS));
+        HypercallHandler handler = op >= 0 && op < table.length ? table[(int) op] : null;
+        SubCall outcome;
+        if (handler == null) {
+            outcome = SubCall.completed(XenErrno.ENOSYS.asResult());
+        } else {
+            SubCallContext context = new SubCallContext(parent);
+            long result;
+            try {
+                result = handler.handle(context, words);
+            } catch (XenException e) {
+                result = e.asResult();
+            } catch (RuntimeException e) {
+                result = contain(parent.domid(), op, "multicall entry: " + e);
+            }
+            if (result < 0 && XenErrno.fromResult(result).isEmpty()) {
+                result = contain(parent.domid(), op, "multicall entry: result " + result + " is not a Xen errno");
+            }
+            outcome = context.continued() && result >= 0
+                    ? new SubCall(result, true, context.continuationOp(), context.continuationArgs())
+                    : SubCall.completed(result);
+        }
+        if (!outcome.preempted() && outcome.result() < 0) {
+            metrics.recordError(XenErrno.fromResult(outcome.result()).orElseThrow());
+        }
+        if (trace.enabled()) {
+            trace.event(TraceKind.HYPERCALL, parent.domid(), () -> "multicall entry " + describe(op, words) + " = "
+                    + (outcome.preempted() ? "continued" : XenErrno.describeResult(outcome.result())));
+        }
+        return outcome;
+    }
+
     private long contain(int domid, long op, String why) {
         containedFailures.incrementAndGet();
         if (trace.enabled()) {

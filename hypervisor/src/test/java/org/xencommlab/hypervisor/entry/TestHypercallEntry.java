@@ -32,7 +32,7 @@ final class TestHypercallEntry {
     @Test
     void unknownHypercallsAreEnosys() {
         TestingMachine m = machine(8, (c, a) -> 0);
-        for (long op : new long[] {-1, 0, 1, HypercallNumber.MEMORY_OP, HypercallNumber.ARCH_7, HypercallNumber.TABLE_SIZE,
+        for (long op : new long[] {-1, 0, 1, HypercallNumber.GRANT_TABLE_OP, HypercallNumber.ARCH_7, HypercallNumber.TABLE_SIZE,
                 Integer.MAX_VALUE, 1L << 32, Long.MIN_VALUE, Long.MAX_VALUE}) {
             assertThat(m.entry.hypercall(0, 0, op)).as("op %d", op).isEqualTo(-38);
         }

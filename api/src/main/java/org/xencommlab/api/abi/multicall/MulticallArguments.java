@@ -41,6 +41,23 @@ public interface MulticallArguments {
     /** Writes the {@code result} word of entry {@code index} (EFAULT when unreachable, EINVAL when out of range). */
     void writeResult(int index, long result);
 
+    /**
+     * Writes entry {@code index} back whole: what Xen's {@code do_multicall} does when a sub-call
+     * was preempted (it copies the sub-call's continuation, its rewritten {@code op} and
+     * arguments, into the guest's entry, then continues the multicall at that entry, which re-runs
+     * the continuation). Every other entry gets only its {@code result} written.
+     *
+     * <p>The default refuses (EOPNOTSUPP), for views that cannot write an entry; a hypervisor then
+     * stops the multicall with that error.
+     *
+     * @throws org.xencommlab.api.errno.XenException EFAULT when unreachable, EINVAL when out of
+     *     range, EOPNOTSUPP when the view cannot write entries
+     */
+    default void writeEntry(int index, MulticallEntry entry) {
+        throw new org.xencommlab.api.errno.XenException(org.xencommlab.api.errno.XenErrno.EOPNOTSUPP,
+                "this multicall view cannot write entry " + index);
+    }
+
     /** The argument words that continue this multicall at entry {@code nextIndex}. */
     long[] continuationArgs(int nextIndex);
 }

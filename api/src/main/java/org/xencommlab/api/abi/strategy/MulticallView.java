@@ -47,6 +47,13 @@ final class MulticallView implements MulticallArguments {
     }
 
     @Override
+    public void writeEntry(int index, MulticallEntry newEntry) {
+        Args.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
+        byte[] bytes = newEntry.encode();
+        entries.write(base + (long) index * MulticallEntry.SIZE, bytes, 0, bytes.length);
+    }
+
+    @Override
     public long[] continuationArgs(int nextIndex) {
         if (nextIndex < 0 || Integer.toUnsignedLong(nextIndex) > Integer.toUnsignedLong(nrCalls)) {
             throw new IllegalArgumentException("next index out of range: " + nextIndex);
