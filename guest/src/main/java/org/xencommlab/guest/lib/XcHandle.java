@@ -23,10 +23,11 @@ import org.xencommlab.guest.privcmd.PrivcmdFile;
  * arch's hypercall-buffer API (the mail's {@code alloc_buf}/{@code alloc_mem}/free, passed
  * through), and {@link #hypercall} with libxc's retry on -EFAULT.
  *
- * <p>Tools (list domains, console write, memory target: a later issue) are built on a handle:
- * they take buffers with {@link #allocBuf}/{@link #allocMem}, marshal their arguments with the
- * run's argument strategy, call {@link #hypercall}, and report through {@link #errorsSeen}; a
- * tool that re-makes a buffer larger (Problem #3) calls {@link #countRetry}.
+ * <p>Tools ({@link org.xencommlab.guest.tools.Dom0Tools}) are built on a handle through
+ * {@link XcCalls}: it takes buffers with {@link #allocBuf}/{@link #allocMem} (pointer form) or
+ * ordinary memory handed to {@link #hypercallEmbedded} (embedded form), marshals the arguments
+ * with the run's argument strategy, and reports through {@link #errorsSeen}; re-making a buffer
+ * larger (Problem #3) is counted with {@link #countRetry}.
  *
  * <p>It records what the caller finally saw: every negative final result and every buffer error,
  * by errno. Not thread-safe (one process, one thread).
@@ -115,18 +116,49 @@ public final class XcHandle implements AutoCloseable {
      */
     public long hypercall(int op, long... args) {
         checkOpen();
-        long result = privcmd.hypercall(op, args);
+        return withRetries(() -> privcmd.hypercall(op, args));
+    }
+
+    /**
+     * Issues a hypercall in the embedded form: the block of {@code length} bytes at
+     * {@code userAddress} (ordinary memory of this process, named by that address in
+     * {@code args}) goes through privcmd's embedded ioctl ({@link PrivcmdFile#hypercallEmbedded}),
+     * which copies it through kernel memory. Retried on -EFAULT as {@link #hypercall} is.
+     *
+     * @throws XenException ESRCH if the process is dead or killed meanwhile
+     */
+    public long hypercallEmbedded(int op, long[] args, long userAddress, int length) {
+        checkOpen();
+        return withRetries(() -> privcmd.hypercallEmbedded(op, args, userAddress, length));
+    }
+
+    private long withRetries(java.util.function.LongSupplier issue) {
+        long result = issue.getAsLong();
         int attempt = 0;
         while (result == XenErrno.EFAULT.asResult() && attempt < retries) {
             attempt++;
             countRetry();
             int nth = attempt;
             trace.event(TraceKind.LIBRARY, process.kernel().domid(), () -> "pid " + process.pid() + " retry " + nth + " after -EFAULT");
-            result = privcmd.hypercall(op, args);
+            result = issue.getAsLong();
         }
         lastResult = result;
         XenErrno.fromResult(result).ifPresent(this::saw);
         return result;
+    }
+
+    /**
+     * Counts an error the caller saw that no hypercall returned (a strategy's E2BIG, a xenstore
+     * refusal): in this handle's {@link #errorsSeen} and in the run's errors.
+     */
+    public void sawError(XenErrno errno) {
+        metrics.recordError(errno);
+        saw(errno);
+    }
+
+    /** Whether {@link #close} has not been called. */
+    public boolean isOpen() {
+        return !closed;
     }
 
     /** Counts a retry the caller made on its own (a buffer re-made larger). */

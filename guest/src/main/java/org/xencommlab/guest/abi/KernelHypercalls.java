@@ -1,0 +1,102 @@
+package org.xencommlab.guest.abi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.ArgumentStrategy;
+import org.xencommlab.api.abi.HypercallRequest;
+import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.kernel.KernelServices;
+import org.xencommlab.api.xencomm.GuestXencomm;
+
+/**
+ * Hypercalls a guest kernel issues on its own behalf (the balloon driver), in whichever form the
+ * run's {@link ArgumentStrategy} speaks: each part is prepared into kernel memory
+ * ({@link KernelPlacement}), issued from kernel mode ({@link KernelServices#hypercall}) and its
+ * outcome read back from the same memory.
+ *
+ * <pre>{@code
+ * KernelHypercalls calls = new KernelHypercalls(kernel, xencomm, strategy);
+ * for (var part : calls.split(request)) {
+ *     ReservationOutcome out = calls.call(part);          // kmalloc, prepare, hypercall, complete, kfree
+ * }
+ * }</pre>
+ */
+public final class KernelHypercalls {
+    /** For calls that name no memory: placing anything is a strategy bug. */
+    private static final ArgumentPlacement NO_MEMORY = (src, offset, length) -> {
+        throw new IllegalStateException("a call measured to need no memory placed " + length + " bytes");
+    };
+
+    private final KernelServices kernel;
+    private final GuestXencomm xencomm;
+    private final ArgumentStrategy strategy;
+
+    public KernelHypercalls(KernelServices kernel, GuestXencomm xencomm, ArgumentStrategy strategy) {
+        this.kernel = requireNonNull(kernel, "kernel is null");
+        this.xencomm = requireNonNull(xencomm, "xencomm is null");
+        this.strategy = requireNonNull(strategy, "strategy is null");
+    }
+
+    public KernelServices kernel() {
+        return kernel;
+    }
+
+    public ArgumentStrategy strategy() {
+        return strategy;
+    }
+
+    public GuestXencomm xencomm() {
+        return xencomm;
+    }
+
+    /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
+    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+        return strategy.split(request);
+    }
+
+    /** A kernel arena big enough for {@code part} (ENOMEM when the kernel has none; E2BIG from the strategy). */
+    public KernelPlacement arenaFor(HypercallRequest<?> part) {
+        return KernelPlacement.allocate(kernel, xencomm, ArgumentSizes.bytesNeeded(strategy, part));
+    }
+
+    /**
+     * Issues one part (it must fit: {@link #split} first) with an arena of its own, freed before
+     * returning whatever happened.
+     *
+     * @throws XenException ENOMEM when no kernel memory is left for the arguments; E2BIG for a part
+     *     the strategy would have split
+     */
+    public <R> R call(HypercallRequest<R> part) {
+        int bytes = ArgumentSizes.bytesNeeded(strategy, part);
+        if (bytes == 0) {
+            PreparedCall<R> prepared = strategy.prepare(NO_MEMORY, part);
+            return prepared.complete(kernel.hypercall(prepared.op(), prepared.args()));
+        }
+        try (KernelPlacement arena = KernelPlacement.allocate(kernel, xencomm, bytes)) {
+            return call(arena, part);
+        }
+    }
+
+    /**
+     * Issues one part with its arguments in {@code arena}, which is reset first and stays
+     * allocated (the caller frees it), so that a driver can reuse one arena for a run of parts.
+     */
+    public <R> R call(KernelPlacement arena, HypercallRequest<R> part) {
+        requireNonNull(arena, "arena is null");
+        arena.reset();
+        PreparedCall<R> prepared = strategy.prepare(arena, part);
+        long result = kernel.hypercall(prepared.op(), prepared.args());
+        return prepared.complete(result);
+    }
+
+    /** Throws the errno a negative result stands for (EINVAL if it is not one of Xen's). */
+    public static void check(long result, String what) {
+        if (result < 0) {
+            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EINVAL), what + " failed: " + XenErrno.describeResult(result));
+        }
+    }
+}

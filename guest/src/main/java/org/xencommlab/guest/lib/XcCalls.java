@@ -1,0 +1,176 @@
+package org.xencommlab.guest.lib;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.ArgumentStrategy;
+import org.xencommlab.api.abi.HypercallRequest;
+import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.abi.layout.AbiForm;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.HypercallBuffer;
+
+/**
+ * The library's marshalling of a tool's hypercalls through the run's {@link ArgumentStrategy},
+ * so that the same tool code runs in either form and only the counts differ:
+ * <ul>
+ *   <li><b>pointer</b>: arguments go in the tool's hypercall buffer from the arch's buffer API
+ *       ({@link XcHandle#allocBuf}: mlocked on x86, registered on ppc, device pages, or plain
+ *       memory in ppc's descriptor mode), one slice per structure or array; the call goes through
+ *       {@link XcHandle#hypercall}. The buffer is kept between calls (libxc's hypercall-buffer
+ *       cache) and sized up front from the request ({@link org.xencommlab.guest.abi.ArgumentSizes});
+ *       when a request needs more than it holds, it is freed and a larger one allocated, and that
+ *       re-make counts as one {@code RETRIES} (the mail's Problem #3);</li>
+ *   <li><b>embedded</b>: the one block of each call is built in the tool's ordinary memory (kept
+ *       between calls, re-mapped larger when needed, never locked or registered, so re-mapping it
+ *       is no retry) and handed to privcmd's embedded ioctl through
+ *       {@link XcHandle#hypercallEmbedded}, which copies it through kernel memory.</li>
+ * </ul>
+ * Either way the -EFAULT retry of {@link XcHandle} applies, and errors are the caller's to see:
+ * negative results come back in the outcome; a strategy's refusal (E2BIG) or a buffer error is a
+ * {@link XenException} also counted in {@link XcHandle#errorsSeen}.
+ *
+ * <pre>{@code
+ * XcCalls calls = new XcCalls(xc, strategy, trace);
+ * for (var part : calls.split(new ConsoleWriteRequest(bytes))) {
+ *     long result = calls.call(part);
+ * }
+ * }</pre>
+ *
+ * Not thread-safe (one process, one thread).
+ */
+public final class XcCalls implements AutoCloseable {
+    private static final ArgumentPlacement NO_MEMORY = (src, offset, length) -> {
+        throw new IllegalStateException("a call measured to need no memory placed " + length + " bytes");
+    };
+
+    private final XcHandle xc;
+    private final ArgumentStrategy strategy;
+    private final Trace trace;
+    private final PageSize pageSize;
+    private HypercallBuffer buffer;
+    private long blockAddress;
+    private long blockLength;
+    private long bufferRemakes;
+
+    public XcCalls(XcHandle xc, ArgumentStrategy strategy, Trace trace) {
+        this.xc = requireNonNull(xc, "xc is null");
+        this.strategy = requireNonNull(strategy, "strategy is null");
+        this.trace = requireNonNull(trace, "trace is null");
+        this.pageSize = xc.process().pageSize();
+    }
+
+    public XcHandle handle() {
+        return xc;
+    }
+
+    public ArgumentStrategy strategy() {
+        return strategy;
+    }
+
+    /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
+    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+        return strategy.split(request);
+    }
+
+    /** Pointer-form buffers re-made larger so far. */
+    public long bufferRemakes() {
+        return bufferRemakes;
+    }
+
+    /** Pages of the hypercall buffer held now (pointer form), 0 if none. */
+    public int bufferPages() {
+        return buffer == null ? 0 : buffer.nrPages();
+    }
+
+    /**
+     * Issues one part (it must fit: {@link #split} first) and reads its outcome.
+     *
+     * @throws XenException E2BIG for a part the strategy would have split; buffer errors (ENOMEM
+     *     from mlock, ENOSPC, the hypervisor's ENOMEM for a registration); ESRCH when the process
+     *     is killed during the call
+     */
+    public <R> R call(HypercallRequest<R> part) {
+        int bytes;
+        try {
+            bytes = org.xencommlab.guest.abi.ArgumentSizes.bytesNeeded(strategy, part);
+        } catch (XenException e) {
+            xc.sawError(e.errno());
+            throw e;
+        }
+        if (bytes == 0) {
+            PreparedCall<R> prepared = strategy.prepare(NO_MEMORY, part);
+            return prepared.complete(xc.hypercall(prepared.op(), prepared.args()));
+        }
+        if (strategy.form() == AbiForm.EMBEDDED) {
+            ensureBlock(bytes);
+            UserBlockPlacement placement = new UserBlockPlacement(xc.process(), blockAddress, blockLength);
+            PreparedCall<R> prepared = strategy.prepare(placement, part);
+            long result = xc.hypercallEmbedded(prepared.op(), prepared.args(), placement.address(), placement.placedLength());
+            return prepared.complete(result);
+        }
+        ensureBuffer(bytes);
+        buffer.reset();
+        PreparedCall<R> prepared = strategy.prepare(new BufferPlacement(xc, buffer), part);
+        return prepared.complete(xc.hypercall(prepared.op(), prepared.args()));
+    }
+
+    private void ensureBuffer(int bytes) {
+        if (buffer != null && buffer.capacity() >= bytes) {
+            return;
+        }
+        int pages = (int) pageSize.pagesFor(bytes);
+        if (buffer != null) {
+            HypercallBuffer old = buffer;
+            buffer = null;
+            xc.freeBuf(old);
+            bufferRemakes++;
+            xc.countRetry();
+            int oldPages = old.nrPages();
+            trace.event(TraceKind.LIBRARY, xc.process().kernel().domid(), () -> "pid " + xc.process().pid()
+                    + " hypercall buffer of " + oldPages + " pages too small for " + bytes + " bytes; re-made with " + pages);
+        }
+        buffer = xc.allocBuf(pages);
+    }
+
+    private void ensureBlock(int bytes) {
+        if (blockLength >= bytes) {
+            return;
+        }
+        long length = pageSize.addressOf(pageSize.pagesFor(bytes));
+        if (blockLength > 0) {
+            long old = blockAddress;
+            long oldLength = blockLength;
+            blockLength = 0;
+            xc.process().munmap(old, oldLength);
+        }
+        blockAddress = xc.process().mmapAnonymous(length);
+        blockLength = length;
+    }
+
+    /**
+     * Frees the hypercall buffer (if the handle still holds it) and unmaps the block memory, if
+     * the process is alive; an exiting process releases both anyway. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (buffer != null) {
+            HypercallBuffer old = buffer;
+            buffer = null;
+            if (xc.isOpen() && xc.process().isAlive()) {
+                xc.freeBuf(old);
+            }
+        }
+        if (blockLength > 0) {
+            long length = blockLength;
+            blockLength = 0;
+            if (xc.process().isAlive()) {
+                xc.process().munmap(blockAddress, length);
+            }
+        }
+    }
+}
