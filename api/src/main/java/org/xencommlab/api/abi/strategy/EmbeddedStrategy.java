@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.strategy;
 
+import java.util.Optional;
+import org.xencommlab.api.abi.HandleSiteFinder;
 import java.util.ArrayList;
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentPlacement;
@@ -427,5 +429,15 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
                 return continuation.clone();
             }
         };
+    }
+
+    /**
+     * In the embedded form a user's arguments never name user memory: every block reaches the
+     * hypervisor through the kernel, by a reference the kernel made. So every hypercall is known
+     * and has no handle for a kernel to rewrite.
+     */
+    @Override
+    public HandleSiteFinder handleSites() {
+        return (op, args, reader) -> Optional.of(List.of());
     }
 }

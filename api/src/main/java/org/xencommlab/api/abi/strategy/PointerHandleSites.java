@@ -49,6 +49,16 @@ public final class PointerHandleSites implements HandleSiteFinder {
     @Override
     public Optional<List<HandleSite>> find(int op, long[] args, MemoryReader reader) {
         switch (op) {
+            case HypercallNumber.XEN_VERSION: {
+                long cmd = Args.u32(args, 0);
+                if (cmd == SubOps.XenVersion.EXTRAVERSION) {
+                    return Optional.of(List.of(HandleSite.argument(1, SubOps.XenVersion.EXTRAVERSION_LENGTH, List.of())));
+                }
+                if (cmd == SubOps.XenVersion.CAPABILITIES) {
+                    return Optional.of(List.of(HandleSite.argument(1, SubOps.XenVersion.CAPABILITIES_LENGTH, List.of())));
+                }
+                return Optional.of(List.of()); // VERSION, PAGESIZE and the rest pass no buffer
+            }
             case HypercallNumber.CONSOLE_IO: {
                 long cmd = Args.u32(args, 0);
                 if (cmd != SubOps.ConsoleIo.WRITE && cmd != SubOps.ConsoleIo.READ) {
@@ -59,7 +69,7 @@ public final class PointerHandleSites implements HandleSiteFinder {
             case HypercallNumber.MEMORY_OP:
                 return memoryOp(args, reader);
             case HypercallNumber.MULTICALL:
-                return Optional.of(List.of(HandleSite.argument(0, bounded(Args.u32(args, 1) * MulticallEntry.SIZE), List.of())));
+                return multicall(args, reader);
             case HypercallNumber.SYSCTL: {
                 byte[] sysctl = new byte[SysctlGetDomainInfoList.SIZE];
                 reader.read(Args.word(args, 0), sysctl, 0, sysctl.length);
@@ -87,6 +97,34 @@ public final class PointerHandleSites implements HandleSiteFinder {
             default:
                 return Optional.empty();
         }
+    }
+
+    /**
+     * The entry array, with the handles of each entry's own call nested in it (as Linux's
+     * xencomm multicall did for the calls it knew). An entry whose call is unknown, or is itself
+     * a multicall, contributes none: the hypervisor refuses it on its own.
+     */
+    private Optional<List<HandleSite>> multicall(long[] args, MemoryReader reader) {
+        long nrCalls = Args.u32(args, 1);
+        long length = bounded(nrCalls * MulticallEntry.SIZE);
+        byte[] entries = new byte[(int) length];
+        reader.read(Args.word(args, 0), entries, 0, entries.length);
+        List<HandleSite> nested = new ArrayList<>();
+        for (int i = 0; i < nrCalls; i++) {
+            int base = i * MulticallEntry.SIZE;
+            long op = LittleEndian.u64(entries, base + MulticallEntry.OP_OFFSET);
+            if (op == HypercallNumber.MULTICALL || op < 0 || op >= HypercallNumber.TABLE_SIZE) {
+                continue;
+            }
+            long[] callArgs = new long[MulticallEntry.NR_ARGS];
+            for (int a = 0; a < callArgs.length; a++) {
+                callArgs[a] = LittleEndian.u64(entries, base + MulticallEntry.ARGS_OFFSET + 8 * a);
+            }
+            for (HandleSite site : find((int) op, callArgs, reader).orElse(List.of())) {
+                nested.add(HandleSite.field(base + MulticallEntry.ARGS_OFFSET + 8L * site.argIndex(), site.length(), site.nested()));
+            }
+        }
+        return Optional.of(List.of(HandleSite.argument(0, length, nested)));
     }
 
     private static Optional<List<HandleSite>> memoryOp(long[] args, MemoryReader reader) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.TestingGuestMemory;
@@ -41,7 +42,21 @@ final class TestPointerHandleSites {
                 .contains(List.of(HandleSite.argument(0, 192, List.of())));
         assertThat(finder.find(HypercallNumber.GRANT_TABLE_OP, new long[5], memory.reader())).isEmpty();
         assertThat(strategy.handleSites()).isInstanceOf(PointerHandleSites.class);
-        assertThat(new EmbeddedStrategy().handleSites()).isSameAs(HandleSiteFinder.NONE);
+        assertThat(new EmbeddedStrategy().handleSites().find(HypercallNumber.CONSOLE_IO, new long[] {0, 5, 0x1000}, memory.reader()))
+                .as("embedded arguments never name user memory").contains(List.of());
+    }
+
+    @Test
+    void a_multicall_nests_the_handles_of_the_calls_it_knows() {
+        TestingGuestMemory memory = new TestingGuestMemory();
+        byte[] entries = new byte[2 * MulticallEntry.SIZE];
+        LittleEndian.putU64(entries, MulticallEntry.OP_OFFSET, HypercallNumber.XEN_VERSION);
+        LittleEndian.putU64(entries, MulticallEntry.SIZE + MulticallEntry.OP_OFFSET, HypercallNumber.CONSOLE_IO);
+        LittleEndian.putU64(entries, MulticallEntry.SIZE + MulticallEntry.ARGS_OFFSET + 8, 40); // count
+        long address = memory.map(entries);
+
+        assertThat(finder.find(HypercallNumber.MULTICALL, new long[] {address, 2}, memory.reader())).contains(List.of(
+                HandleSite.argument(0, 128, List.of(HandleSite.field(MulticallEntry.SIZE + MulticallEntry.ARGS_OFFSET + 16, 40, List.of())))));
     }
 
     @Test

@@ -34,8 +34,12 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  * process's behalf, through {@link UserProcessServices} and {@link KernelServices} only.
  */
 public final class PpcGuestXencomm implements GuestXencomm {
-    /** Byte order of the guest's hypercall structures, whose nested handles descriptor mode rewrites. */
-    public static final ByteOrder STRUCTURE_ORDER = ByteOrder.BIG_ENDIAN;
+    /**
+     * Byte order of the guest's hypercall structures, whose nested handles descriptor mode
+     * rewrites: the lab's ABI uses Xen's x86-64 layout for every arch (see {@code AbiCatalog}), so
+     * little-endian. (The xencomm descriptor itself is the ppc backend's own format, big-endian.)
+     */
+    public static final ByteOrder STRUCTURE_ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final PpcConfig config;
     private final Map<KernelServices, KernelState> kernels = new IdentityHashMap<>();

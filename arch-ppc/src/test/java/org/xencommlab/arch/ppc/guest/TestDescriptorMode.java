@@ -122,7 +122,7 @@ final class TestDescriptorMode {
         HypercallBuffer buffer = api.allocBuf(3);
         BufferSlice struct = buffer.allocMem(32);
         BufferSlice data = buffer.allocMem(2 * PAGE);
-        ByteBuffer user = ByteBuffer.allocate(32).order(ByteOrder.BIG_ENDIAN).putLong(0x1111).putLong(data.reference().value()).putLong(0).putLong(0x4444);
+        ByteBuffer user = ByteBuffer.allocate(32).order(PpcGuestXencomm.STRUCTURE_ORDER).putLong(0x1111).putLong(data.reference().value()).putLong(0).putLong(0x4444);
         tool.writeMemory(struct.userAddress(), user.array(), 0, 32);
         tool.writeMemory(data.userAddress(), pattern(3, 2 * PAGE), 0, 2 * PAGE);
 
@@ -130,18 +130,18 @@ final class TestDescriptorMode {
         long copy = call.args()[0];
         assertThat(PpcMemref.isInline(copy)).as("the kernel copy is passed inline").isTrue();
         byte[] seenByXen = copyFrom(machine, 0, copy, 0, 32);
-        ByteBuffer fields = ByteBuffer.wrap(seenByXen).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer fields = ByteBuffer.wrap(seenByXen).order(PpcGuestXencomm.STRUCTURE_ORDER);
         assertThat(fields.getLong(0)).isEqualTo(0x1111);
         long nested = fields.getLong(8);
         assertThat(nested).isNotEqualTo(data.reference().value());
         assertThat(copyFrom(machine, 0, nested, 0, 2 * PAGE)).isEqualTo(pattern(3, 2 * PAGE));
 
-        byte[] result = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(0x2222).array();
+        byte[] result = ByteBuffer.allocate(8).order(PpcGuestXencomm.STRUCTURE_ORDER).putLong(0x2222).array();
         assertThat(copyTo(machine, 0, copy, 16, result)).isZero();
         call.completion().run();
         byte[] after = new byte[32];
         tool.readMemory(struct.userAddress(), after, 0, 32);
-        ByteBuffer back = ByteBuffer.wrap(after).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer back = ByteBuffer.wrap(after).order(PpcGuestXencomm.STRUCTURE_ORDER);
         assertThat(back.getLong(0)).isEqualTo(0x1111);
         assertThat(back.getLong(8)).as("the user's pointer survives").isEqualTo(data.reference().value());
         assertThat(back.getLong(16)).isEqualTo(0x2222);
