@@ -19,6 +19,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  */
 final class CompactionScenario implements Scenario {
     static final String CALLS = "calls";
+    static final String WORKING_SET = "working-set-pages";
     static final String COMPACTION = "compaction-percent";
 
     @Override
@@ -34,7 +35,8 @@ final class CompactionScenario implements Scenario {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(ParameterSpec.number(CALLS, 16, "console writes made during compaction"),
-                ParameterSpec.number(COMPACTION, 50, "chance in percent that compaction starts moving a page at a scheduling point"));
+                ParameterSpec.number(COMPACTION, 50, "chance in percent that compaction starts moving a page at a scheduling point"),
+                ParameterSpec.number(WORKING_SET, 16, "pages of ordinary memory the tool uses besides its buffers"));
     }
 
     @Override
@@ -44,9 +46,11 @@ final class CompactionScenario implements Scenario {
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {
+            Workloads.touchWorkingSet(xl, (int) Math.min(parameters.getLong(WORKING_SET), 1 << 16),
+                    machine.pageSize().bytes());
             dom0.setCompaction(compaction);
             for (int call = 0; call < calls; call++) {
-                byte[] bytes = Workloads.text("xl", call, 300);
+                byte[] bytes = Workloads.text("xl", call, 120); // one console chunk: a failed call prints nothing
                 expect("console write " + call + " under compaction", () -> xl.writeConsole(bytes));
                 expected.writeBytes(bytes);
             }

@@ -27,6 +27,16 @@ final class Workloads {
         return bytes;
     }
 
+    /** Maps and touches {@code pages} pages of ordinary memory in the tool, as a real tool's heap. */
+    static void touchWorkingSet(org.xencommlab.guest.tools.Dom0Tools tool, int pages, int pageBytes) {
+        org.xencommlab.guest.kernel.GuestProcess process = tool.handle().process();
+        long base = process.mmapAnonymous((long) pages * pageBytes);
+        byte[] one = {1};
+        for (int i = 0; i < pages; i++) {
+            process.writeMemory(base + (long) i * pageBytes, one, 0, 1);
+        }
+    }
+
     /** Runs a tool call; a Xen error becomes the workload's failure, naming what failed. */
     static <T> T expect(String what, Supplier<T> call) {
         try {
