@@ -24,8 +24,11 @@ import org.xencommlab.api.errno.XenException;
  *     32 16*n  extents                       xen_dm_op_modified_memory_extent
  * </pre>
  *
- * The block's length must be exactly {@code 32 + 16 * nr_extents}: the extents the operation
- * names are all in the block (buffer 1's capacity is {@code nr_extents}).
+ * The block's length is {@code 32 + 16 * n}, where {@code n}, the extents the block holds (buffer
+ * 1's capacity), is at least {@code nr_extents}: a guest makes {@code n == nr_extents}, and when
+ * the hypervisor continues a long operation it lowers {@code nr_extents} in the block (Xen keeps
+ * the progress in the operation), so the continued call sees a block holding more extents than
+ * are left, as Xen's buffer 1 does.
  */
 public final class DmOpBlock {
     public static final int OP_OFFSET = 16;
@@ -61,9 +64,9 @@ public final class DmOpBlock {
     /**
      * Decodes and validates a whole block copied into the hypervisor (extents are checked when read).
      *
-     * @throws XenException EINVAL for a bad header, non-zero pad or a length other than
-     *     {@code 32 + 16 * nr_extents}; E2BIG for a block above {@code maxBlock}; EOPNOTSUPP for
-     *     another operation
+     * @throws XenException EINVAL for a bad header, non-zero pad, a length that is not
+     *     {@code 32 + 16 * n} or an {@code n} below {@code nr_extents}; E2BIG for a block above
+     *     {@code maxBlock}; EOPNOTSUPP for another operation
      */
     public static ModifiedMemoryOp decode(byte[] block, int maxBlock) {
         EmbeddedBlockHeader header = EmbeddedBlockHeader.decode(block, 0, BlockKind.DM_OP, maxBlock);
@@ -71,7 +74,8 @@ public final class DmOpBlock {
             throw new XenException(XenErrno.EINVAL, "dm_op block of " + block.length + " bytes, header says " + header.length());
         }
         ModifiedMemoryOp op = ModifiedMemoryOp.decode(block, OP_OFFSET);
-        if (EXTENTS_OFFSET + op.nrExtentsUnsigned() * ModifiedMemoryExtent.SIZE != block.length) {
+        if ((block.length - EXTENTS_OFFSET) % ModifiedMemoryExtent.SIZE != 0
+                || EXTENTS_OFFSET + op.nrExtentsUnsigned() * ModifiedMemoryExtent.SIZE > block.length) {
             throw new XenException(XenErrno.EINVAL, "dm_op block of " + block.length + " bytes cannot hold "
                     + op.nrExtentsUnsigned() + " extents");
         }
