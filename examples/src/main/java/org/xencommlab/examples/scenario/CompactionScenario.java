@@ -36,7 +36,7 @@ final class CompactionScenario implements Scenario {
     public List<ParameterSpec> parameters() {
         return List.of(ParameterSpec.number(CALLS, 16, "console writes made during compaction"),
                 ParameterSpec.number(COMPACTION, 50, "chance in percent that compaction starts moving a page at a scheduling point"),
-                ParameterSpec.number(WORKING_SET, 16, "pages of ordinary memory the tool uses besides its buffers"));
+                ParameterSpec.number(WORKING_SET, 4, "pages of ordinary memory the tool uses besides its buffers"));
     }
 
     @Override

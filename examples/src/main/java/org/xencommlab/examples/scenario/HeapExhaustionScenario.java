@@ -22,7 +22,7 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  * and the other guests must not notice.
  */
 final class HeapExhaustionScenario implements Scenario {
-    static final String BUFFERS = "buffers";
+    static final String ATTEMPTS = "attempts";
     static final String QUOTA = "quota-bytes";
 
     @Override
@@ -37,7 +37,7 @@ final class HeapExhaustionScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(BUFFERS, 200, "buffers the greedy process tries to make"),
+        return List.of(ParameterSpec.number(ATTEMPTS, 200, "buffers the greedy process tries to make"),
                 ParameterSpec.number(QUOTA, 4096, "each domain's Xen heap quota in bytes"));
     }
 
@@ -50,7 +50,7 @@ final class HeapExhaustionScenario implements Scenario {
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int buffers = (int) Math.min(parameters.getLong(BUFFERS), 4096);
+        int buffers = (int) Math.min(parameters.getLong(ATTEMPTS), 4096);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         GuestKernel greedyGuest = machine.bootGuest(1, Workloads.GUEST_BYTES);
         GuestKernel otherGuest = machine.bootGuest(2, Workloads.GUEST_BYTES);
