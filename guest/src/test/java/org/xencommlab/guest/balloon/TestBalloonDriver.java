@@ -196,4 +196,22 @@ final class TestBalloonDriver {
         assertThat(balloon.currentPages()).isEqualTo(400);
         assertThat(Arrays.stream(kernel.frameAllocator().balloonedFrames()).min().orElseThrow()).isEqualTo(400);
     }
+
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void aBalloonOfOneHundredThousandPagesCompletes(ArgumentStrategy strategy) {
+        TestingMachine machine = new TestingMachine(strategy);
+        GuestKernel kernel = machine.boot(1, 110_000);
+        machine.gate.setPreemptEvery(1024);
+        BalloonDriver balloon = machine.balloons.load(kernel);
+
+        assertThat(balloon.inflate(100_000)).isEqualTo(100_000);
+        assertThat(machine.gate.totPages(1)).isEqualTo(10_000);
+        assertThat(machine.gate.hypercalls()).isEqualTo(callsFor(strategy, 100_000));
+        if (strategy.form() == AbiForm.POINTER) {
+            assertThat(machine.gate.continuations()).isEqualTo(100_000 / 1024);
+        }
+        assertThat(balloon.deflate(100_000)).isEqualTo(100_000);
+        assertThat(machine.gate.totPages(1)).isEqualTo(110_000);
+    }
 }
