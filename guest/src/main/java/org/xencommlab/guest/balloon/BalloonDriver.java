@@ -226,7 +226,7 @@ public final class BalloonDriver {
         } catch (NumberFormatException e) {
             kib = -1;
         }
-        if (kib < 0) {
+        if (kib < 0 || kib > Long.MAX_VALUE / 1024) {
             fail(new XenException(XenErrno.EINVAL, "memory target '" + value + "' is not a size in KiB"));
             return;
         }

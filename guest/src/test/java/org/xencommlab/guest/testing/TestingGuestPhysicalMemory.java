@@ -2,6 +2,7 @@ package org.xencommlab.guest.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import org.xencommlab.api.errno.XenErrno;
@@ -9,18 +10,61 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.memory.PageSize;
 
-/** In-memory guest-physical memory: lazy frames of real bytes, RAM below {@code ramFrames}. */
+/**
+ * In-memory guest-physical memory: lazy frames of real bytes; frames below {@code ramFrames} are
+ * RAM at the start, and a testing hypervisor may remove a frame (a balloon gave it back: its bytes
+ * are gone) or populate one below {@code maxFrames} (it reads as zero).
+ */
 public final class TestingGuestPhysicalMemory implements GuestPhysicalMemory {
     private final int domid;
     private final PageSize pageSize;
-    private final long ramFrames;
+    private final long maxFrames;
+    private final BitSet ram = new BitSet();
     private final Map<Long, byte[]> frames = new HashMap<>();
     private long accesses;
 
     public TestingGuestPhysicalMemory(int domid, PageSize pageSize, long ramFrames) {
+        this(domid, pageSize, ramFrames, ramFrames);
+    }
+
+    public TestingGuestPhysicalMemory(int domid, PageSize pageSize, long ramFrames, long maxFrames) {
+        if (ramFrames > maxFrames || maxFrames > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(ramFrames + " RAM frames of at most " + maxFrames);
+        }
         this.domid = domid;
         this.pageSize = pageSize;
-        this.ramFrames = ramFrames;
+        this.maxFrames = maxFrames;
+        ram.set(0, (int) ramFrames);
+    }
+
+    /** Frames this memory may ever hold. */
+    public long maxFrames() {
+        return maxFrames;
+    }
+
+    /** Frames that are RAM now. */
+    public synchronized long ramFrames() {
+        return ram.cardinality();
+    }
+
+    /** Takes frame {@code gfn} away (its bytes are dropped); false if it is not RAM. */
+    public synchronized boolean removeFrame(long gfn) {
+        if (!isRam(gfn)) {
+            return false;
+        }
+        ram.clear((int) gfn);
+        frames.remove(gfn);
+        return true;
+    }
+
+    /** Makes frame {@code gfn} RAM again, reading as zero; false if it is RAM already or beyond the maximum. */
+    public synchronized boolean populateFrame(long gfn) {
+        if (gfn < 0 || gfn >= maxFrames || ram.get((int) gfn)) {
+            return false;
+        }
+        ram.set((int) gfn);
+        frames.remove(gfn);
+        return true;
     }
 
     @Override
@@ -35,7 +79,7 @@ public final class TestingGuestPhysicalMemory implements GuestPhysicalMemory {
 
     @Override
     public synchronized boolean isRam(long gfn) {
-        return gfn >= 0 && gfn < ramFrames;
+        return gfn >= 0 && gfn < maxFrames && ram.get((int) gfn);
     }
 
     /** Accesses made so far (every read, write, zero). */
