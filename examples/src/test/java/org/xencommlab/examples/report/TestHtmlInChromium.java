@@ -52,9 +52,26 @@ final class TestHtmlInChromium {
             </script>
             """;
 
-    @Test
+    /** A hand-made report with every kind of chart, and the real default comparison of the lab. */
+    static java.util.stream.Stream<String> reports() {
+        return java.util.stream.Stream.of("realistic", "lab");
+    }
+
+    private static ComparisonReport report(String which) {
+        if (which.equals("realistic")) {
+            return TestingReports.realistic();
+        }
+        org.xencommlab.examples.wiring.RunInjectors injectors =
+                new org.xencommlab.examples.wiring.RunInjectors(org.xencommlab.examples.wiring.PluginRegistry.discover());
+        return new org.xencommlab.examples.lab.Comparison(java.util.List.of(), java.util.List.of(),
+                org.xencommlab.examples.scenario.ScenarioCatalog.standard().all(), java.util.Map.of(), 1, 1, true)
+                .run(injectors, org.xencommlab.examples.cost.CostModel.defaults(), "test", 2, done -> {}, null);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("reports")
     @Timeout(90)
-    void everyChartRendersAndNothingFailsToLoad(@TempDir Path dir) throws IOException, InterruptedException {
+    void everyChartRendersAndNothingFailsToLoad(String which, @TempDir Path dir) throws IOException, InterruptedException {
         boolean present = Files.isExecutable(CHROMIUM);
         if (!present) {
             System.out.println("TestHtmlInChromium skipped: " + CHROMIUM
@@ -62,7 +79,7 @@ final class TestHtmlInChromium {
         }
         assumeTrue(present, CHROMIUM + " is missing; install Debian's chromium package");
 
-        ComparisonReport report = TestingReports.realistic();
+        ComparisonReport report = report(which);
         String html = HtmlRenderer.render(report);
         String checked = html.replaceFirst("<meta charset=\"utf-8\">\n",
                 "<meta charset=\"utf-8\">\n" + Matcher.quoteReplacement(CHECK_SCRIPT));
