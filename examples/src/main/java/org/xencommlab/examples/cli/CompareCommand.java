@@ -94,9 +94,9 @@ final class CompareCommand implements Runnable {
         Comparison comparison = new Comparison(archs, strategies, chosen, settings, seed, repeat, sweep);
         comparison.configurations(registry);
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
-        int[] total = new int[1];
+        int total = comparison.totalRuns(registry);
         ComparisonReport report = comparison.run(new RunInjectors(registry), costModel, LabVersion.version(), cores,
-                done -> progress.update(done, total[0]), total);
+                done -> progress.update(done, total));
         progress.finish();
 
         PrintWriter terminal = spec.commandLine().getOut();

@@ -111,9 +111,18 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         return runs;
     }
 
-    /** Runs the comparison on {@code threads} threads and builds its report. */
+    /** How many runs {@link #run} makes: the comparison's own and the sweeps'. */
+    public int totalRuns(PluginRegistry registry) {
+        List<LabConfiguration> configurations = configurations(registry);
+        return runs(registry).size() + (sweep ? sweepJobs(configurations).size() : 0);
+    }
+
+    /**
+     * Runs the comparison on {@code threads} threads and builds its report; {@code progress} is
+     * told how many runs are done after each one.
+     */
     public ComparisonReport run(RunInjectors injectors, CostModel costModel, String toolVersion, int threads,
-            IntConsumer progress, int[] totalRuns) {
+            IntConsumer progress) {
         requireNonNull(injectors, "injectors is null");
         PluginRegistry registry = injectors.registry();
         LabRunner runner = new LabRunner(injectors, costModel);
@@ -122,9 +131,6 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         List<SweepJob> sweepJobs = sweep ? sweepJobs(configurations) : List.of();
         List<RunSpec> all = new ArrayList<>(runs);
         sweepJobs.forEach(job -> all.add(job.spec()));
-        if (totalRuns != null && totalRuns.length > 0) {
-            totalRuns[0] = all.size();
-        }
         List<RunResult> results = runner.runAll(all, threads, progress);
 
         Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();

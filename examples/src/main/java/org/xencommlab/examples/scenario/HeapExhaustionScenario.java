@@ -9,6 +9,7 @@ import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
+import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.kernel.GuestKernel;
@@ -66,7 +67,7 @@ final class HeapExhaustionScenario implements Scenario {
             }
         }
         String greedyDid = "the greedy guest made " + made + " buffers (then " + refusal + ")";
-        machine.trace().event(org.xencommlab.api.trace.TraceKind.LIBRARY, 1, () -> greedyDid);
+        machine.trace().event(TraceKind.LIBRARY, 1, () -> greedyDid);
 
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"));
                 Dom0Tools other = machine.tools(machine.startTool(otherGuest, "console"))) {

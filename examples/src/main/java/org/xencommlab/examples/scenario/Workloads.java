@@ -1,9 +1,9 @@
 package org.xencommlab.examples.scenario;
 
-import java.util.List;
 import java.util.function.Supplier;
-import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
+import org.xencommlab.guest.kernel.GuestProcess;
+import org.xencommlab.guest.tools.Dom0Tools;
 
 /** Small pieces the standard scenarios share. */
 final class Workloads {
@@ -28,8 +28,8 @@ final class Workloads {
     }
 
     /** Maps and touches {@code pages} pages of ordinary memory in the tool, as a real tool's heap. */
-    static void touchWorkingSet(org.xencommlab.guest.tools.Dom0Tools tool, int pages, int pageBytes) {
-        org.xencommlab.guest.kernel.GuestProcess process = tool.handle().process();
+    static void touchWorkingSet(Dom0Tools tool, int pages, int pageBytes) {
+        GuestProcess process = tool.handle().process();
         long base = process.mmapAnonymous((long) pages * pageBytes);
         byte[] one = {1};
         for (int i = 0; i < pages; i++) {
@@ -51,10 +51,5 @@ final class Workloads {
         if (!condition) {
             throw new WorkloadFailure(failure);
         }
-    }
-
-    /** The first errno among {@code errors}, for a failure that counts several. */
-    static XenErrno first(List<XenErrno> errors) {
-        return errors.isEmpty() ? null : errors.get(0);
     }
 }

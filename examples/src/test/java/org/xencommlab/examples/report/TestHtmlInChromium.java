@@ -65,7 +65,7 @@ final class TestHtmlInChromium {
                 new org.xencommlab.examples.wiring.RunInjectors(org.xencommlab.examples.wiring.PluginRegistry.discover());
         return new org.xencommlab.examples.lab.Comparison(java.util.List.of(), java.util.List.of(),
                 org.xencommlab.examples.scenario.ScenarioCatalog.standard().all(), java.util.Map.of(), 1, 1, true)
-                .run(injectors, org.xencommlab.examples.cost.CostModel.defaults(), "test", 2, done -> {}, null);
+                .run(injectors, org.xencommlab.examples.cost.CostModel.defaults(), "test", 2, done -> {});
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")

@@ -89,8 +89,8 @@ final class TestStandardScenarios {
     @Test
     void the_whole_default_comparison_completes_validates_and_is_deterministic() throws Exception {
         Comparison comparison = new Comparison(List.of(), List.of(), ScenarioCatalog.standard().all(), Map.of(), 1, 1, true);
-        ComparisonReport first = comparison.run(INJECTORS, CostModel.defaults(), "test", 2, done -> {}, null);
-        ComparisonReport second = comparison.run(INJECTORS, CostModel.defaults(), "test", 1, done -> {}, null);
+        ComparisonReport first = comparison.run(INJECTORS, CostModel.defaults(), "test", 2, done -> {});
+        ComparisonReport second = comparison.run(INJECTORS, CostModel.defaults(), "test", 1, done -> {});
 
         String json = ReportJson.write(first);
         assertThat(json).isEqualTo(ReportJson.write(second));
