@@ -798,7 +798,12 @@ public final class GuestProcess implements UserProcessServices, Killable {
         return pages.subMap(pageSize.pageOf(start), true, pageSize.pageOf(end - 1), true).values();
     }
 
-    /** mlock/munlock argument rules: the range is rounded out to pages; wrapping is EINVAL; outside user space, ENOMEM. */
+    /**
+     * mlock/munlock argument rules, as Linux's {@code len = PAGE_ALIGN(len + offset_in_page(start));
+     * start &= PAGE_MASK}: the range is rounded out to pages (so a zero length at an unaligned
+     * address still covers its page); an empty range does nothing; wrapping is EINVAL; outside user
+     * space, ENOMEM.
+     */
     private long[] lockRange(long address, long length) {
         if (length < 0) {
             throw new XenException(XenErrno.EINVAL, "negative length " + length);
@@ -808,12 +813,12 @@ public final class GuestProcess implements UserProcessServices, Killable {
         if (Long.compareUnsigned(end, address) < 0) {
             throw new XenException(XenErrno.EINVAL, "range wraps around");
         }
-        if (length == 0) {
-            return new long[] {start, start};
-        }
         long roundedEnd = (end + pageSize.offsetMask()) & ~pageSize.offsetMask();
         if (Long.compareUnsigned(roundedEnd, end) < 0) {
             throw new XenException(XenErrno.EINVAL, "range wraps around");
+        }
+        if (roundedEnd == start) {
+            return new long[] {start, start};
         }
         if (!layout.isCanonical(address) || !layout.isUserRange(start, roundedEnd - start)) {
             throw new XenException(XenErrno.ENOMEM, "range outside user space");

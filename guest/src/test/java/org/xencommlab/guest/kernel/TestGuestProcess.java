@@ -97,6 +97,24 @@ final class TestGuestProcess {
     }
 
     @Test
+    void aZeroLengthAtAnUnalignedAddressStillCoversItsPageAsLinuxRoundsIt() {
+        // do_mlock: len = PAGE_ALIGN(len + offset_in_page(start)); start &= PAGE_MASK.
+        long address = process.mmapAnonymous(2 * PAGE);
+        process.mlock(address + 5, 0);
+        assertThat(process.isLocked(address)).isTrue();
+        assertThat(process.lockedPages()).isEqualTo(1);
+        assertThat(machine.metrics.get(Counter.MLOCKED_PAGES)).isEqualTo(1);
+
+        process.munlock(address + PAGE - 1, 0);
+        assertThat(process.isLocked(address)).isFalse();
+        assertThat(process.lockedPages()).isZero();
+        assertThat(machine.metrics.get(Counter.MUNLOCKED_PAGES)).isEqualTo(1);
+
+        process.mlock(address + PAGE, 0); // page-aligned: nothing to do
+        assertThat(process.lockedPages()).isZero();
+    }
+
+    @Test
     void mlockBeyondTheLimitIsEnomemAndLocksNothing() {
         long address = process.mmapAnonymous(16 * PAGE);
         process.mlock(address, 6 * PAGE);

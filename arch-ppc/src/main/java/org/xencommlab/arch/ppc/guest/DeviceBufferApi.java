@@ -26,9 +26,18 @@ final class DeviceBufferApi extends PpcBufferApi {
         this.registered = registered;
     }
 
+    /**
+     * {@code mmap} of the device: one system call of the process, so that a kill arriving during it
+     * is delivered at the return to user mode (the exit then unmaps the pages, which go back to the
+     * area) and the kernel counts it.
+     */
     @Override
     public HypercallBuffer allocBuf(int nrPages) {
         checkPages(nrPages);
+        return process.systemCall("mmap(xencomm device, " + nrPages + " pages)", () -> mapFromArea(nrPages));
+    }
+
+    private HypercallBuffer mapFromArea(int nrPages) {
         DeviceArea device = area.get();
         if (nrPages > device.pages()) {
             throw new XenException(XenErrno.ENOMEM, "alloc_buf of " + nrPages + " pages; the device holds " + device.pages());

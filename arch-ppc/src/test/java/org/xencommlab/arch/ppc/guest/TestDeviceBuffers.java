@@ -101,4 +101,21 @@ final class TestDeviceBuffers {
         assertThat(descriptor.metrics().get(Counter.REGISTRATIONS)).isZero();
         assertThat(descriptor.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isEqualTo(16L * PAGE);
     }
+
+    @Test
+    void aDeviceMmapIsASystemCallAndAKillDuringItLeavesNothing() {
+        TestingProcess tool = kernel.spawn();
+        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        api.allocBuf(1);
+        assertThat(tool.systemCalls()).as("mmap of the device is the tool's system call").hasSize(1);
+        int freeBefore = xencomm.deviceFreePages(kernel);
+
+        tool.killDuringNextSystemCall();
+        assertThatThrownBy(() -> api.allocBuf(4))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
+        assertThat(tool.isAlive()).isFalse();
+        assertThat(tool.mappingCount()).isZero();
+        assertThat(xencomm.deviceFreePages(kernel)).as("every page went back to the area").isEqualTo(freeBefore + 1);
+        assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isZero();
+    }
 }

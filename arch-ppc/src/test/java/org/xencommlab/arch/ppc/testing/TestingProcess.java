@@ -24,6 +24,9 @@ public final class TestingProcess implements UserProcessServices {
     private final List<Runnable> atExit = new ArrayList<>();
     private long nextAddress;
     private boolean alive = true;
+    private final List<String> systemCalls = new ArrayList<>();
+    private int syscallDepth;
+    private boolean killPending;
 
     private static final class Mapping {
         final long start;
@@ -177,6 +180,50 @@ public final class TestingProcess implements UserProcessServices {
     @Override
     public synchronized void atExit(Runnable cleanup) {
         atExit.add(cleanup);
+    }
+
+    /**
+     * One system call, as the guest kernel runs it: named in {@link #systemCalls()}, and a kill
+     * that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the return to user
+     * mode: the process exits and the caller sees ESRCH.
+     */
+    @Override
+    public <T> T systemCall(String name, java.util.function.Supplier<T> body) {
+        synchronized (this) {
+            checkAlive();
+            systemCalls.add(name);
+            syscallDepth++;
+        }
+        T result;
+        try {
+            result = body.get();
+        } finally {
+            boolean deliver;
+            synchronized (this) {
+                syscallDepth--;
+                deliver = syscallDepth == 0 && killPending;
+                if (deliver) {
+                    killPending = false;
+                }
+            }
+            if (deliver) {
+                exit();
+            }
+        }
+        if (!isAlive()) {
+            throw new XenException(XenErrno.ESRCH, "process " + pid + " was killed during " + name);
+        }
+        return result;
+    }
+
+    /** A kill that arrives while the next system call runs; delivered at its return to user mode. */
+    public synchronized void killDuringNextSystemCall() {
+        killPending = true;
+    }
+
+    /** Names of the calls made through {@link #systemCall}, in order. */
+    public synchronized List<String> systemCalls() {
+        return List.copyOf(systemCalls);
     }
 
     /** Exit (or kill): runs the clean-ups, then tears the address space down. */

@@ -13,7 +13,6 @@ import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.PageSize;
-import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.TraceKind;
@@ -35,8 +34,9 @@ import org.xencommlab.api.xencomm.HypercallBufferApi;
  *   <li>the pages go back to the kernel when the mapping is closed: by {@code munmap}, or by
  *       the process's exit (the kernel's {@code onUnmap} callback).</li>
  * </ul>
- * The open and each device mmap count as guest system calls here (the kernel helpers this
- * driver uses count none); {@code munmap} is the process's own system call. Pages the device holds
+ * The open and each device mmap are system calls of the process
+ * ({@link UserProcessServices#systemCall}: counted by the kernel, a kill delivered at the return to
+ * user mode); {@code munmap} is the process's own system call. Pages the device holds
  * are the gauges {@link Gauge#DEVICE_BYTES_RESERVED} and {@link Gauge#DEVICE_BYTES_USED}: this
  * device allocates on mmap and hands every page to the tool at once, so the two move together
  * (a device that reserved memory up front would show them apart).
@@ -71,9 +71,11 @@ public final class PrivcmdBufFile implements HypercallBufferApi {
         if (!process.isAlive()) {
             throw error(XenErrno.ESRCH, "open by process " + process.pid() + " which is not alive");
         }
-        kernel.metrics().increment(Counter.GUEST_SYSCALLS);
-        process.atExit(this::processExited);
-        trace(() -> "open /dev/xen/hypercall (limit " + limit + " pages)");
+        process.systemCall("open /dev/xen/hypercall", () -> {
+            process.atExit(this::processExited);
+            trace(() -> "open /dev/xen/hypercall (limit " + limit + " pages)");
+            return null;
+        });
     }
 
     /** {@code mmap(NULL, nrPages pages, RW, MAP_SHARED, fd, 0)}: see {@link #mmap}. */
@@ -91,10 +93,15 @@ public final class PrivcmdBufFile implements HypercallBufferApi {
      */
     public HypercallBuffer mmap(int nrPages, MapSharing sharing) {
         requireNonNull(sharing, "sharing is null");
-        kernel.metrics().increment(Counter.GUEST_SYSCALLS);
         if (!process.isAlive()) {
             throw error(XenErrno.ESRCH, "process " + process.pid() + " is not alive");
         }
+        // One system call of the process: it counts it, and a kill that arrives meanwhile is
+        // delivered at its return to user mode, after which the exit has closed this mapping.
+        return process.systemCall("mmap /dev/xen/hypercall", () -> mapPages(nrPages, sharing));
+    }
+
+    private HypercallBuffer mapPages(int nrPages, MapSharing sharing) {
         if (sharing != MapSharing.SHARED) {
             throw error(XenErrno.EINVAL, "mmap of the hypercall device must be MAP_SHARED");
         }

@@ -32,7 +32,9 @@ import org.xencommlab.arch.x86.paging.X86PageTableFormat;
  *       hence mlock);</li>
  *   <li>the access is a write and an entry on the way is not writable (a read-only page, or a
  *       page shared copy-on-write);</li>
- *   <li>a table, or the final page, lies in a frame the domain does not hold as RAM.</li>
+ *   <li>a table, or the final page, lies in a frame the domain does not hold as RAM;</li>
+ *   <li>an entry has a reserved bit set, as the hardware's RSVD fault: PS in a PML4 entry, or
+ *       frame bits below a large page's alignment (bit 12, PAT, excepted).</li>
  * </ul>
  * The user bit is not checked: Xen accesses guest memory with its own privilege, and a guest
  * kernel's own addresses (its direct map) resolve the same way. Nothing is cached between calls,
@@ -41,6 +43,9 @@ import org.xencommlab.arch.x86.paging.X86PageTableFormat;
  */
 public final class X86GuestHandleResolver implements GuestHandleResolver {
     private static final long EFAULT = XenErrno.EFAULT.asResult();
+    private static final int LEVELS_TOP = X86PageTableFormat.LEVELS - 1;
+    /** Bit 12 of a 2 MiB or 1 GiB entry: PAT, not part of the frame. */
+    private static final long LARGE_PAGE_PAT = 1L << X86PageTableFormat.PAGE_SHIFT;
 
     private final X86PageTableFormat format;
     private final AddressSpaceLayout layout;
@@ -95,9 +100,17 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
                 if (write && !format.isWritable(entry)) {
                     return fault(context, base, offset, steps, "not writable at level ", level);
                 }
+                if (level == LEVELS_TOP && format.isLargePage(entry)) {
+                    return fault(context, base, offset, steps, "reserved bit (PS) set at level ", level);
+                }
                 table = entry & X86PageTableFormat.FRAME_MASK;
                 if (level == 0 || ((level == 1 || level == 2) && format.isLargePage(entry))) {
                     long pageMask = (1L << X86PageTableFormat.shiftOf(level)) - 1;
+                    // In a large-page entry the frame bits below the page's alignment are reserved
+                    // (bit 12 is PAT): set, the hardware faults rather than rounding them away.
+                    if ((table & pageMask & ~LARGE_PAGE_PAT) != 0) {
+                        return fault(context, base, offset, steps, "reserved bits set at level ", level);
+                    }
                     long physical = (table & ~pageMask) | (va & pageMask);
                     if (!memory.isRam(physical >>> X86PageTableFormat.PAGE_SHIFT)) {
                         return fault(context, base, offset, steps, "page not RAM at level ", level);

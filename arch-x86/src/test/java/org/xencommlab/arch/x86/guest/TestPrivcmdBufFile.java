@@ -1,6 +1,7 @@
 package org.xencommlab.arch.x86.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -121,5 +122,34 @@ final class TestPrivcmdBufFile {
         HypercallBuffer other = new PrivcmdBufFile(process, 64).allocBuf(1);
         assertThat(errnoOf(() -> device.freeBuf(other))).isEqualTo(XenErrno.EINVAL);
         assertThat(process.mappingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void openAndMmapAreSystemCallsOfTheProcessCountedOnce() {
+        long before = domain.metrics().get(Counter.GUEST_SYSCALLS);
+        PrivcmdBufFile device = new PrivcmdBufFile(process, 64);
+        device.allocBuf(1);
+        assertThatCode(() -> device.mmap(1, PrivcmdBufFile.MapSharing.PRIVATE)).isInstanceOf(XenException.class);
+
+        assertThat(process.systemCalls()).containsExactly(
+                "open /dev/xen/hypercall", "mmap /dev/xen/hypercall", "mmap /dev/xen/hypercall");
+        // The process counts its system calls; the driver adds none of its own.
+        assertThat(domain.metrics().get(Counter.GUEST_SYSCALLS)).isEqualTo(before + 3);
+    }
+
+    @Test
+    void aKillDuringTheMmapIsDeliveredAtReturnToUserAndLeavesNothing() {
+        PrivcmdBufFile device = new PrivcmdBufFile(process, 64);
+        long framesBefore = domain.kernel().framesInUse();
+        process.killDuringNextSystemCall();
+
+        assertThat(errnoOf(() -> device.allocBuf(3))).isEqualTo(XenErrno.ESRCH);
+        assertThat(process.isAlive()).isFalse();
+        assertThat(device.allocatedPages()).isZero();
+        assertThat(domain.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isZero();
+        assertThat(domain.metrics().current(Gauge.DEVICE_BYTES_USED)).isZero();
+        assertThat(process.mappingCount()).isZero();
+        // The device pages went back; only page tables made for the mapping may remain.
+        assertThat(domain.kernel().framesInUse()).isLessThanOrEqualTo(framesBefore + 3);
     }
 }

@@ -183,6 +183,30 @@ final class TestX86GuestHandleResolver {
     }
 
     @Test
+    void reservedBitsInUpperEntriesAreAFaultAsTheHardwareGivesOne() {
+        long gfn = kernel.allocateFrame();
+        tables.map(USER_VA, gfn, true, true);
+        long pml4e = tables.entry(3, USER_VA);
+        tables.setEntry(3, USER_VA, pml4e | X86PageTableFormat.PSE); // PS is reserved in a PML4 entry
+        assertThat(translate(USER_VA, 0, GuestAccessKind.READ)).isEqualTo(EFAULT);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(1);
+        tables.setEntry(3, USER_VA, pml4e);
+        assertThat(translate(USER_VA, 0, GuestAccessKind.READ)).isEqualTo(PAGE.addressOf(gfn));
+
+        X86PageTableFormat format = tables.format();
+        long va2m = 0x0000_4000_0020_0000L;
+        // Bits 20..13 of a 2 MiB entry are reserved (bit 12 is PAT): not a frame to round away.
+        tables.setEntry(1, va2m, format.largePageEntry(1, 0x200, true, true) | (1L << 13));
+        assertThat(translate(va2m, 0x123, GuestAccessKind.READ)).isEqualTo(EFAULT);
+        tables.setEntry(1, va2m, format.largePageEntry(1, 0x200, true, true) | (1L << 12));
+        assertThat(translate(va2m, 0x123, GuestAccessKind.READ)).isEqualTo(0x200L * 4096 + 0x123);
+
+        long va1g = 0x0000_5000_0000_0000L;
+        tables.setEntry(2, va1g, format.largePageEntry(2, 0, true, true) | (1L << 29));
+        assertThat(translate(va1g, 0x10, GuestAccessKind.READ)).isEqualTo(EFAULT);
+    }
+
+    @Test
     void pageTableInAFrameThatIsNotRamIsAFault() {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);

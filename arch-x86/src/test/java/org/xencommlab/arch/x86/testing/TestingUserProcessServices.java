@@ -54,6 +54,9 @@ public final class TestingUserProcessServices implements UserProcessServices {
     private long nextSwapSlot = 1;
     private long lockedPages;
     private boolean alive = true;
+    private final List<String> systemCalls = new ArrayList<>();
+    private int syscallDepth;
+    private boolean killPending;
 
     public TestingUserProcessServices(TestingKernelServices kernel, int pid, long lockLimitPages) {
         this.kernel = kernel;
@@ -258,6 +261,48 @@ public final class TestingUserProcessServices implements UserProcessServices {
     @Override
     public synchronized void atExit(Runnable cleanup) {
         atExit.add(cleanup);
+    }
+
+    /**
+     * One system call, as the guest kernel runs it: counted once, named in {@link #systemCalls()},
+     * and a kill that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the
+     * return to user mode: the process is torn down and the caller sees ESRCH.
+     */
+    @Override
+    public <T> T systemCall(String name, java.util.function.Supplier<T> body) {
+        synchronized (this) {
+            syscall();
+            systemCalls.add(name);
+            syscallDepth++;
+        }
+        T result;
+        try {
+            result = body.get();
+        } finally {
+            boolean deliver;
+            synchronized (this) {
+                syscallDepth--;
+                deliver = syscallDepth == 0 && killPending;
+                killPending = false;
+            }
+            if (deliver) {
+                exit();
+            }
+        }
+        if (!isAlive()) {
+            throw new XenException(XenErrno.ESRCH, "process " + pid + " was killed during " + name);
+        }
+        return result;
+    }
+
+    /** A kill that arrives while the next system call runs; delivered at its return to user mode. */
+    public synchronized void killDuringNextSystemCall() {
+        killPending = true;
+    }
+
+    /** Names of the calls made through {@link #systemCall}, in order. */
+    public synchronized List<String> systemCalls() {
+        return List.copyOf(systemCalls);
     }
 
     // ---- what the rest of the kernel does to the process ----
