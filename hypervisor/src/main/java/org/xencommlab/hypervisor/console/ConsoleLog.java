@@ -48,12 +48,14 @@ public final class ConsoleLog {
     /**
      * Queues {@code bytes} for domain {@code domid} to read with {@code console_io} read.
      *
-     * @return how many were accepted (the ring keeps at most its capacity unread)
+     * @return how many were accepted (the ring keeps at most its capacity unread; 0 when it is full,
+     *     or fuller than that because a failed read put its bytes back)
      */
     public synchronized int feedInput(int domid, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes is null");
         DomainConsole console = console(domid);
-        int accepted = Math.min(bytes.length, inputCapacity - console.input.size());
+        // Bytes a failed console_io read put back may hold the ring above its capacity for a while.
+        int accepted = Math.max(0, Math.min(bytes.length, inputCapacity - console.input.size()));
         console.input.append(bytes, 0, accepted);
         return accepted;
     }

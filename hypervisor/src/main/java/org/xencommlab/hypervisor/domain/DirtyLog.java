@@ -63,6 +63,27 @@ public final class DirtyLog {
         return dirtyPages.get();
     }
 
+    /**
+     * Visits every dirty gfn in order, recounted from the bitmap itself (for audits: the count
+     * {@link #dirtyPages()} keeps must equal the visits).
+     */
+    void forEachDirty(java.util.function.LongConsumer visitor) {
+        for (int c = 0; c < chunks.length(); c++) {
+            AtomicLongArray chunk = chunks.get(c);
+            if (chunk == null) {
+                continue;
+            }
+            for (int w = 0; w < WORDS_PER_CHUNK; w++) {
+                long bits = chunk.get(w);
+                while (bits != 0) {
+                    int bit = Long.numberOfTrailingZeros(bits);
+                    visitor.accept(((long) c << CHUNK_SHIFT) + ((long) w << 6) + bit);
+                    bits &= bits - 1;
+                }
+            }
+        }
+    }
+
     /** Clears every bit (Xen's log-dirty CLEAN) and returns how many pages were dirty. */
     public long clean() {
         long cleared = 0;

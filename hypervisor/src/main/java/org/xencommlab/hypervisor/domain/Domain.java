@@ -426,7 +426,8 @@ public final class Domain {
 
     /**
      * Checks this domain's accounting against its tables: {@code tot_pages} equals the populated
-     * entries, every mapped frame is owned by this domain and referenced, pinned frames recount.
+     * entries, every mapped frame is owned by this domain and referenced, pinned frames recount,
+     * the dirty log's count recounts from its bits and marks only frames the domain holds.
      *
      * @return a description of each inconsistency; empty when consistent
      */
@@ -454,6 +455,17 @@ public final class Domain {
             }
             if (pinned[0] != pinnedFrames) {
                 problems.add("d" + domid + " pinned " + pinnedFrames + " but " + pinned[0] + " frames hold pins");
+            }
+            // Every write marks a frame it reached, and a frame given back loses its bit.
+            long[] dirtyBits = new long[1];
+            dirty.forEachDirty(gfn -> {
+                dirtyBits[0]++;
+                if (p2m.get(gfn) == P2m.INVALID) {
+                    problems.add("d" + domid + " gfn 0x" + Long.toHexString(gfn) + " is dirty but not RAM");
+                }
+            });
+            if (dirtyBits[0] != dirty.dirtyPages()) {
+                problems.add("d" + domid + " dirty log counts " + dirty.dirtyPages() + " pages but " + dirtyBits[0] + " bits are set");
             }
             return problems;
         } finally {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.hypervisor.HypervisorConfig;
@@ -161,15 +162,19 @@ public final class DomainTable {
 
     /**
      * Recounts frame accounting from the tables: each domain's own audit, frames owned per domain
-     * against {@code tot_pages}, and free frames against unreferenced ones.
+     * against {@code tot_pages}, free frames against unreferenced ones, the heap's accounts against
+     * its total, and the gauges {@code PINNED_FRAMES} and {@code XEN_HEAP_BYTES} against the pins
+     * the domains hold and the heap's total.
      *
      * @return each inconsistency found; empty when the accounting is exact
      */
     public synchronized List<String> auditFrames() {
         List<String> problems = new ArrayList<>();
         long owned = 0;
+        long pinned = 0;
         for (Domain domain : domains()) {
             problems.addAll(domain.audit());
+            pinned += domain.pinnedFrames();
             int byOwner = machine.countOwnedBy(domain.domid());
             if (byOwner != domain.totPages()) {
                 problems.add(domain + " owns " + byOwner + " frames but tot_pages is " + domain.totPages());
@@ -184,6 +189,13 @@ public final class DomainTable {
         }
         if (!heap.isConsistent()) {
             problems.add("Xen heap accounts do not sum to its total: " + heap.usage() + " vs " + heap.used());
+        }
+        // The gauges the hypervisor reports must follow its tables (the hypervisor alone moves them).
+        if (metrics.current(Gauge.PINNED_FRAMES) != pinned) {
+            problems.add("gauge PINNED_FRAMES is " + metrics.current(Gauge.PINNED_FRAMES) + " but domains pin " + pinned + " frames");
+        }
+        if (metrics.current(Gauge.XEN_HEAP_BYTES) != heap.used()) {
+            problems.add("gauge XEN_HEAP_BYTES is " + metrics.current(Gauge.XEN_HEAP_BYTES) + " but the heap holds " + heap.used());
         }
         return problems;
     }

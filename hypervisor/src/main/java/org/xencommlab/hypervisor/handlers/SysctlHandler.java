@@ -8,6 +8,7 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.memory.PageSize;
@@ -35,8 +36,9 @@ import org.xencommlab.hypervisor.domain.DomainTable;
  *
  * <p>Errors, in Xen's order: what the strategy refuses (unreadable structure -EFAULT, another
  * interface version -EACCES, another command -ENOSYS, a bad block -EINVAL or -E2BIG); an
- * unprivileged caller -EPERM (Xen's {@code xsm_sysctl(XSM_PRIV)}); a record or {@code num_domains}
- * that cannot be written -EFAULT (records written before it stay written).
+ * unprivileged caller -EPERM (Xen's {@code xsm_sysctl(XSM_PRIV)}); a record that cannot be written
+ * -EFAULT, with the records before it written and counted in {@code num_domains}, which Xen copies
+ * back whatever happened to the records; {@code num_domains} that cannot be written -EFAULT.
  */
 @Singleton
 public final class SysctlHandler implements HypercallHandler {
@@ -58,6 +60,7 @@ public final class SysctlHandler implements HypercallHandler {
             return XenErrno.EPERM.asResult();
         }
         int written = 0;
+        long result = 0;
         for (Domain domain : domains.domains()) {
             if (domain.domid() < list.firstDomain()) {
                 continue;
@@ -65,11 +68,17 @@ public final class SysctlHandler implements HypercallHandler {
             if (written == list.maxDomains()) {
                 break;
             }
-            list.writeDomainInfo(written, info(domain, context.domid()));
+            try {
+                list.writeDomainInfo(written, info(domain, context.domid()));
+            } catch (XenException e) {
+                result = e.asResult();
+                break;
+            }
             written++;
         }
+        // As Xen's do_sysctl, num_domains goes back even after a record faulted.
         list.finish(written);
-        return 0;
+        return result;
     }
 
     private DomainInfo info(Domain domain, int caller) {

@@ -15,7 +15,8 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  * {@code xen_version(cmd, arg)}: {@code XENVER_version} returns {@code (major << 16) | minor};
  * {@code XENVER_extraversion} copies the 16-byte, NUL-padded {@code xen_extraversion_t} to the guest
  * handle in {@code arg} (0, or -EFAULT); {@code XENVER_pagesize} returns the arch's page size. Any
- * other command is -ENOSYS. No state changes.
+ * other command is -ENOSYS. {@code cmd} is the low 32 bits of its word, as Xen's {@code int cmd}
+ * parameter is (and as the xencomm handle finder reads it). No state changes.
  */
 @Singleton
 public final class XenVersionHandler implements HypercallHandler {
@@ -33,7 +34,8 @@ public final class XenVersionHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        long cmd = args[0];
+        // do_xen_version(int cmd, ...): only the low 32 bits of the word are the command.
+        int cmd = (int) args[0];
         if (cmd == XenVersion.VERSION) {
             return version;
         }

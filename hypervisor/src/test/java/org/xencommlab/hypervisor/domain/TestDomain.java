@@ -215,4 +215,28 @@ final class TestDomain {
         assertThatThrownBy(action::run).isInstanceOf(XenException.class)
                 .satisfies(e -> assertThat(((XenException) e).errno()).isEqualTo(errno));
     }
+
+    /** The dirty log and the hypervisor's gauges are recounted from the tables, not trusted. */
+    @Test
+    void auditRecountsTheDirtyLogAndTheGauges() {
+        Domain d = m.domains.create(DomainSpec.guest(1, 8L * PAGE).withMaxMemoryBytes(16L * PAGE));
+        d.memory().write(3L * PAGE, new byte[] {1}, 0, 1);
+        assertThat(d.pinFrame(2)).isTrue();
+        assertThat(m.hypervisor.audit()).isEmpty();
+
+        d.dirtyLog().mark(12);
+        assertThat(m.hypervisor.audit()).as("a dirty bit on a frame the domain does not hold")
+                .anySatisfy(problem -> assertThat(problem).contains("dirty"));
+        d.dirtyLog().clear(12);
+        assertThat(m.hypervisor.audit()).isEmpty();
+
+        m.metrics.adjust(Gauge.PINNED_FRAMES, 1);
+        assertThat(m.hypervisor.audit()).anySatisfy(problem -> assertThat(problem).contains("PINNED_FRAMES"));
+        m.metrics.adjust(Gauge.PINNED_FRAMES, -1);
+        m.metrics.adjust(Gauge.XEN_HEAP_BYTES, -8);
+        assertThat(m.hypervisor.audit()).anySatisfy(problem -> assertThat(problem).contains("XEN_HEAP_BYTES"));
+        m.metrics.adjust(Gauge.XEN_HEAP_BYTES, 8);
+        assertThat(m.hypervisor.audit()).isEmpty();
+        d.unpinFrame(2);
+    }
 }

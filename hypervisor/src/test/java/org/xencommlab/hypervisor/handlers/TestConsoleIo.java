@@ -10,6 +10,7 @@ import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps.ConsoleIo;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.TestingMachine;
@@ -144,5 +145,28 @@ final class TestConsoleIo {
         assertThat(small.console.output(0)).isEqualTo(Arrays.copyOfRange(data, 150, 250));
         assertThat(small.console.bytesWritten(0)).isEqualTo(250);
         assertThat(small.console.feedInput(0, new byte[20])).isEqualTo(8);
+    }
+
+    @Test
+    void inputFedWhileAFailedReadPutsItsChunkBackIsRefusedNotThrown() {
+        TestingMachine small = machine(HypervisorConfig.defaults().withConsole(128, 1 << 20, 100, 8));
+        assertThat(small.console.feedInput(0, new byte[] {1, 2, 3, 4})).isEqualTo(4);
+        // While the read is in the hypervisor (at its copy to the guest), the lab fills the ring up;
+        // then the copy faults and the chunk goes back: the ring holds more than its capacity.
+        small.scheduler.onReached((point, domid) -> {
+            if (point == SchedulingPoint.GUEST_WRITE) {
+                small.console.feedInput(0, new byte[] {5, 6, 7, 8, 9, 10});
+            }
+        });
+        assertThat(small.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 4, 1L << 40))
+                .isEqualTo(XenErrno.EFAULT.asResult());
+        small.scheduler.onReached((point, domid) -> {});
+        assertThat(small.console.pendingInput(0)).as("nothing lost").isEqualTo(10);
+        assertThat(small.console.feedInput(0, new byte[] {11})).as("a full ring accepts nothing").isZero();
+        assertThat(small.console.pendingInput(0)).isEqualTo(10);
+        assertThat(small.entry.hypercall(0, 0, HypercallNumber.CONSOLE_IO, ConsoleIo.READ, 12, PAGE)).isEqualTo(10);
+        byte[] got = new byte[12];
+        small.entry.physicalMemory(0).read(PAGE, got, 0, 12);
+        assertThat(got).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0);
     }
 }

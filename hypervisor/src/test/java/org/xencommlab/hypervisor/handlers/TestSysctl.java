@@ -17,6 +17,8 @@ import org.xencommlab.api.abi.sysctl.GetDomainInfoListRequest;
 import org.xencommlab.api.abi.sysctl.SysctlBlock;
 import org.xencommlab.api.abi.sysctl.SysctlGetDomainInfoList;
 import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.TestingGuestCalls;
 import org.xencommlab.hypervisor.TestingMachine;
@@ -120,5 +122,41 @@ final class TestSysctl {
         TestingPlacement.write(m.entry.physicalMemory(0), bad.args()[0] + versionOffset, num, 0, 4);
         assertThat(m.entry.hypercall(0, 0, bad.op(), bad.args())).isEqualTo(XenErrno.EACCES.asResult());
         assertThat(m.entry.hypercall(0, 0, bad.op(), 1L << 40)).isEqualTo(XenErrno.EFAULT.asResult());
+    }
+
+    /**
+     * Xen's do_sysctl copies the structure back even when a record could not be written (its
+     * copyback is 1 for getdomaininfolist): the guest learns how many records did arrive.
+     */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void aRecordThatCannotBeWrittenIsEfaultAndTheRecordsBeforeItAreCounted(ArgumentStrategy strategy) {
+        boot(strategy, 3);
+        GuestPhysicalMemory memory = m.entry.physicalMemory(0);
+        long endOfRam = 64L * PAGE;
+        long arg;
+        long numAddress;
+        long recordsAddress;
+        if (strategy.form() == AbiForm.POINTER) {
+            recordsAddress = endOfRam - 2L * DomainInfo.SIZE;
+            arg = PAGE;
+            TestingPlacement.write(memory, arg, SysctlGetDomainInfoList.request(0, 4, recordsAddress).encodePointer(), 0,
+                    SysctlGetDomainInfoList.SIZE);
+            numAddress = arg + SysctlGetDomainInfoList.NUM_DOMAINS_OFFSET;
+        } else {
+            arg = endOfRam - SysctlBlock.RECORDS_OFFSET - 2L * DomainInfo.SIZE;
+            byte[] block = SysctlBlock.encode(0, 4);
+            TestingPlacement.write(memory, arg, block, 0, (int) (endOfRam - arg));
+            numAddress = arg + SysctlBlock.NUM_DOMAINS_OFFSET;
+            recordsAddress = arg + SysctlBlock.RECORDS_OFFSET;
+        }
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.SYSCTL, arg)).isEqualTo(XenErrno.EFAULT.asResult());
+        byte[] num = new byte[4];
+        TestingPlacement.read(memory, numAddress, num, 0, 4);
+        assertThat(LittleEndian.u32(num, 0)).as("num_domains: the records written before the fault").isEqualTo(2);
+        byte[] records = new byte[2 * DomainInfo.SIZE];
+        TestingPlacement.read(memory, recordsAddress, records, 0, records.length);
+        assertThat(List.of(DomainInfo.decode(records, 0).domain(), DomainInfo.decode(records, DomainInfo.SIZE).domain()))
+                .containsExactly(0, 3);
     }
 }

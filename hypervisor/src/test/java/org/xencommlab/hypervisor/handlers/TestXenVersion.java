@@ -46,7 +46,15 @@ final class TestXenVersion {
         assertThat(call(XenVersion.EXTRAVERSION, -1)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(call(2)).isEqualTo(XenErrno.ENOSYS.asResult());
         assertThat(call(-1)).isEqualTo(XenErrno.ENOSYS.asResult());
-        assertThat(call(1L << 32)).isEqualTo(XenErrno.ENOSYS.asResult());
+        assertThat(call(0xFFFF_FFFF_0000_0002L)).isEqualTo(XenErrno.ENOSYS.asResult());
         assertThat(m.metrics.errors(XenErrno.EFAULT)).isEqualTo(2);
+    }
+
+    /** Xen's do_xen_version takes {@code int cmd}: the bits above the low 32 are not part of it. */
+    @Test
+    void theCommandIsTheLow32BitsOfItsWord() {
+        assertThat(call((1L << 32) | XenVersion.VERSION)).isEqualTo((4 << 16) | 19);
+        assertThat(call((7L << 40) | XenVersion.EXTRAVERSION, 0x2000)).isZero();
+        assertThat(call(-1L << 32 | XenVersion.PAGESIZE)).isEqualTo(4096);
     }
 }

@@ -27,9 +27,10 @@ import org.xencommlab.api.hypercall.SubOps;
  *       reservation, with {@code extent_start} (field offset 0) naming {@code nr_extents * 8}
  *       bytes (0 bytes when {@code nr_extents} is beyond what Xen accepts: Xen refuses such a call
  *       without touching the array); current/maximum_reservation: argument 1, a 2-byte domid;</li>
- *   <li>{@code multicall}: argument 0, {@code nr_calls * 64} bytes. The handles inside entries are
- *       <em>not</em> reported, so they are not rewritten: like Linux's xencomm multicall, a kernel
- *       that needs them rewritten must build the entries itself;</li>
+ *   <li>{@code multicall}: argument 0, {@code nr_calls * 64} bytes, with the handles of each
+ *       entry's own call nested in it (at the entry's argument words) for the calls listed here;
+ *       an entry that is itself a multicall, or an unknown call, contributes none. The list is
+ *       read one entry at a time;</li>
  *   <li>{@code sysctl}: argument 0, the 136-byte structure; for getdomaininfolist, its
  *       {@code buffer} (field offset 16) naming {@code max_domains * 104} bytes;</li>
  *   <li>{@code dm_op}: argument 2, {@code nr_bufs * 16} bytes, and each buffer's handle (field
@@ -107,18 +108,21 @@ public final class PointerHandleSites implements HandleSiteFinder {
     private Optional<List<HandleSite>> multicall(long[] args, MemoryReader reader) {
         long nrCalls = Args.u32(args, 1);
         long length = bounded(nrCalls * MulticallEntry.SIZE);
-        byte[] entries = new byte[(int) length];
-        reader.read(Args.word(args, 0), entries, 0, entries.length);
+        long list = Args.word(args, 0);
+        // One entry at a time: the user's nr_calls never sizes a kernel buffer, and an unmapped
+        // list faults after one entry's read, not after allocating room for all of them.
+        byte[] entry = new byte[MulticallEntry.SIZE];
         List<HandleSite> nested = new ArrayList<>();
         for (int i = 0; i < nrCalls; i++) {
-            int base = i * MulticallEntry.SIZE;
-            long op = LittleEndian.u64(entries, base + MulticallEntry.OP_OFFSET);
+            long base = (long) i * MulticallEntry.SIZE;
+            reader.read(list + base, entry, 0, entry.length);
+            long op = LittleEndian.u64(entry, MulticallEntry.OP_OFFSET);
             if (op == HypercallNumber.MULTICALL || op < 0 || op >= HypercallNumber.TABLE_SIZE) {
                 continue;
             }
             long[] callArgs = new long[MulticallEntry.NR_ARGS];
             for (int a = 0; a < callArgs.length; a++) {
-                callArgs[a] = LittleEndian.u64(entries, base + MulticallEntry.ARGS_OFFSET + 8 * a);
+                callArgs[a] = LittleEndian.u64(entry, MulticallEntry.ARGS_OFFSET + 8 * a);
             }
             for (HandleSite site : find((int) op, callArgs, reader).orElse(List.of())) {
                 nested.add(HandleSite.field(base + MulticallEntry.ARGS_OFFSET + 8L * site.argIndex(), site.length(), site.nested()));

@@ -1,6 +1,7 @@
 package org.xencommlab.api.abi.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,25 @@ final class TestPointerHandleSites {
         long address = memory.map(reservation);
         assertThat(finder.find(HypercallNumber.MEMORY_OP, new long[] {0, address}, memory.reader())).contains(List.of(
                 HandleSite.argument(1, 32, List.of(HandleSite.field(0, 0, List.of())))));
+    }
+
+    /**
+     * A user's nr_calls must not size a kernel buffer: a multicall of a million entries whose list
+     * is not mapped past its first entry costs one entry's read before the fault, not 64 MiB.
+     */
+    @Test
+    void a_multicall_list_is_read_one_entry_at_a_time() {
+        long[] largest = new long[1];
+        long[] reads = new long[1];
+        HandleSiteFinder.MemoryReader reader = (address, dst, offset, length) -> {
+            largest[0] = Math.max(largest[0], length);
+            if (++reads[0] > 1) {
+                throw new IllegalStateException("not mapped: 0x" + Long.toHexString(address));
+            }
+        };
+        long nrCalls = PointerHandleSites.MAX_HANDLE_LENGTH / MulticallEntry.SIZE;
+        assertThatThrownBy(() -> finder.find(HypercallNumber.MULTICALL, new long[] {0x10000, nrCalls}, reader))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(largest[0]).isEqualTo(MulticallEntry.SIZE);
     }
 }
