@@ -40,6 +40,7 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class BenchmarkPageWalk {
+    /** An x86 machine whose dom0 tool holds an mlocked buffer of {@code pages} pages. */
     @State(Scope.Thread)
     public static class Walk {
         @Param({"1", "256"})

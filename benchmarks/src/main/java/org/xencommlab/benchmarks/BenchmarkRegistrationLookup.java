@@ -50,6 +50,7 @@ public class BenchmarkRegistrationLookup {
     /** The table's largest configuration: {@code PpcMemref.MAX_INDEX}. */
     static final int TABLE_SLOTS = 4096;
 
+    /** A ppc machine whose dom0 tool holds {@code registrations} live one-page registrations. */
     @State(Scope.Thread)
     public static class Table {
         @Param({"1", "64", "4096"})
