@@ -73,10 +73,10 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
             for (String strategyName : strategyNames) {
                 StrategyPlugin strategy = registry.strategy(strategyName);
                 Map<String, String> strategySets = SettingsRouter.select(settings, strategy.parameters());
-                Parameters.of(strategy.parameters(), strategySets);
+                validate("strategy " + strategyName, () -> Parameters.of(strategy.parameters(), strategySets));
                 if (configured) {
                     Map<String, String> archSets = SettingsRouter.select(settings, arch.parameters());
-                    Parameters.of(arch.parameters(), archSets);
+                    validate("arch " + archName, () -> Parameters.of(arch.parameters(), archSets));
                     result.add(new LabConfiguration(archName, strategyName, archSets, strategySets));
                 } else {
                     result.add(new LabConfiguration(archName, strategyName, Map.of(), strategySets));
@@ -89,10 +89,20 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         return List.copyOf(result);
     }
 
+    /** Runs a validation, naming whose parameters were refused (one line, as the CLI prints it). */
+    private static void validate(String whose, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(whose + ": " + e.getMessage()
+                    + " (choose the archs or strategies it applies to with --arch or --strategy)", e);
+        }
+    }
+
     /** The parameters the user set for {@code scenario}. */
     public Map<String, String> scenarioSettings(Scenario scenario) {
         Map<String, String> sets = SettingsRouter.select(settings, scenario.parameters());
-        Parameters.of(scenario.parameters(), sets);
+        validate("scenario " + scenario.name(), () -> Parameters.of(scenario.parameters(), sets));
         return sets;
     }
 
