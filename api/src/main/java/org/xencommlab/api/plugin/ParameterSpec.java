@@ -10,18 +10,29 @@ import java.util.List;
  *
  * @param name the key users type
  * @param defaultValue the value when unset
- * @param allowedValues the values accepted, or empty for any non-negative integer
+ * @param allowedValues the values accepted, or empty for an integer in [{@code min}, {@code max}]
+ * @param min the smallest integer accepted (for a number)
+ * @param max the largest integer accepted (for a number)
  * @param description one line
  */
-public record ParameterSpec(String name, String defaultValue, List<String> allowedValues, String description) {
+public record ParameterSpec(String name, String defaultValue, List<String> allowedValues, long min, long max,
+        String description) {
     public ParameterSpec {
         requireNonNull(name, "name is null");
         requireNonNull(defaultValue, "defaultValue is null");
         allowedValues = List.copyOf(allowedValues);
         requireNonNull(description, "description is null");
-        if (!allowedValues.isEmpty() && !allowedValues.contains(defaultValue)) {
+        if (min > max) {
+            throw new IllegalArgumentException("empty range for " + name + ": " + min + ".." + max);
+        }
+        if (!allowedValues.isEmpty() ? !allowedValues.contains(defaultValue) : !inRange(defaultValue, min, max)) {
             throw new IllegalArgumentException("default " + defaultValue + " of " + name + " is not allowed");
         }
+    }
+
+    /** A parameter that takes one of {@code allowedValues}, or any non-negative integer if there are none. */
+    public ParameterSpec(String name, String defaultValue, List<String> allowedValues, String description) {
+        this(name, defaultValue, allowedValues, 0, Long.MAX_VALUE, description);
     }
 
     /** A parameter that takes one of {@code values}. */
@@ -34,13 +45,23 @@ public record ParameterSpec(String name, String defaultValue, List<String> allow
         return new ParameterSpec(name, Long.toString(defaultValue), List.of(), description);
     }
 
+    /** A parameter that takes an integer from {@code min} to {@code max}, both included. */
+    public static ParameterSpec number(String name, long defaultValue, long min, long max, String description) {
+        return new ParameterSpec(name, Long.toString(defaultValue), List.of(), min, max, description);
+    }
+
     /** Whether {@code value} is acceptable. */
     public boolean accepts(String value) {
         if (!allowedValues.isEmpty()) {
             return allowedValues.contains(value);
         }
+        return inRange(value, min, max);
+    }
+
+    private static boolean inRange(String value, long min, long max) {
         try {
-            return Long.parseLong(value) >= 0;
+            long number = Long.parseLong(value);
+            return number >= min && number <= max;
         } catch (NumberFormatException e) {
             return false;
         }
@@ -48,6 +69,9 @@ public record ParameterSpec(String name, String defaultValue, List<String> allow
 
     /** What is acceptable, for error messages. */
     public String describeAllowed() {
-        return allowedValues.isEmpty() ? "a non-negative integer" : String.join(", ", allowedValues);
+        if (!allowedValues.isEmpty()) {
+            return String.join(", ", allowedValues);
+        }
+        return max == Long.MAX_VALUE ? "an integer from " + min : "an integer from " + min + " to " + max;
     }
 }

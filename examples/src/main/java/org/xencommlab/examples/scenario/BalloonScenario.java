@@ -16,7 +16,7 @@ import org.xencommlab.guest.kernel.GuestKernel;
  * hypercalls); long requests are preempted and continued.
  */
 final class BalloonScenario implements Scenario {
-    static final String PAGES = "pages";
+    static final String PAGES = "balloon-pages";
 
     @Override
     public String name() {
@@ -30,7 +30,7 @@ final class BalloonScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(PAGES, 4096, "pages to balloon out and back in"));
+        return List.of(ParameterSpec.number(PAGES, 4096, 1, 262_144, "pages to balloon out and back in"));
     }
 
     @Override
@@ -50,18 +50,15 @@ final class BalloonScenario implements Scenario {
         long guestPages = Math.max(pages + 1024, Workloads.GUEST_BYTES / machine.pageSize().bytes());
         GuestKernel guest = machine.bootGuest(1, guestPages * machine.pageSize().bytes());
         BalloonDriver balloon = machine.balloon(guest);
-        long before = totPages(machine, 1);
+        long before = Workloads.totPages(machine, 1);
 
         long given = expect("balloon inflate", () -> balloon.inflate(pages));
         check(given == pages, "balloon inflated " + given + " of " + pages + " pages");
-        check(totPages(machine, 1) == before - pages, "Xen holds " + totPages(machine, 1) + " pages for the guest, expected "
+        check(Workloads.totPages(machine, 1) == before - pages, "Xen holds " + Workloads.totPages(machine, 1) + " pages for the guest, expected "
                 + (before - pages));
         long taken = expect("balloon deflate", () -> balloon.deflate(pages));
         check(taken == pages, "balloon deflated " + taken + " of " + pages + " pages");
-        check(totPages(machine, 1) == before, "the guest did not get its pages back");
+        check(Workloads.totPages(machine, 1) == before, "the guest did not get its pages back");
     }
 
-    static long totPages(Machine machine, int domid) {
-        return machine.hypervisor().domainInfo(domid).orElseThrow().totPages();
-    }
 }

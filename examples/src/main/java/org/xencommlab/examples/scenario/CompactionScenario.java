@@ -18,7 +18,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  * library retries (libxc, 2018). Pinned, registered and device pages never move.
  */
 final class CompactionScenario implements Scenario {
-    static final String CALLS = "calls";
+    static final String CALLS = "compaction-calls";
     static final String WORKING_SET = "working-set-pages";
     static final String COMPACTION = "compaction-percent";
 
@@ -34,19 +34,19 @@ final class CompactionScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(CALLS, 16, "console writes made during compaction"),
-                ParameterSpec.number(COMPACTION, 50, "chance in percent that compaction starts moving a page at a scheduling point"),
-                ParameterSpec.number(WORKING_SET, 4, "pages of ordinary memory the tool uses besides its buffers"));
+        return List.of(ParameterSpec.number(CALLS, 16, 1, 1000, "console writes made during compaction"),
+                ParameterSpec.number(COMPACTION, 50, 0, 100, "chance in percent that compaction starts moving a page at a scheduling point"),
+                ParameterSpec.number(WORKING_SET, 4, 0, 65_536, "pages of ordinary memory the tool uses besides its buffers"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int calls = (int) Math.min(parameters.getLong(CALLS), 1000);
-        double compaction = Math.min(parameters.getLong(COMPACTION), 100) / 100.0;
+        int calls = (int) parameters.getLong(CALLS);
+        double compaction = parameters.getLong(COMPACTION) / 100.0;
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {
-            Workloads.touchWorkingSet(xl, (int) Math.min(parameters.getLong(WORKING_SET), 1 << 16),
+            Workloads.touchWorkingSet(xl, (int) parameters.getLong(WORKING_SET),
                     machine.pageSize().bytes());
             dom0.setCompaction(compaction);
             for (int call = 0; call < calls; call++) {

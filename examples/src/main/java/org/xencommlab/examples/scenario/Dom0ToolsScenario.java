@@ -14,7 +14,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
 
 /** xl-like dom0 tools at work: list the domains, write the console, set a guest's memory target. */
 final class Dom0ToolsScenario implements Scenario {
-    static final String GUESTS = "guests";
+    static final String GUESTS = "tool-guests";
     static final String MESSAGE_BYTES = "message-bytes";
     static final String SHRINK_PAGES = "shrink-pages";
 
@@ -31,14 +31,14 @@ final class Dom0ToolsScenario implements Scenario {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
-                ParameterSpec.number(GUESTS, 3, "guest domains besides dom0"),
-                ParameterSpec.number(MESSAGE_BYTES, 600, "bytes written to the console"),
-                ParameterSpec.number(SHRINK_PAGES, 512, "pages the memory target takes from guest 1"));
+                ParameterSpec.number(GUESTS, 3, 1, 64, "guest domains besides dom0"),
+                ParameterSpec.number(MESSAGE_BYTES, 600, 1, 1 << 20, "bytes written to the console"),
+                ParameterSpec.number(SHRINK_PAGES, 512, 0, 2048, "pages the memory target takes from guest 1"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int guests = (int) Math.min(parameters.getLong(GUESTS), 64);
+        int guests = (int) parameters.getLong(GUESTS);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         for (int domid = 1; domid <= guests; domid++) {
             machine.balloon(machine.bootGuest(domid, Workloads.GUEST_BYTES));
@@ -47,7 +47,7 @@ final class Dom0ToolsScenario implements Scenario {
             List<DomainInfo> domains = expect("list domains", xl::listDomains);
             check(domains.size() == guests + 1, "xl listed " + domains.size() + " domains, Xen has " + (guests + 1));
             for (DomainInfo info : domains) {
-                long xenPages = machine.hypervisor().domainInfo(info.domain()).orElseThrow().totPages();
+                long xenPages = Workloads.totPages(machine, info.domain());
                 check(info.totPages() == xenPages, "domain " + info.domain() + " listed with " + info.totPages()
                         + " pages, Xen holds " + xenPages);
             }
@@ -55,12 +55,12 @@ final class Dom0ToolsScenario implements Scenario {
             expect("console write", () -> xl.writeConsole(message));
             check(Arrays.equals(machine.hypervisor().console().output(0), message), "the console did not get the bytes written");
             if (guests >= 1) {
-                long target = BalloonScenario.totPages(machine, 1) - parameters.getLong(SHRINK_PAGES);
+                long target = Workloads.totPages(machine, 1) - parameters.getLong(SHRINK_PAGES);
                 expect("set memory target", () -> {
                     xl.setMemoryTarget(1, target);
                     return null;
                 });
-                check(BalloonScenario.totPages(machine, 1) == target, "guest 1 holds " + BalloonScenario.totPages(machine, 1)
+                check(Workloads.totPages(machine, 1) == target, "guest 1 holds " + Workloads.totPages(machine, 1)
                         + " pages, target " + target);
             }
         }

@@ -38,20 +38,20 @@ final class HeapExhaustionScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(ATTEMPTS, 200, "buffers the greedy process tries to make"),
-                ParameterSpec.number(QUOTA, 4096, "each domain's Xen heap quota in bytes"));
+        return List.of(ParameterSpec.number(ATTEMPTS, 200, 1, 4096, "buffers the greedy process tries to make"),
+                ParameterSpec.number(QUOTA, 4096, 1024, 1L << 30, "each domain's Xen heap quota in bytes"));
     }
 
     @Override
     public MachineSettings machineSettings(Parameters parameters) {
-        long quota = Math.max(1024, parameters.getLong(QUOTA));
+        long quota = parameters.getLong(QUOTA);
         return new MachineSettings(HypervisorConfig.defaults().withXenHeap(quota * 8, quota),
                 GuestConfig.defaults().withMlockLimitPages(64));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int buffers = (int) Math.min(parameters.getLong(ATTEMPTS), 4096);
+        int buffers = (int) parameters.getLong(ATTEMPTS);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         GuestKernel greedyGuest = machine.bootGuest(1, Workloads.GUEST_BYTES);
         GuestKernel otherGuest = machine.bootGuest(2, Workloads.GUEST_BYTES);
@@ -67,7 +67,10 @@ final class HeapExhaustionScenario implements Scenario {
             }
         }
         String greedyDid = "the greedy guest made " + made + " buffers (then " + refusal + ")";
-        machine.trace().event(TraceKind.LIBRARY, 1, () -> greedyDid);
+        machine.trace().event(TraceKind.PROCESS, 1, () -> greedyDid);
+        long quotaBytes = machine.hypervisor().heap().domainQuota();
+        check(machine.hypervisor().heap().usedBy(1) <= quotaBytes, greedyDid + " and holds "
+                + machine.hypervisor().heap().usedBy(1) + " Xen heap bytes, over its quota of " + quotaBytes);
 
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"));
                 Dom0Tools other = machine.tools(machine.startTool(otherGuest, "console"))) {

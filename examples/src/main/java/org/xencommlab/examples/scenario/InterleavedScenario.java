@@ -23,7 +23,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  */
 final class InterleavedScenario implements Scenario {
     static final String ROUNDS = "rounds";
-    static final String BALLOON_PAGES = "balloon-pages";
+    static final String BALLOON_PAGES = "round-pages";
 
     @Override
     public String name() {
@@ -37,13 +37,13 @@ final class InterleavedScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(ROUNDS, 4, "rounds of the second tool and the balloon"),
-                ParameterSpec.number(BALLOON_PAGES, 64, "pages the balloon moves in each round"));
+        return List.of(ParameterSpec.number(ROUNDS, 4, 1, 1000, "rounds of the second tool and the balloon"),
+                ParameterSpec.number(BALLOON_PAGES, 64, 0, 4096, "pages the balloon moves in each round"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int rounds = (int) Math.min(parameters.getLong(ROUNDS), 1000);
+        int rounds = (int) parameters.getLong(ROUNDS);
         long balloonPages = parameters.getLong(BALLOON_PAGES);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         BalloonDriver balloon = machine.balloon(dom0);
@@ -59,10 +59,12 @@ final class InterleavedScenario implements Scenario {
                     byte[] inner = Workloads.text("xenstat", round, 100);
                     expect("xenstat console write in round " + round, () -> xenstat.writeConsole(inner));
                     expected.writeBytes(inner);
-                    expect("balloon inflate in round " + round, () -> balloon.inflate(balloonPages));
+                    long given = expect("balloon inflate in round " + round, () -> balloon.inflate(balloonPages));
+                    check(given == balloonPages, "the balloon gave " + given + " of " + balloonPages + " pages in round " + round);
                 }
                 handle.process().exit();
-                expect("balloon deflate in round " + round, () -> balloon.deflate(balloonPages));
+                long taken = expect("balloon deflate in round " + round, () -> balloon.deflate(balloonPages));
+                check(taken == balloonPages, "the balloon took back " + taken + " of " + balloonPages + " pages in round " + round);
                 byte[] outer = Workloads.text("xl", round, 100);
                 expect("xl console write in round " + thisRound, () -> xl.writeConsole(outer));
                 expected.writeBytes(outer);

@@ -18,7 +18,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  * are locked, pinned, registered, in a device, or copied by the kernel survive.
  */
 final class MemoryPressureScenario implements Scenario {
-    static final String CALLS = "calls";
+    static final String CALLS = "pressure-calls";
     static final String PRESSURE = "pressure-percent";
 
     @Override
@@ -33,14 +33,14 @@ final class MemoryPressureScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(CALLS, 8, "console writes made under pressure"),
-                ParameterSpec.number(PRESSURE, 100, "chance in percent that the swapper runs at a scheduling point"));
+        return List.of(ParameterSpec.number(CALLS, 8, 1, 1000, "console writes made under pressure"),
+                ParameterSpec.number(PRESSURE, 100, 0, 100, "chance in percent that the swapper runs at a scheduling point"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int calls = (int) Math.min(parameters.getLong(CALLS), 1000);
-        double pressure = Math.min(parameters.getLong(PRESSURE), 100) / 100.0;
+        int calls = (int) parameters.getLong(CALLS);
+        double pressure = parameters.getLong(PRESSURE) / 100.0;
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {

@@ -33,12 +33,12 @@ final class MulticallScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(BATCHES, 8, "multicalls made"));
+        return List.of(ParameterSpec.number(BATCHES, 8, 1, 1000, "multicalls made"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int batches = (int) Math.min(parameters.getLong(BATCHES), 1000);
+        int batches = (int) parameters.getLong(BATCHES);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {

@@ -20,8 +20,8 @@ import org.xencommlab.guest.tools.Dom0Tools;
  * The kernel must give it all back; what is left behind once every process is gone is a leak.
  */
 final class ProcessDeathScenario implements Scenario {
-    static final String TOOLS = "tools";
-    static final String CALLS = "calls";
+    static final String TOOLS = "doomed-tools";
+    static final String CALLS = "calls-per-tool";
 
     @Override
     public String name() {
@@ -35,14 +35,14 @@ final class ProcessDeathScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(TOOLS, 6, "tools killed"),
-                ParameterSpec.number(CALLS, 6, "calls each tool tries before it is killed"));
+        return List.of(ParameterSpec.number(TOOLS, 6, 1, 100, "tools killed"),
+                ParameterSpec.number(CALLS, 6, 1, 100, "calls each tool tries before it is killed"));
     }
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int tools = (int) Math.min(parameters.getLong(TOOLS), 100);
-        int calls = (int) Math.min(parameters.getLong(CALLS), 100);
+        int tools = (int) parameters.getLong(TOOLS);
+        int calls = (int) parameters.getLong(CALLS);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         SplittableRandom random = new SplittableRandom(machine.seed());
         // A tool that lives through it all sets up whatever the kernel keeps for every tool (a
@@ -52,6 +52,8 @@ final class ProcessDeathScenario implements Scenario {
         long registrationsBefore = machine.metrics().current(Gauge.REGISTRATIONS_LIVE);
         long lockedBefore = machine.metrics().current(Gauge.LOCKED_PAGES);
         long pinnedBefore = machine.metrics().current(Gauge.PINNED_FRAMES);
+        long deviceBefore = machine.metrics().current(Gauge.DEVICE_BYTES_USED);
+        long heapBefore = machine.hypervisor().heap().used();
         for (int t = 0; t < tools; t++) {
             XcHandle handle = machine.startTool(dom0, "tool" + t);
             Dom0Tools tool = machine.tools(handle);
@@ -72,7 +74,10 @@ final class ProcessDeathScenario implements Scenario {
         long registrations = machine.metrics().current(Gauge.REGISTRATIONS_LIVE) - registrationsBefore;
         long locked = machine.metrics().current(Gauge.LOCKED_PAGES) - lockedBefore;
         long pinned = machine.metrics().current(Gauge.PINNED_FRAMES) - pinnedBefore;
-        check(registrations == 0 && locked == 0 && pinned == 0, "dead tools left " + registrations
-                + " registrations, " + locked + " locked pages and " + pinned + " pinned frames behind");
+        long device = machine.metrics().current(Gauge.DEVICE_BYTES_USED) - deviceBefore;
+        long heap = machine.hypervisor().heap().used() - heapBefore;
+        check(registrations == 0 && locked == 0 && pinned == 0 && device == 0 && heap == 0, "dead tools left "
+                + registrations + " registrations, " + locked + " locked pages, " + pinned + " pinned frames, "
+                + device + " device bytes and " + heap + " Xen heap bytes behind");
     }
 }

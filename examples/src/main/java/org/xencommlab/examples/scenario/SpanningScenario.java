@@ -18,7 +18,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  * copies through a kernel block.
  */
 final class SpanningScenario implements Scenario {
-    static final String PAGES = "pages";
+    static final String PAGES = "span-pages";
 
     @Override
     public String name() {
@@ -32,7 +32,7 @@ final class SpanningScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(PAGES, 4, "pages the message spans"));
+        return List.of(ParameterSpec.number(PAGES, 4, 1, 256, "pages the message spans"));
     }
 
     @Override
@@ -47,11 +47,12 @@ final class SpanningScenario implements Scenario {
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int pages = (int) Math.max(1, Math.min(parameters.getLong(PAGES), 200));
+        int pages = (int) parameters.getLong(PAGES);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         try (Dom0Tools xl = machine.tools(machine.startTool(dom0, "xl"))) {
-            // Another mapping first, so the tool's pages do not get consecutive frames.
-            xl.handle().process().mmapAnonymous((long) pages * machine.pageSize().bytes());
+            // Fragment the kernel's free frames first (touch a mapping, give every other page back),
+            // so the tool's buffer pages get scattered, non-consecutive frames.
+            Workloads.fragmentFreeFrames(xl, 2 * pages + 2, machine.pageSize().bytes());
             byte[] message = Workloads.text("spanning", pages, pages * machine.pageSize().bytes() - 32);
             expect("console write of " + message.length + " bytes", () -> xl.writeConsole(message));
             check(Arrays.equals(machine.hypervisor().console().output(0), message),

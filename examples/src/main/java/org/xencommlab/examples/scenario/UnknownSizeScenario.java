@@ -16,7 +16,7 @@ import org.xencommlab.guest.tools.Dom0Tools;
  * many there are, so it cannot size its buffer up front: it guesses, and asks again with more room.
  */
 final class UnknownSizeScenario implements Scenario {
-    static final String GUESTS = "guests";
+    static final String GUESTS = "domains";
 
     @Override
     public String name() {
@@ -30,7 +30,7 @@ final class UnknownSizeScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(GUESTS, 12, "guest domains besides dom0"));
+        return List.of(ParameterSpec.number(GUESTS, 12, 0, 500, "guest domains besides dom0"));
     }
 
     @Override
@@ -45,7 +45,7 @@ final class UnknownSizeScenario implements Scenario {
 
     @Override
     public void run(Machine machine, Parameters parameters) {
-        int guests = (int) Math.min(parameters.getLong(GUESTS), 200);
+        int guests = (int) parameters.getLong(GUESTS);
         GuestKernel dom0 = machine.bootDom0(Workloads.DOM0_BYTES);
         for (int domid = 1; domid <= guests; domid++) {
             machine.bootGuest(domid, 1L << 20);

@@ -2,6 +2,7 @@ package org.xencommlab.examples.scenario;
 
 import java.util.function.Supplier;
 import org.xencommlab.api.errno.XenException;
+import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.tools.Dom0Tools;
 
@@ -35,6 +36,27 @@ final class Workloads {
         for (int i = 0; i < pages; i++) {
             process.writeMemory(base + (long) i * pageBytes, one, 0, 1);
         }
+    }
+
+    /**
+     * Touches {@code pages} pages of a fresh mapping and unmaps every other one, leaving holes in the
+     * kernel's free frames for whatever is allocated next.
+     */
+    static void fragmentFreeFrames(Dom0Tools tool, int pages, int pageBytes) {
+        GuestProcess process = tool.handle().process();
+        long base = process.mmapAnonymous((long) pages * pageBytes);
+        byte[] one = {1};
+        for (int i = 0; i < pages; i++) {
+            process.writeMemory(base + (long) i * pageBytes, one, 0, 1);
+        }
+        for (int i = 0; i < pages; i += 2) {
+            process.munmap(base + (long) i * pageBytes, pageBytes);
+        }
+    }
+
+    /** The pages Xen holds for domain {@code domid} now (its tot_pages). */
+    static long totPages(Machine machine, int domid) {
+        return machine.hypervisor().domainInfo(domid).orElseThrow().totPages();
     }
 
     /** Runs a tool call; a Xen error becomes the workload's failure, naming what failed. */

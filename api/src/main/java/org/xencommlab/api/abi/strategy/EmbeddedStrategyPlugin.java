@@ -26,8 +26,8 @@ public final class EmbeddedStrategyPlugin implements StrategyPlugin {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(MAX_BLOCK, EmbeddedBlockHeader.DEFAULT_MAX_BLOCK,
-                "largest embedded block in bytes, header included (multiple of 8, 256..1048576)"));
+        return List.of(ParameterSpec.number(MAX_BLOCK, EmbeddedBlockHeader.DEFAULT_MAX_BLOCK, 256, 1 << 20,
+                "largest embedded block in bytes, header included (a multiple of 8)"));
     }
 
     /**

@@ -58,10 +58,10 @@ public final class PpcArchPlugin implements ArchPlugin {
                 ParameterSpec.choice(CLEANUP, "on",
                         "on: the kernel unregisters a process's buffers when it exits or is killed; off: they leak",
                         "on", "off"),
-                ParameterSpec.number(MAX_REGISTRATIONS, PpcConfig.DEFAULT_MAX_REGISTRATIONS,
-                        "slots in each domain's registration table (1..4096); one more registration is -ENOSPC"),
-                ParameterSpec.number(DEVICE_PAGES, PpcConfig.DEFAULT_DEVICE_PAGES,
-                        "pages of the kernel's reserved device area (1..4096); a buffer beyond what is free is ENOMEM"));
+                ParameterSpec.number(MAX_REGISTRATIONS, PpcConfig.DEFAULT_MAX_REGISTRATIONS, 1, 4096,
+                        "slots in each domain's registration table; one more registration is -ENOSPC"),
+                ParameterSpec.number(DEVICE_PAGES, PpcConfig.DEFAULT_DEVICE_PAGES, 1, 4096,
+                        "pages of the kernel's reserved device area; a buffer beyond what is free is ENOMEM"));
     }
 
     /** The configuration {@code parameters} stand for. */

@@ -35,7 +35,7 @@ public final class X86ArchPlugin implements ArchPlugin {
             ParameterSpec.choice(ALIGN, "page",
                     "mlocked buffers page-aligned, or packed malloc-style so munlock of one unlocks its neighbour's page (the 2008 bug)",
                     "page", "none"),
-            ParameterSpec.number(DEVICE_LIMIT, X86BufferConfig.DEFAULT_DEVICE_LIMIT_PAGES,
+            ParameterSpec.number(DEVICE_LIMIT, X86BufferConfig.DEFAULT_DEVICE_LIMIT_PAGES, 0, 1 << 20,
                     "pages one open of the hypercall device may have mapped at once (Linux privcmd-buf limit)"));
 
     @Override
