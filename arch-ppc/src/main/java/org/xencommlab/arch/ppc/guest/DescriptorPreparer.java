@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xencommlab.api.abi.HandleSite;
 import org.xencommlab.api.abi.HandleSiteFinder;
@@ -25,7 +26,10 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  * The kernel's privcmd path in descriptor mode, for one hypercall (Linux's {@code xencomm_map}
  * and its per-hypercall whitelist):
  * <ul>
- *   <li>a hypercall the {@link HandleSiteFinder} does not know is ENOSYS;</li>
+ *   <li>a hypercall the {@link HandleSiteFinder} does not know is ENOSYS (EPERM if one of its
+ *       words carries the inline flag: {@link UserReferenceGuard#refuseInlineWords});</li>
+ *   <li>a known handle with the inline flag set is not a user address: EFAULT, as any address
+ *       outside user space;</li>
  *   <li>a user buffer with no handles inside: its pages are pinned for the call and a xencomm
  *       descriptor naming each page piece is built in kmalloc'd memory, the 3-entry mini descriptor
  *       (32 bytes, aligned to 32, unused entries {@code XENCOMM_INVALID}) when it spans at most three
@@ -62,8 +66,12 @@ final class DescriptorPreparer {
     }
 
     PreparedHypercall prepare(int op, long[] args, HandleSiteFinder finder) {
-        List<HandleSite> sites = finder.find(op, args.clone(), process::readMemory)
-                .orElseThrow(() -> new XenException(XenErrno.ENOSYS, "hypercall " + op + " is not known to the xencomm whitelist"));
+        Optional<List<HandleSite>> known = finder.find(op, args.clone(), process::readMemory);
+        if (known.isEmpty()) {
+            UserReferenceGuard.refuseInlineWords(op, args); // EPERM before ENOSYS, as in registration mode
+            throw new XenException(XenErrno.ENOSYS, "hypercall " + op + " is not known to the xencomm whitelist");
+        }
+        List<HandleSite> sites = known.get();
         long[] rewritten = args.clone();
         try {
             for (HandleSite site : sites) {

@@ -23,7 +23,8 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  *
  * <ul>
  *   <li>{@code mode=registration, buffers=user}: buffers registered with the hypervisor (see
- *       {@link RegisteredBufferApi}); hypercall arguments pass through unchanged.</li>
+ *       {@link RegisteredBufferApi}); hypercall arguments pass through unchanged, once no user
+ *       handle is an inline reference ({@link UserReferenceGuard}).</li>
  *   <li>{@code mode=descriptor, buffers=user}: plain buffers; {@link #prepareUserHypercall} builds a
  *       xencomm descriptor per user buffer per hypercall ({@link DescriptorPreparer}).</li>
  *   <li>{@code buffers=device} (either mode): buffers carved from the kernel's reserved area
@@ -63,7 +64,7 @@ public final class PpcGuestXencomm implements GuestXencomm {
         if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
             return new PlainBufferApi(process);
         }
-        return new RegisteredBufferApi(process, config.cleanup() ? record : null);
+        return new RegisteredBufferApi(process, record, config.cleanup());
     }
 
     /** An inline reference: bit 63 and the guest-physical address of {@code block + offset}. */
@@ -76,16 +77,22 @@ public final class PpcGuestXencomm implements GuestXencomm {
     }
 
     /**
-     * Registration mode: the arguments pass unchanged (they hold {@code bufid | offset} references).
-     * Descriptor mode: every user handle the finder knows is rewritten to a descriptor or an inline
-     * reference; a hypercall it does not know is ENOSYS.
+     * Registration mode: the arguments pass unchanged (they hold {@code bufid | offset} references)
+     * once {@link UserReferenceGuard} found no user handle that is an inline reference (EPERM
+     * otherwise, nothing issued). Descriptor mode: every user handle the finder knows is rewritten
+     * to a descriptor or an inline reference; a hypercall it does not know is ENOSYS (EPERM if one
+     * of its words is an inline reference). Only a user's words come here: the references the
+     * kernel makes itself ({@link #kernelReference}) never pass this check.
      */
     @Override
     public PreparedHypercall prepareUserHypercall(UserProcessServices process, int op, long[] args, HandleSiteFinder handles) {
+        KernelState kernel = state(process.kernel());
+        ProcessRecord record = kernel.recordIfAny(process);
         if (config.mode() == PpcConfig.Mode.REGISTRATION) {
+            DeviceArea area = config.buffers() == PpcConfig.Buffers.DEVICE ? kernel.deviceAreaIfReserved() : null;
+            new UserReferenceGuard(process, record, area, STRUCTURE_ORDER).check(op, args, handles);
             return PreparedHypercall.passThrough(args);
         }
-        ProcessRecord record = state(process.kernel()).recordIfAny(process);
         return new DescriptorPreparer(process, record, STRUCTURE_ORDER).prepare(op, args, handles);
     }
 
@@ -95,10 +102,13 @@ public final class PpcGuestXencomm implements GuestXencomm {
         return area == null ? -1 : area.freePages();
     }
 
-    /** Registrations the kernel tracks for {@code process} (0 with clean-up off: it tracks none). */
+    /**
+     * Registrations the kernel tracks for clean-up at {@code process}'s exit (0 with clean-up off:
+     * it then knows them only to read the tool's structures, and forgets them at exit).
+     */
     public int trackedRegistrations(UserProcessServices process) {
         ProcessRecord record = state(process.kernel()).recordIfAny(process);
-        return record == null ? 0 : record.registrationCount();
+        return record == null || !config.cleanup() ? 0 : record.registrationCount();
     }
 
     private KernelState state(KernelServices kernel) {

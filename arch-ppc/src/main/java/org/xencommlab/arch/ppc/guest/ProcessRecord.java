@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * What the kernel remembers about one process for the ppc backend: the buffers it registered
- * (Problem #4: unregistered when it exits, if clean-up is on) and the device areas it mapped (so
- * that a descriptor-mode hypercall can pass them inline). Guarded by its own monitor.
+ * (Problem #4: unregistered when it exits, if clean-up is on; and, in every case, so that privcmd
+ * can read a structure a tool names by {@code bufid | offset}) and the device areas it mapped (so
+ * that a descriptor-mode hypercall can pass them inline, and a registration-mode one can be read
+ * back at the tool's address). Guarded by its own monitor.
  */
 final class ProcessRecord {
     /** A device range mapped into the process: user address, length, guest-physical start. */
@@ -48,6 +50,11 @@ final class ProcessRecord {
         return registrations.size();
     }
 
+    /** The live registration {@code bufid} of this process, or null. */
+    synchronized RegisteredBufferApi.RegisteredBuffer registration(long bufid) {
+        return registrations.get(bufid);
+    }
+
     synchronized void addDeviceMapping(DeviceMapping mapping) {
         deviceMappings.add(mapping);
     }
@@ -61,6 +68,17 @@ final class ProcessRecord {
         for (DeviceMapping mapping : deviceMappings) {
             if (mapping.contains(address, length)) {
                 return mapping.physicalAddress() + (address - mapping.userAddress());
+            }
+        }
+        return -1;
+    }
+
+    /** The process's address of guest-physical [physical, physical + length) if one device mapping holds it all, else -1. */
+    synchronized long deviceUserAddress(long physical, long length) {
+        for (DeviceMapping mapping : deviceMappings) {
+            if (physical >= mapping.physicalAddress() && length <= mapping.length()
+                    && physical - mapping.physicalAddress() <= mapping.length() - length) {
+                return mapping.userAddress() + (physical - mapping.physicalAddress());
             }
         }
         return -1;

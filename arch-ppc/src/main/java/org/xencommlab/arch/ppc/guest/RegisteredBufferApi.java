@@ -20,20 +20,22 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  * memref = alloc_mem(bufid, nr_bytes)  ->  bufid | offset
  * free_buf: arch_0 UNREGISTER(bufid), unpin, munmap
  * </pre>
- * With clean-up on, the kernel records each registration against the process and, when the process
- * exits or is killed, unregisters and unpins whatever is left (Problem #4). With clean-up off it
- * records nothing: a process that dies without freeing its buffers leaves their registrations,
- * heap charges and frame pins in the hypervisor.
+ * The kernel records each live registration against the process: privcmd needs it to read a
+ * structure the tool names by {@code bufid | offset} ({@link UserReferenceGuard}). With clean-up on,
+ * when the process exits or is killed, the kernel unregisters and unpins whatever is left
+ * (Problem #4). With clean-up off it only forgets them: a process that dies without freeing its
+ * buffers leaves their registrations, heap charges and frame pins in the hypervisor.
  */
 final class RegisteredBufferApi extends PpcBufferApi {
     private final KernelServices kernel;
     private final ProcessRecord record;
+    private final boolean cleanup;
 
-    /** @param record the process's record, or null when clean-up is off */
-    RegisteredBufferApi(UserProcessServices process, ProcessRecord record) {
+    RegisteredBufferApi(UserProcessServices process, ProcessRecord record, boolean cleanup) {
         super(process);
         this.kernel = process.kernel();
         this.record = record;
+        this.cleanup = cleanup;
     }
 
     @Override
@@ -67,7 +69,7 @@ final class RegisteredBufferApi extends PpcBufferApi {
             throw e;
         }
         RegisteredBuffer buffer = new RegisteredBuffer(process, bufid, address, nrPages, gfns, process.pageSize().bytes());
-        if (record != null && !record.addRegistration(buffer)) {
+        if (!record.addRegistration(buffer) && cleanup) {
             // The process died while the ioctl ran; its exit clean-up has already run.
             KernelRegistrar.unregister(kernel, bufid);
             process.unpinUserPages(gfns);
@@ -82,7 +84,7 @@ final class RegisteredBufferApi extends PpcBufferApi {
         if (!registered.markFreed()) {
             throw new XenException(XenErrno.EINVAL, "buffer 0x" + Long.toHexString(registered.bufid()) + " already freed");
         }
-        if (record != null && !record.removeRegistration(registered.bufid())) {
+        if (!record.removeRegistration(registered.bufid()) && cleanup) {
             return; // the exit clean-up released it
         }
         long rc = process.systemCall("ioctl(privcmd, XENCOMM_UNREGISTER)", () -> {

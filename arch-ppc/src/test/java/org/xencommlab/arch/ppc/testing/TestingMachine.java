@@ -51,6 +51,13 @@ public final class TestingMachine {
         }
     }
 
+    /** Adds a hypercall handler under {@code op} (an arch-neutral call a test needs, e.g. a console). */
+    public void addHandler(int op, HypercallHandler handler) {
+        if (handlers.putIfAbsent(op, handler) != null) {
+            throw new IllegalArgumentException("a handler exists for " + op);
+        }
+    }
+
     public PpcConfig config() {
         return config;
     }
