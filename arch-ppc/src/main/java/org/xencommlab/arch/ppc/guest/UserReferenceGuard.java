@@ -67,10 +67,13 @@ final class UserReferenceGuard {
 
     /** Throws EPERM if a user handle of hypercall {@code op} is inline (EFAULT if it cannot be read); returns otherwise. */
     void check(int op, long[] args, HandleSiteFinder finder) {
+        // No argument word a user passes may be inline, whatever the call and whatever the finder
+        // says: a strategy whose finder reports no handles (embedded) still has its block word read
+        // as a reference by the hypervisor.
+        refuseInlineWords(op, args);
         Optional<List<HandleSite>> sites = finder.find(op, args.clone(), (address, dst, dstOffset, length) ->
                 readUser(address, 0, dst, dstOffset, length));
         if (sites.isEmpty()) {
-            refuseInlineWords(op, args);
             return;
         }
         for (HandleSite site : sites.get()) {
@@ -83,8 +86,8 @@ final class UserReferenceGuard {
     }
 
     /**
-     * For a hypercall whose handles are unknown: EPERM if any argument word carries the inline
-     * flag. Shared with descriptor mode, which refuses such a word before its whitelist's ENOSYS so
+     * EPERM if any argument word carries the inline flag (checked for every user hypercall, known
+     * or not). Shared with descriptor mode, which refuses such a word before its whitelist's ENOSYS so
      * that both modes answer an inline word alike.
      */
     static void refuseInlineWords(int op, long[] args) {

@@ -266,6 +266,10 @@ final class TestUserReferenceGuard {
         BufferSlice block = guest.api.allocBuf(1).allocMem(64);
         long[] args = {SubOps.MemoryOp.INCREASE_RESERVATION, block.reference().value()};
         assertThat(guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.MEMORY_OP, args, embedded).args()).isEqualTo(args);
+        // A finder that reports no handles does not let an inline block word through.
+        assertThatThrownBy(() -> guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.MEMORY_OP,
+                        new long[] {SubOps.MemoryOp.INCREASE_RESERVATION, guest.secret}, embedded))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EPERM));
         // The embedded ioctl's own reference to its kernel copy is made by the kernel, after the check.
         KernelBlock copy = guest.kernel.kmalloc(64);
         assertThat(PpcMemref.isInline(guest.xencomm.kernelReference(guest.kernel, copy, 0, 64).value())).isTrue();
