@@ -147,10 +147,14 @@ public final class PrivcmdFile {
                 for (int i = 0; i < nested.length; i++) {
                     original[i] = LittleEndian.u64(bytes, nested[i]);
                     long inside = original[i] - userAddress;
-                    if (inside >= 0 && inside < length) {
-                        LittleEndian.putU64(word, 0, driver.xencomm().kernelReference(kernel, block, (int) inside, length - (int) inside).value());
-                        KernelBytes.write(kernel, block, nested[i], word, 0, 8);
+                    if (inside < 0 || inside >= length) {
+                        // In the embedded form every memory word names a sub-block; anything else
+                        // (another address, a forged kernel reference) is never passed on.
+                        throw new XenException(XenErrno.EINVAL, "multicall entry word at byte " + nested[i]
+                                + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
                     }
+                    LittleEndian.putU64(word, 0, driver.xencomm().kernelReference(kernel, block, (int) inside, length - (int) inside).value());
+                    KernelBytes.write(kernel, block, nested[i], word, 0, 8);
                 }
             }
             driver.trace().event(TraceKind.SYSCALL, kernel.domid(), () -> "pid " + process.pid() + " privcmd copied an embedded block of "

@@ -107,6 +107,25 @@ final class TestPrivcmdEmbedded {
     }
 
     @Test
+    void aMulticallEntryWordOutsideTheBlockIsRefusedNotPassedOn() {
+        byte[] text = "nested".getBytes(StandardCharsets.US_ASCII);
+        long address = tool.mmapAnonymous(4096);
+        int[] length = new int[1];
+        long[] args = prepare(MulticallRequest.of(PlainCall.of(HypercallNumber.XEN_VERSION, 0, 0), new ConsoleWriteRequest(text)), address, length);
+        int word = MulticallBlock.ENTRIES_OFFSET + MulticallEntry.SIZE + MulticallEntry.ARGS_OFFSET + 16;
+        byte[] forged = new byte[8];
+        LittleEndian.putU64(forged, 0, (1L << 63) | 0x1000); // a kernel-style inline reference, forged by the tool
+        tool.writeMemory(address + word, forged, 0, 8);
+        int blocks = kernel.kernelBlocksLive();
+        long hypercalls = machine.gate.hypercalls();
+
+        assertThat(file.hypercallEmbedded(HypercallNumber.MULTICALL, args, address, length[0])).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(machine.gate.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
+        assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
+        assertThat(machine.gate.console(0)).isEmpty();
+    }
+
+    @Test
     void badInputIsAnErrnoAndLeavesNoKernelBlock() {
         long address = tool.mmapAnonymous(4096);
         int blocks = kernel.kernelBlocksLive();
