@@ -66,8 +66,8 @@ final class CompareCommand implements Runnable {
     @Option(names = "--threads", description = "Runs at a time (default: one per core).")
     private Integer threads;
 
-    @Option(names = "--no-sweep", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Sweep sized scenarios over a few sizes for the growth charts (default on).")
+    @Option(names = "--sweep", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Sweep sized scenarios over a few sizes for the growth charts (default on; --no-sweep turns it off).")
     private boolean sweep;
 
     CompareCommand(PluginRegistry registry, ScenarioCatalog catalog) {
@@ -82,7 +82,7 @@ final class CompareCommand implements Runnable {
         }
         archs.forEach(registry::arch);
         strategies.forEach(registry::strategy);
-        List<Scenario> chosen = scenarios.isEmpty() ? catalog.all() : scenarios.stream().map(catalog::get).toList();
+        List<Scenario> chosen = scenarios.isEmpty() ? catalog.all() : scenarios.stream().distinct().map(catalog::get).toList();
         ReportFormat outputFormat = CliSupport.format(format, out);
         CostModel costModel = CliSupport.costModel(costModelFile);
         CliSupport.checkWritable(out);
@@ -91,7 +91,8 @@ final class CompareCommand implements Runnable {
             throw new UsageException("--threads must be between 1 and 256, not " + cores);
         }
 
-        Comparison comparison = new Comparison(archs, strategies, chosen, settings, seed, repeat, sweep);
+        Comparison comparison = new Comparison(archs.stream().distinct().toList(), strategies.stream().distinct().toList(),
+                chosen, settings, seed, repeat, sweep);
         comparison.configurations(registry);
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         int total = comparison.totalRuns(registry);

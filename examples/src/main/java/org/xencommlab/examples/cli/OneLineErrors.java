@@ -11,8 +11,10 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
     @Override
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
-        commandLine.getErr().println("xencomm-lab: " + e.getMessage());
-        commandLine.getErr().println("try '" + commandLine.getCommandSpec().qualifiedName() + " --help'");
+        String valid = commandLine.getSubcommands().isEmpty()
+                ? "see '" + commandLine.getCommandSpec().qualifiedName() + " --help'"
+                : "commands: " + String.join(", ", commandLine.getSubcommands().keySet());
+        commandLine.getErr().println("xencomm-lab: " + e.getMessage() + " (" + valid + ")");
         return XencommLabCommand.EXIT_USAGE;
     }
 

@@ -53,8 +53,15 @@ public final class LabRunner {
             failure = e.getMessage();
         } catch (XenException e) {
             failure = "unexpected " + e.getMessage();
-        } finally {
+        } catch (RuntimeException e) {
+            // A bug, not a result: reported as the run's failure so that one broken run does not
+            // take the comparison down, and named so that it is not mistaken for a workload's errno.
+            failure = "internal error in " + spec.scenario().name() + ": " + e;
+        }
+        try {
             machine.stopAllProcesses();
+        } catch (RuntimeException e) {
+            failure = (failure == null ? "" : failure + "; ") + "internal error stopping processes: " + e;
         }
         return failure == null
                 ? RunResult.ok(configuration, spec.scenario().name(), scenarioParameters, spec.seed(), machine.metrics(), costModel)

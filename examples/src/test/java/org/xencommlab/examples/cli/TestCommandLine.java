@@ -61,6 +61,38 @@ final class TestCommandLine {
     }
 
     @Test
+    void an_unknown_command_names_the_valid_ones_on_one_line() {
+        Result result = run("bogus");
+
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err().lines().count()).isEqualTo(1);
+        assertThat(result.err()).contains("'bogus'", "commands: compare, run, list, abi");
+    }
+
+    @Test
+    void sweeps_run_by_default_and_no_sweep_turns_them_off() {
+        assertThat(run("compare", "--scenario", "spanning", "--arch", "x86", "--strategy", "pointer", "--format", "json").out())
+                .contains("\"sweeps\" : [\n    {");
+        assertThat(run("compare", "--scenario", "spanning", "--arch", "x86", "--strategy", "pointer", "--format", "json", "--no-sweep").out())
+                .contains("\"sweeps\" : [ ]");
+    }
+
+    @Test
+    void a_scenario_named_twice_runs_once() {
+        Result result = run("compare", "--scenario", "spanning,spanning", "--arch", "x86", "--strategy", "pointer", "--no-sweep");
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).contains("1 scenario: ");
+    }
+
+    @Test
+    void out_of_range_scenario_values_are_usage_errors_naming_the_range() {
+        assertOneLineUsageError(run("run", "--arch", "x86", "--strategy", "pointer", "--scenario", "spanning", "--set", "span-pages=1000"),
+                "bad value '1000' for span-pages; valid: an integer from 1 to 256");
+        assertOneLineUsageError(run("compare", "--set", "message-bytes=3000000000"), "valid: an integer from 1 to 1048576");
+    }
+
+    @Test
     void bad_numbers_are_usage_errors() {
         assertOneLineUsageError(run("compare", "--seed", "abc"), "'abc' is not a long");
         assertOneLineUsageError(run("compare", "--repeat", "0"), "--repeat must be between 1 and 1000");
