@@ -119,8 +119,24 @@ final class TestGuestAccess {
         byte[] dst = new byte[300];
         assertThat(run(c -> c.guest().copyFromGuest(dst, 0, new MemoryReference(PAGE + 4000), 0, 300))).isEqualTo(204);
         assertThat(Arrays.copyOf(dst, 96)).isEqualTo(Arrays.copyOf(pattern(300, 3), 96));
+        assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isEqualTo(96);
         assertThat(m.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(1);
         assertThat(m.hypervisor.audit()).isEmpty();
+    }
+
+    @Test
+    void bytesCopiedBeforeAnExceptionAtASchedulingPointAreStillCounted() {
+        AtomicInteger writes = new AtomicInteger();
+        m.scheduler.onReached((point, domid) -> {
+            if (point == SchedulingPoint.GUEST_WRITE && writes.incrementAndGet() == 3) {
+                throw new IllegalStateException("killed at a scheduling point");
+            }
+        });
+        byte[] data = pattern(3 * PAGE, 4);
+        run(c -> c.guest().copyToGuest(new MemoryReference(PAGE), 0, data, 0, 3 * PAGE));
+        assertThat(writes.get()).isEqualTo(3);
+        assertThat(m.metrics.get(Counter.BYTES_TO_GUEST)).isEqualTo(2 * PAGE);
+        assertThat(peek(PAGE, 2 * PAGE)).isEqualTo(Arrays.copyOf(data, 2 * PAGE));
     }
 
     @Test
