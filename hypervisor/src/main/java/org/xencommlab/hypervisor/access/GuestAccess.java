@@ -33,7 +33,8 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * overflowing length or offset) stops the copy; everything before it was copied; the result is
  * the number of bytes not copied, {@code HYPERVISOR_FAULTS} counts it and the trace shows it.
  * The bytes copied are added to {@code BYTES_TO_HYPERVISOR}/{@code BYTES_TO_GUEST} once, when the
- * copy ends (completed, faulted, or left by an exception from a scheduling point).
+ * copy ends (completed, faulted, or left by an exception from a scheduling point); the region is
+ * asked to defer its own counts ({@link GuestRegion#deferCountsUntilClose()}) and closed then too.
  * For a negative length, the result is its magnitude (never 0). Nothing here throws for guest
  * input.
  */
@@ -94,6 +95,7 @@ public final class GuestAccess implements GuestCopy {
         int domid = context.domid();
         int done = 0;
         try {
+            region.deferCountsUntilClose();
             while (done < length) {
                 scheduler.reached(point, domid);
                 long address = region.translate(offset + done);
@@ -114,8 +116,9 @@ public final class GuestAccess implements GuestCopy {
             }
             return 0;
         } finally {
-            // The bytes of every piece copied, added once per copy rather than once per piece: the
-            // same total, however the copy ends.
+            // The bytes of every piece copied (and the region's translation steps) are added once
+            // per copy rather than once per piece: the same totals, however the copy ends.
+            region.close();
             if (done > 0) {
                 metrics.add(kind == GuestAccessKind.READ ? Counter.BYTES_TO_HYPERVISOR : Counter.BYTES_TO_GUEST, done);
             }
