@@ -15,6 +15,8 @@ import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.TestingGuestHandleResolver;
 import org.xencommlab.hypervisor.TestingMachine;
@@ -122,6 +124,41 @@ final class TestGuestAccess {
         assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isEqualTo(96);
         assertThat(m.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(1);
         assertThat(m.hypervisor.audit()).isEmpty();
+    }
+
+    @Test
+    void everyOpenedRegionIsAskedToDeferAndClosedOnceHoweverTheCopyEnds() {
+        AtomicInteger deferred = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        GuestHandleResolver counting = (context, ref, access) -> {
+            GuestRegion inner = m.resolver.open(context, ref, access);
+            return new GuestRegion() {
+                @Override
+                public long translate(long offset) {
+                    assertThat(closed.get()).isEqualTo(deferred.get() - 1);
+                    return inner.translate(offset);
+                }
+
+                @Override
+                public void deferCountsUntilClose() {
+                    deferred.incrementAndGet();
+                }
+
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        };
+        byte[] dst = new byte[300];
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyFromGuest(dst, 0, new MemoryReference(PAGE - 100), 0, 300))).isZero();
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyFromGuest(dst, 0, new MemoryReference(4L * PAGE - 96), 0, 300))).isEqualTo(204);
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyToGuest(new MemoryReference(0), -1, dst, 0, 16))).isEqualTo(16);
+        assertThat(deferred.get()).isEqualTo(3);
+        assertThat(closed.get()).isEqualTo(3);
     }
 
     @Test
