@@ -25,4 +25,21 @@ public interface GuestRegion {
      * @param offset a byte offset from the start of the region; any value
      */
     long translate(long offset);
+
+    /**
+     * Asks this region to keep the counts it owes the run's metrics (translation steps) to itself
+     * from now on and add them in {@link #close()}, instead of one atomic update per
+     * {@link #translate}. Only a caller that promises to call {@code close()} once after its last
+     * translate, however the copy ends, may ask (the hypervisor's copy path does). Translations,
+     * faults and traces stay exactly the same. The default ignores the request: the region keeps
+     * counting as it goes, and {@code close()} has nothing to add.
+     */
+    default void deferCountsUntilClose() {}
+
+    /**
+     * Ends the copy: adds the counts kept back since {@link #deferCountsUntilClose()}, so that once
+     * this returns every count is what one update per translate would have made it. Never throws;
+     * the default does nothing.
+     */
+    default void close() {}
 }

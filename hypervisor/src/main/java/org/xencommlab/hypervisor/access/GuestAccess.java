@@ -32,6 +32,9 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * <p>A fault (refused reference, untranslatable byte, frame that is no longer RAM, negative or
  * overflowing length or offset) stops the copy; everything before it was copied; the result is
  * the number of bytes not copied, {@code HYPERVISOR_FAULTS} counts it and the trace shows it.
+ * The bytes copied are added to {@code BYTES_TO_HYPERVISOR}/{@code BYTES_TO_GUEST} once, when the
+ * copy ends (completed, faulted, or left by an exception from a scheduling point); the region is
+ * asked to defer its own counts ({@link GuestRegion#deferCountsUntilClose()}) and closed then too.
  * For a negative length, the result is its magnitude (never 0). Nothing here throws for guest
  * input.
  */
@@ -91,26 +94,35 @@ public final class GuestAccess implements GuestCopy {
         SchedulingPoint point = kind == GuestAccessKind.READ ? SchedulingPoint.GUEST_READ : SchedulingPoint.GUEST_WRITE;
         int domid = context.domid();
         int done = 0;
-        while (done < length) {
-            scheduler.reached(point, domid);
-            long address = region.translate(offset + done);
-            if (address < 0) {
-                return fault(kind, ref, offset + done, length - done, "untranslatable (" + address + ")");
-            }
-            int piece = Math.min(length - done, pageSize.bytesToPageEnd(address));
-            try {
-                if (kind == GuestAccessKind.READ) {
-                    memory.read(address, buffer, bufferOffset + done, piece);
-                } else {
-                    memory.write(address, buffer, bufferOffset + done, piece);
+        try {
+            region.deferCountsUntilClose();
+            while (done < length) {
+                scheduler.reached(point, domid);
+                long address = region.translate(offset + done);
+                if (address < 0) {
+                    return fault(kind, ref, offset + done, length - done, "untranslatable (" + address + ")");
                 }
-            } catch (XenException e) {
-                return fault(kind, ref, offset + done, length - done, "0x" + Long.toHexString(address) + ": " + e.getMessage());
+                int piece = Math.min(length - done, pageSize.bytesToPageEnd(address));
+                try {
+                    if (kind == GuestAccessKind.READ) {
+                        memory.read(address, buffer, bufferOffset + done, piece);
+                    } else {
+                        memory.write(address, buffer, bufferOffset + done, piece);
+                    }
+                } catch (XenException e) {
+                    return fault(kind, ref, offset + done, length - done, "0x" + Long.toHexString(address) + ": " + e.getMessage());
+                }
+                done += piece;
             }
-            metrics.add(kind == GuestAccessKind.READ ? Counter.BYTES_TO_HYPERVISOR : Counter.BYTES_TO_GUEST, piece);
-            done += piece;
+            return 0;
+        } finally {
+            // The bytes of every piece copied (and the region's translation steps) are added once
+            // per copy rather than once per piece: the same totals, however the copy ends.
+            region.close();
+            if (done > 0) {
+                metrics.add(kind == GuestAccessKind.READ ? Counter.BYTES_TO_HYPERVISOR : Counter.BYTES_TO_GUEST, done);
+            }
         }
-        return 0;
     }
 
     private long fault(GuestAccessKind kind, MemoryReference ref, long offset, long notCopied, String why) {

@@ -20,8 +20,10 @@ import org.xencommlab.hypervisor.memory.MachineMemory;
  * or not at all. They throw {@link XenException} with the errno a hypercall returns.
  *
  * <p>Thread-safe: the p2m and the reservation are guarded by one lock per domain. Memory accesses
- * take it shared for the duration of one page piece; p2m changes take it exclusive, so a frame is
- * never freed under a running access. Lock order: domain, then machine memory.
+ * take it shared for the duration of one page piece, or read the p2m optimistically and check
+ * afterwards that no p2m change began meanwhile (see {@link DomainMemory}); p2m changes take it
+ * exclusive, so a frame is never freed under a running access. Every frame this domain frees
+ * leaves its p2m under the exclusive lock. Lock order: domain, then machine memory.
  */
 public final class Domain {
     private final int domid;
@@ -163,7 +165,15 @@ public final class Domain {
 
     /** Whether {@code gfn} is RAM the domain holds now. Never throws. */
     public boolean isRam(long gfn) {
-        long stamp = lock.readLock();
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            // A racy p2m read is only believed if no p2m change began since the stamp.
+            boolean ram = p2m.get(gfn) != P2m.INVALID;
+            if (lock.validate(stamp)) {
+                return ram;
+            }
+        }
+        stamp = lock.readLock();
         try {
             return p2m.get(gfn) != P2m.INVALID;
         } finally {
@@ -543,6 +553,24 @@ public final class Domain {
     }
 
     int mfnLocked(long gfn) {
+        return p2m.get(gfn);
+    }
+
+    /** A stamp for an optimistic read of the p2m, or 0 while a p2m change holds the lock. */
+    long optimisticStamp() {
+        return lock.tryOptimisticRead();
+    }
+
+    /** Whether no p2m change began since {@code stamp} was issued; orders the reads before it. */
+    boolean stillValid(long stamp) {
+        return lock.validate(stamp);
+    }
+
+    /**
+     * The p2m entry of {@code gfn} read without the lock: any int the entry held (or a chunk's
+     * initial 0), never an exception; believed only after {@link #stillValid}.
+     */
+    int mfnOptimistic(long gfn) {
         return p2m.get(gfn);
     }
 

@@ -10,19 +10,38 @@ import org.xencommlab.hypervisor.memory.MachineMemory;
 
 /**
  * A domain's guest-physical memory: each access names one guest page, is translated through the
- * domain's p2m and reaches the machine frame's real bytes with one bulk copy. The domain's lock is
- * held shared for the access, so the frame cannot be given back halfway through. A write marks the
+ * domain's p2m and reaches the machine frame's real bytes with one bulk copy. A write marks the
  * page dirty.
+ *
+ * <p>Writes (and {@code zero}) hold the domain's lock shared for the access, so the frame cannot be
+ * given back halfway through, and the dirty bit is set only on a frame the domain holds.
+ *
+ * <p>Reads ({@code read}, {@code readLong}, {@code isRam}) first try without taking the lock: an
+ * optimistic stamp, the p2m entry, the frame's byte array ({@link MachineMemory#backingArray}),
+ * then a check that no p2m change (which always takes the lock exclusive, and is the only way a
+ * frame leaves the domain) began since the stamp. If the check passes, the domain held that frame,
+ * and that array was the frame's, at an instant during the call; the bytes are then copied from
+ * the array. Machine memory never hands an array to another owner: a scrub detaches it and the
+ * next owner gets a fresh one. So even if the frame is given back and reused while the copy runs,
+ * the copy sees only bytes the domain's frame held (as if the read happened just before the give
+ * back), never the scrub's zeros or a new owner's bytes. If the check fails, or the entry is not
+ * RAM, the read is redone under the shared lock, which gives the same result and the same EFAULT as
+ * before; nothing is written to the destination before the check passes.
  */
 final class DomainMemory implements GuestPhysicalMemory {
+    /** What {@link #backingOptimistic} returns when the access must take the lock. */
+    private static final byte[] NOT_SURE = new byte[0];
+
     private final Domain domain;
     private final MachineMemory machine;
     private final PageSize pageSize;
+    private final int frameCount;
 
     DomainMemory(Domain domain) {
         this.domain = domain;
         this.machine = domain.machine();
         this.pageSize = machine.pageSize();
+        this.frameCount = machine.frameCount();
     }
 
     @Override
@@ -48,6 +67,11 @@ final class DomainMemory implements GuestPhysicalMemory {
             return;
         }
         long gfn = address >>> pageSize.shift();
+        byte[] backing = backingOptimistic(gfn);
+        if (backing != NOT_SURE) {
+            machine.read(backing, pageSize.offsetIn(address), dst, dstOffset, length);
+            return;
+        }
         long stamp = domain.lockShared();
         try {
             machine.read(frame(gfn, address), pageSize.offsetIn(address), dst, dstOffset, length);
@@ -77,6 +101,10 @@ final class DomainMemory implements GuestPhysicalMemory {
     public long readLong(long address, ByteOrder order) {
         checkWord(address);
         long gfn = address >>> pageSize.shift();
+        byte[] backing = backingOptimistic(gfn);
+        if (backing != NOT_SURE) {
+            return machine.readLong(backing, pageSize.offsetIn(address), order);
+        }
         long stamp = domain.lockShared();
         try {
             return machine.readLong(frame(gfn, address), pageSize.offsetIn(address), order);
@@ -112,6 +140,25 @@ final class DomainMemory implements GuestPhysicalMemory {
         } finally {
             domain.unlockShared(stamp);
         }
+    }
+
+    /**
+     * The byte array (null: reads as zero) of the frame behind {@code gfn}, read without the lock
+     * and checked afterwards (see the class comment), or {@link #NOT_SURE} when the check failed or
+     * {@code gfn} is not RAM: the caller then redoes the access under the lock.
+     */
+    private byte[] backingOptimistic(long gfn) {
+        long stamp = domain.optimisticStamp();
+        if (stamp == 0) {
+            return NOT_SURE;
+        }
+        int mfn = domain.mfnOptimistic(gfn);
+        // A racy entry may be anything the entry ever held: only a frame number is looked up.
+        if (mfn < 0 || mfn >= frameCount) {
+            return NOT_SURE;
+        }
+        byte[] backing = machine.backingArray(mfn);
+        return domain.stillValid(stamp) ? backing : NOT_SURE;
     }
 
     /** The machine frame behind {@code gfn}; caller holds the domain's lock shared. */

@@ -30,6 +30,14 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  * first at boot; a freed frame is reused first). Allocation is all-or-nothing. Thread-safe:
  * accounting is under one lock; byte access to a frame does not take it (the caller guarantees
  * through its p2m lock that the frame it touches is one its domain holds).
+ *
+ * <p><b>Frame arrays are never reused.</b> A scrub detaches a frame's byte array (the slot becomes
+ * empty) and never zeroes it in place, and a later owner's first write installs a fresh array. So
+ * an array obtained with {@link #backingArray} while the caller's domain held the frame (checked
+ * after obtaining it, e.g. by a p2m lock's optimistic stamp still being valid) only ever holds
+ * bytes of that holding, even if it is read after the frame was freed and given to another
+ * domain: {@link #read(byte[], int, byte[], int, int)} and {@link #readLong(byte[], int, ByteOrder)}
+ * read such an array without any lock.
  */
 @Singleton
 public final class MachineMemory {
@@ -204,7 +212,8 @@ public final class MachineMemory {
 
     private void scrub(int mfn) {
         // Discarding the bytes is the scrub: the frame reads as zero again, for its next owner,
-        // and a copy still racing with the free can only see the discarded array.
+        // and a copy still racing with the free can only see the discarded array. Never zero the
+        // array in place instead: lock-free readers rely on an array never changing hands.
         if (frames.getAndSet(mfn, null) != null) {
             backed.decrementAndGet();
         }
@@ -217,15 +226,40 @@ public final class MachineMemory {
 
     // ---- bytes; callers pass a frame they hold and a range inside one page ----
 
-    /** Copies {@code length} bytes at {@code offset} of frame {@code mfn} into {@code dst}. */
-    public void read(int mfn, int offset, byte[] dst, int dstOffset, int length) {
+    /**
+     * Frame {@code mfn}'s byte array now, or null while the frame reads as zero (never written
+     * since it was allocated), for a lock-free reader: see the class comment for when the caller
+     * may read the array after it let go of its domain's lock.
+     */
+    public byte[] backingArray(int mfn) {
+        return frames.get(mfn);
+    }
+
+    /**
+     * Copies {@code length} bytes at {@code offset} of a frame's array, obtained with
+     * {@link #backingArray} (null reads as zero), into {@code dst}.
+     */
+    public void read(byte[] backing, int offset, byte[] dst, int dstOffset, int length) {
         checkRange(offset, length);
-        byte[] frame = frames.get(mfn);
-        if (frame == null) {
+        if (backing == null) {
             Arrays.fill(dst, dstOffset, dstOffset + length, (byte) 0);
         } else {
-            System.arraycopy(frame, offset, dst, dstOffset, length);
+            System.arraycopy(backing, offset, dst, dstOffset, length);
         }
+    }
+
+    /** Reads an aligned 64-bit word of a frame's array obtained with {@link #backingArray} (null reads as zero). */
+    public long readLong(byte[] backing, int offset, ByteOrder order) {
+        checkWord(offset);
+        if (backing == null) {
+            return 0;
+        }
+        return order == ByteOrder.BIG_ENDIAN ? (long) LONG_BE.get(backing, offset) : (long) LONG_LE.get(backing, offset);
+    }
+
+    /** Copies {@code length} bytes at {@code offset} of frame {@code mfn} into {@code dst}. */
+    public void read(int mfn, int offset, byte[] dst, int dstOffset, int length) {
+        read(frames.get(mfn), offset, dst, dstOffset, length);
     }
 
     /** Copies {@code length} bytes from {@code src} to frame {@code mfn} at {@code offset}. */
@@ -248,12 +282,7 @@ public final class MachineMemory {
 
     /** Reads an aligned 64-bit word. */
     public long readLong(int mfn, int offset, ByteOrder order) {
-        checkWord(offset);
-        byte[] frame = frames.get(mfn);
-        if (frame == null) {
-            return 0;
-        }
-        return order == ByteOrder.BIG_ENDIAN ? (long) LONG_BE.get(frame, offset) : (long) LONG_LE.get(frame, offset);
+        return readLong(frames.get(mfn), offset, order);
     }
 
     /** Writes an aligned 64-bit word. */

@@ -15,6 +15,8 @@ import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.TestingGuestHandleResolver;
 import org.xencommlab.hypervisor.TestingMachine;
@@ -119,8 +121,59 @@ final class TestGuestAccess {
         byte[] dst = new byte[300];
         assertThat(run(c -> c.guest().copyFromGuest(dst, 0, new MemoryReference(PAGE + 4000), 0, 300))).isEqualTo(204);
         assertThat(Arrays.copyOf(dst, 96)).isEqualTo(Arrays.copyOf(pattern(300, 3), 96));
+        assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isEqualTo(96);
         assertThat(m.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(1);
         assertThat(m.hypervisor.audit()).isEmpty();
+    }
+
+    @Test
+    void everyOpenedRegionIsAskedToDeferAndClosedOnceHoweverTheCopyEnds() {
+        AtomicInteger deferred = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        GuestHandleResolver counting = (context, ref, access) -> {
+            GuestRegion inner = m.resolver.open(context, ref, access);
+            return new GuestRegion() {
+                @Override
+                public long translate(long offset) {
+                    assertThat(closed.get()).isEqualTo(deferred.get() - 1);
+                    return inner.translate(offset);
+                }
+
+                @Override
+                public void deferCountsUntilClose() {
+                    deferred.incrementAndGet();
+                }
+
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        };
+        byte[] dst = new byte[300];
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyFromGuest(dst, 0, new MemoryReference(PAGE - 100), 0, 300))).isZero();
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyFromGuest(dst, 0, new MemoryReference(4L * PAGE - 96), 0, 300))).isEqualTo(204);
+        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+                .copyToGuest(new MemoryReference(0), -1, dst, 0, 16))).isEqualTo(16);
+        assertThat(deferred.get()).isEqualTo(3);
+        assertThat(closed.get()).isEqualTo(3);
+    }
+
+    @Test
+    void bytesCopiedBeforeAnExceptionAtASchedulingPointAreStillCounted() {
+        AtomicInteger writes = new AtomicInteger();
+        m.scheduler.onReached((point, domid) -> {
+            if (point == SchedulingPoint.GUEST_WRITE && writes.incrementAndGet() == 3) {
+                throw new IllegalStateException("killed at a scheduling point");
+            }
+        });
+        byte[] data = pattern(3 * PAGE, 4);
+        run(c -> c.guest().copyToGuest(new MemoryReference(PAGE), 0, data, 0, 3 * PAGE));
+        assertThat(writes.get()).isEqualTo(3);
+        assertThat(m.metrics.get(Counter.BYTES_TO_GUEST)).isEqualTo(2 * PAGE);
+        assertThat(peek(PAGE, 2 * PAGE)).isEqualTo(Arrays.copyOf(data, 2 * PAGE));
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.xencommlab.arch.x86.paging.X86PageTableFormat;
  *
  * <p>Each {@link GuestRegion#translate} computes {@code va = ref + offset} and walks PML4, PDPT,
  * PD and PT from {@link HypercallContext#pageTableBase()}, reading one entry per level through
- * {@link HypercallContext#memory()} (each read counts one {@link Counter#TRANSLATION_STEPS}); it
+ * {@link HypercallContext#memory()} (each read counts one {@link Counter#TRANSLATION_STEPS}, added
+ * per translation, or once per copy when the copy path asked the region to defer its counts); it
  * honours 2 MiB and 1 GiB pages. It gives -EFAULT, as Xen's fix-up does, when:
  * <ul>
  *   <li>the offset is negative, {@code ref + offset} wraps around the address space, or the
@@ -63,9 +64,55 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
     public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
         requireNonNull(context, "context is null");
         requireNonNull(ref, "ref is null");
-        long base = ref.value();
         boolean write = requireNonNull(access, "access is null") == GuestAccessKind.WRITE;
-        return offset -> translate(context, base, offset, write);
+        return new Region(context, ref.value(), write);
+    }
+
+    /**
+     * One opened reference. Counts each walk's steps as it goes, or, once its caller asked
+     * ({@link #deferCountsUntilClose()}), keeps them and adds them in one update at
+     * {@link #close()}. Used by one thread (the entry's), like its context.
+     */
+    private final class Region implements GuestRegion {
+        private final HypercallContext context;
+        private final long base;
+        private final boolean write;
+        private boolean deferring;
+        private long deferredSteps;
+
+        Region(HypercallContext context, long base, boolean write) {
+            this.context = context;
+            this.base = base;
+            this.write = write;
+        }
+
+        @Override
+        public long translate(long offset) {
+            return X86GuestHandleResolver.this.translate(context, base, offset, write, this);
+        }
+
+        @Override
+        public void deferCountsUntilClose() {
+            deferring = true;
+        }
+
+        @Override
+        public void close() {
+            long steps = deferredSteps;
+            deferredSteps = 0;
+            deferring = false;
+            if (steps > 0) {
+                context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+            }
+        }
+
+        void countSteps(int steps) {
+            if (deferring) {
+                deferredSteps += steps;
+            } else {
+                context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+            }
+        }
     }
 
     /**
@@ -73,15 +120,20 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
      * address space, or -EFAULT. Never throws for any input.
      */
     public long translate(HypercallContext context, long base, long offset, boolean write) {
+        return translate(context, base, offset, write, null);
+    }
+
+    /** The walk; its steps go to {@code region} (which may defer them), or to the metrics if null. */
+    private long translate(HypercallContext context, long base, long offset, boolean write, Region region) {
         if (offset < 0) {
-            return fault(context, base, offset, 0, "negative offset", -1);
+            return fault(context, region, base, offset, 0, "negative offset", -1);
         }
         long va = base + offset;
         if (Long.compareUnsigned(va, base) < 0) {
-            return fault(context, base, offset, 0, "address wraps around", -1);
+            return fault(context, region, base, offset, 0, "address wraps around", -1);
         }
         if (!layout.isCanonical(va)) {
-            return fault(context, base, offset, 0, "non-canonical address", -1);
+            return fault(context, region, base, offset, 0, "non-canonical address", -1);
         }
         GuestPhysicalMemory memory = context.memory();
         ByteOrder order = format.byteOrder();
@@ -95,13 +147,13 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
                 long entry = memory.readLong(table + (long) format.indexAt(level, va) * entrySize, order);
                 steps++;
                 if (!format.isPresent(entry)) {
-                    return fault(context, base, offset, steps, "not present at level ", level);
+                    return fault(context, region, base, offset, steps, "not present at level ", level);
                 }
                 if (write && !format.isWritable(entry)) {
-                    return fault(context, base, offset, steps, "not writable at level ", level);
+                    return fault(context, region, base, offset, steps, "not writable at level ", level);
                 }
                 if (level == LEVELS_TOP && format.isLargePage(entry)) {
-                    return fault(context, base, offset, steps, "reserved bit (PS) set at level ", level);
+                    return fault(context, region, base, offset, steps, "reserved bit (PS) set at level ", level);
                 }
                 table = entry & X86PageTableFormat.FRAME_MASK;
                 if (level == 0 || ((level == 1 || level == 2) && format.isLargePage(entry))) {
@@ -109,26 +161,34 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
                     // In a large-page entry the frame bits below the page's alignment are reserved
                     // (bit 12 is PAT): set, the hardware faults rather than rounding them away.
                     if ((table & pageMask & ~LARGE_PAGE_PAT) != 0) {
-                        return fault(context, base, offset, steps, "reserved bits set at level ", level);
+                        return fault(context, region, base, offset, steps, "reserved bits set at level ", level);
                     }
                     long physical = (table & ~pageMask) | (va & pageMask);
                     if (!memory.isRam(physical >>> X86PageTableFormat.PAGE_SHIFT)) {
-                        return fault(context, base, offset, steps, "page not RAM at level ", level);
+                        return fault(context, region, base, offset, steps, "page not RAM at level ", level);
                     }
-                    context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+                    countSteps(context, region, steps);
                     return physical;
                 }
             }
         } catch (XenException e) {
             // A table lies in a frame the domain does not hold as RAM: Xen's access faults too.
-            return fault(context, base, offset, steps, "page table not RAM at level ", level);
+            return fault(context, region, base, offset, steps, "page table not RAM at level ", level);
         }
-        return fault(context, base, offset, steps, "walk ended without a page", -1);
+        return fault(context, region, base, offset, steps, "walk ended without a page", -1);
     }
 
-    private static long fault(HypercallContext context, long base, long offset, int steps, String why, int level) {
-        if (steps > 0) {
+    private static void countSteps(HypercallContext context, Region region, int steps) {
+        if (region != null) {
+            region.countSteps(steps);
+        } else {
             context.metrics().add(Counter.TRANSLATION_STEPS, steps);
+        }
+    }
+
+    private static long fault(HypercallContext context, Region region, long base, long offset, int steps, String why, int level) {
+        if (steps > 0) {
+            countSteps(context, region, steps);
         }
         if (context.trace().enabled()) {
             context.trace().event(TraceKind.FAULT, context.domid(), () -> "x86 walk of va 0x" + Long.toHexString(base)

@@ -61,6 +61,27 @@ final class TestX86GuestHandleResolver {
     }
 
     @Test
+    void aRegionAskedToDeferAddsItsStepsOnceAtCloseWithTheSameTotal() {
+        long gfn = kernel.allocateFrame();
+        tables.map(USER_VA, gfn, true, true);
+        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA), GuestAccessKind.READ);
+        region.deferCountsUntilClose();
+
+        assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(gfn));
+        assertThat(region.translate(0x800)).isEqualTo(PAGE.addressOf(gfn) + 0x800);
+        // The next page is not mapped: the walk stops at the PT entry, after four reads.
+        assertThat(region.translate(0x1000)).isEqualTo(EFAULT);
+        assertThat(region.translate(-1)).isEqualTo(EFAULT);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isZero();
+        assertThat(trace.events(TraceKind.FAULT)).hasSize(2);
+
+        region.close();
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(4 + 4 + 4);
+        region.close();
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(12);
+    }
+
+    @Test
     void eachPageOfARangeResolvesToItsOwnFrame() {
         long first = kernel.allocateFrame();
         long second = kernel.allocateFrame();
