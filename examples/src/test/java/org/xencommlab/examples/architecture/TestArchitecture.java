@@ -110,6 +110,10 @@ final class TestArchitecture {
             .because("only the command line talks to the terminal; everything else returns data");
 
     @ArchTest
+    static final ArchRule no_static_mutable_state = fields().that().areStatic().should().beFinal()
+            .because("runs go in parallel and share nothing: all state lives in objects of one run's injector");
+
+    @ArchTest
     static final ArchRule no_generic_exceptions = NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS
             .because("errors carry an errno or a precise type, never a bare RuntimeException");
 
