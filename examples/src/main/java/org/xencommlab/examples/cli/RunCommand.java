@@ -3,6 +3,7 @@ package org.xencommlab.examples.cli;
 import static java.util.Objects.requireNonNull;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.lab.LabRunner;
 import org.xencommlab.examples.lab.RecordingTrace;
 import org.xencommlab.examples.lab.RunSpec;
+import org.xencommlab.examples.lab.SettingsRouter;
 import org.xencommlab.examples.report.ReportFormat;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Outcome;
@@ -82,18 +84,13 @@ final class RunCommand implements Runnable {
         if (outputFormat == ReportFormat.HTML) {
             throw new UsageException("run prints table, json or csv; use compare --out FILE.html for HTML");
         }
-        List<ParameterSpec> declared = new java.util.ArrayList<>(archPlugin.parameters());
+        List<ParameterSpec> declared = new ArrayList<>(archPlugin.parameters());
         declared.addAll(strategyPlugin.parameters());
         declared.addAll(chosen.parameters());
-        Map<String, String> archSets = pick(archPlugin.parameters());
-        Map<String, String> strategySets = pick(strategyPlugin.parameters());
-        Map<String, String> scenarioSets = pick(chosen.parameters());
-        for (String key : settings.keySet()) {
-            if (!archSets.containsKey(key) && !strategySets.containsKey(key) && !scenarioSets.containsKey(key)) {
-                throw new UsageException("unknown setting '" + key + "' for " + arch + "/" + strategy + "/" + scenario
-                        + "; valid: " + String.join(", ", declared.stream().map(ParameterSpec::name).sorted().toList()));
-            }
-        }
+        SettingsRouter.requireKnown(settings, declared, " for " + arch + "/" + strategy + "/" + scenario);
+        Map<String, String> archSets = SettingsRouter.select(settings, archPlugin.parameters());
+        Map<String, String> strategySets = SettingsRouter.select(settings, strategyPlugin.parameters());
+        Map<String, String> scenarioSets = SettingsRouter.select(settings, chosen.parameters());
         Parameters.of(archPlugin.parameters(), archSets);
         Parameters.of(strategyPlugin.parameters(), strategySets);
         Parameters.of(chosen.parameters(), scenarioSets);
@@ -126,15 +123,5 @@ final class RunCommand implements Runnable {
         if (result.outcome() == Outcome.FAILED) {
             throw new RunFailedException(scenario + " failed on " + configuration.label() + ": " + result.failure());
         }
-    }
-
-    private Map<String, String> pick(List<ParameterSpec> specs) {
-        Map<String, String> picked = new TreeMap<>();
-        for (ParameterSpec parameter : specs) {
-            if (settings.containsKey(parameter.name())) {
-                picked.put(parameter.name(), settings.get(parameter.name()));
-            }
-        }
-        return picked;
     }
 }

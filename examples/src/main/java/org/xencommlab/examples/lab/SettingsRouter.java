@@ -10,11 +10,11 @@ import org.xencommlab.api.plugin.ParameterSpec;
  * Routes {@code --set key=value} pairs to whoever declares the key: the arch, the strategy or the
  * scenario. A key nobody declares is an error that names every valid key.
  */
-final class SettingsRouter {
+public final class SettingsRouter {
     private SettingsRouter() {}
 
     /** The pairs of {@code sets} whose keys {@code specs} declare. */
-    static Map<String, String> select(Map<String, String> sets, Collection<ParameterSpec> specs) {
+    public static Map<String, String> select(Map<String, String> sets, Collection<ParameterSpec> specs) {
         Map<String, String> selected = new TreeMap<>();
         for (ParameterSpec spec : specs) {
             String value = sets.get(spec.name());
@@ -30,12 +30,17 @@ final class SettingsRouter {
      *
      * @throws IllegalArgumentException naming the unknown key and the valid ones
      */
-    static void requireKnown(Map<String, String> sets, Collection<ParameterSpec> declared) {
+    public static void requireKnown(Map<String, String> sets, Collection<ParameterSpec> declared) {
+        requireKnown(sets, declared, "");
+    }
+
+    /** As {@link #requireKnown(Map, Collection)}, naming {@code context} (" for x86/pointer/balloon") in the error. */
+    public static void requireKnown(Map<String, String> sets, Collection<ParameterSpec> declared, String context) {
         TreeSet<String> valid = new TreeSet<>();
         declared.forEach(spec -> valid.add(spec.name()));
         for (String key : sets.keySet()) {
             if (!valid.contains(key)) {
-                throw new IllegalArgumentException("unknown setting '" + key + "'; valid: "
+                throw new IllegalArgumentException("unknown setting '" + key + "'" + context + "; valid: "
                         + (valid.isEmpty() ? "none" : String.join(", ", valid)));
             }
         }

@@ -193,6 +193,15 @@ public final class Domain {
 
     // ---- memory_op ----
 
+    /** The frames of extent {@code gfn}/{@code order}, checked to lie inside the physmap (EINVAL otherwise). */
+    private long extentInPhysmap(long gfn, int order) {
+        long count = extentSize(order);
+        if (!p2m.contains(gfn, count)) {
+            throw new XenException(XenErrno.EINVAL, "extent " + gfn + "/" + order + " outside the physmap");
+        }
+        return count;
+    }
+
     /**
      * {@code populate_physmap} for one extent: backs guest frames {@code gfn .. gfn + 2^order - 1}
      * with newly allocated machine frames (which read as zero).
@@ -202,10 +211,7 @@ public final class Domain {
      *     reservation would be exceeded or machine memory is short; ESRCH if the domain is dying
      */
     public void populatePhysmap(long gfn, int order) {
-        long count = extentSize(order);
-        if (!p2m.contains(gfn, count)) {
-            throw new XenException(XenErrno.EINVAL, "extent " + gfn + "/" + order + " outside the physmap");
-        }
+        long count = extentInPhysmap(gfn, order);
         long stamp = lock.writeLock();
         try {
             checkAlive();
@@ -260,10 +266,7 @@ public final class Domain {
      *     pinned; ESRCH if the domain is dying. In each case nothing changes.
      */
     public void decreaseReservation(long gfn, int order) {
-        long count = extentSize(order);
-        if (!p2m.contains(gfn, count)) {
-            throw new XenException(XenErrno.EINVAL, "extent " + gfn + "/" + order + " outside the physmap");
-        }
+        long count = extentInPhysmap(gfn, order);
         long stamp = lock.writeLock();
         try {
             checkAlive();
