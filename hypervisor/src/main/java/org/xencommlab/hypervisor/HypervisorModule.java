@@ -2,6 +2,7 @@ package org.xencommlab.hypervisor;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import org.xencommlab.hypervisor.control.Hypervisor;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.HypervisorGate;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xencommlab.hypervisor.control.Hypervisor;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.PlainCall;
 import org.xencommlab.api.abi.PreparedCall;

@@ -2,6 +2,7 @@ package org.xencommlab.hypervisor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.xencommlab.hypervisor.control.Hypervisor;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.strategy.PointerStrategyPlugin;
 import org.xencommlab.api.hypercall.HypercallHandler;

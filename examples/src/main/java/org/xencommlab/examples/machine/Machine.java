@@ -22,7 +22,7 @@ import org.xencommlab.guest.lib.XcLibraryFactory;
 import org.xencommlab.guest.sched.GuestScheduler;
 import org.xencommlab.guest.tools.Dom0Tools;
 import org.xencommlab.guest.tools.Dom0ToolsFactory;
-import org.xencommlab.hypervisor.Hypervisor;
+import org.xencommlab.hypervisor.control.Hypervisor;
 import org.xencommlab.hypervisor.domain.DomainSpec;
 
 /**

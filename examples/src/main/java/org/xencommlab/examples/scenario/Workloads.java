@@ -56,7 +56,7 @@ final class Workloads {
 
     /** The pages Xen holds for domain {@code domid} now (its tot_pages). */
     static long totPages(Machine machine, int domid) {
-        return machine.hypervisor().domainInfo(domid).orElseThrow().totPages();
+        return machine.hypervisor().domainSnapshot(domid).orElseThrow().totPages();
     }
 
     /** Runs a tool call; a Xen error becomes the workload's failure, naming what failed. */

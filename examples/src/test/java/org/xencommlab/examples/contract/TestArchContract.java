@@ -106,9 +106,9 @@ final class TestArchContract {
         assertThat(machine.hypervisor().console().output(0)).isEqualTo(message);
 
         BalloonDriver balloon = machine.balloon(guest);
-        long before = machine.hypervisor().domainInfo(1).orElseThrow().totPages();
+        long before = machine.hypervisor().domainSnapshot(1).orElseThrow().totPages();
         assertThat(balloon.inflate(300)).isEqualTo(300);
-        assertThat(machine.hypervisor().domainInfo(1).orElseThrow().totPages()).isEqualTo(before - 300);
+        assertThat(machine.hypervisor().domainSnapshot(1).orElseThrow().totPages()).isEqualTo(before - 300);
         assertThat(balloon.deflate(300)).isEqualTo(300);
         assertThat(machine.hypervisor().audit()).isEmpty();
     }

@@ -19,7 +19,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
-import org.xencommlab.hypervisor.Hypervisor;
+import org.xencommlab.hypervisor.control.Hypervisor;
 
 /**
  * Issue 4's property on a wired ppc machine: any sequence of register / alloc+copy / unregister /

@@ -87,12 +87,12 @@ final class TestGuestAccess {
     @Test
     void copiesToGuestAcrossThreePagesAndMarksThemDirty() {
         byte[] data = pattern(2 * PAGE, 5);
-        long dirtyBefore = m.hypervisor.domainInfo(1).orElseThrow().dirtyPages();
+        long dirtyBefore = m.hypervisor.domainSnapshot(1).orElseThrow().dirtyPages();
         assertThat(run(c -> c.guest().copyToGuest(new MemoryReference(PAGE), 4000, data, 0, data.length))).isZero();
         assertThat(peek(PAGE + 4000, data.length)).isEqualTo(data);
         assertThat(m.metrics.get(Counter.BYTES_TO_GUEST)).isEqualTo(data.length);
         assertThat(m.scheduler.count(SchedulingPoint.GUEST_WRITE)).isEqualTo(3);
-        assertThat(m.hypervisor.domainInfo(1).orElseThrow().dirtyPages() - dirtyBefore).isEqualTo(3);
+        assertThat(m.hypervisor.domainSnapshot(1).orElseThrow().dirtyPages() - dirtyBefore).isEqualTo(3);
     }
 
     @Test

@@ -154,7 +154,7 @@ final class TestHypercallEntry {
             }
         });
         assertThat(m.entry.hypercall(1, 0, ARCH)).isEqualTo(XenErrno.ESRCH.asResult());
-        assertThat(m.hypervisor.domainInfo(1)).isEmpty();
+        assertThat(m.hypervisor.domainSnapshot(1)).isEmpty();
         assertThat(m.hypervisor.audit()).isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package org.xencommlab.hypervisor;
+package org.xencommlab.hypervisor.control;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,10 +10,12 @@ import java.util.Optional;
 import org.xencommlab.api.hypercall.HypervisorGate;
 import org.xencommlab.hypervisor.console.ConsoleLog;
 import org.xencommlab.hypervisor.domain.Domain;
+import org.xencommlab.hypervisor.domain.DomainSnapshot;
 import org.xencommlab.hypervisor.domain.DomainSpec;
 import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.hypervisor.entry.HypercallEntry;
 import org.xencommlab.hypervisor.heap.XenHeap;
+import org.xencommlab.hypervisor.memory.FrameAccounting;
 import org.xencommlab.hypervisor.memory.MachineMemory;
 
 /**
@@ -58,7 +60,7 @@ public final class Hypervisor {
      * @throws org.xencommlab.api.errno.XenException EINVAL for a bad spec, EEXIST if the domid is
      *     taken, ENOMEM if machine memory is short, or what the arch backend refused with
      */
-    public DomainInfo createDomain(DomainSpec spec) {
+    public DomainSnapshot createDomain(DomainSpec spec) {
         synchronized (domains) {
             Domain domain = domains.create(spec);
             console.reset(domain.domid());
@@ -78,14 +80,14 @@ public final class Hypervisor {
     }
 
     /** Information on live domain {@code domid}. */
-    public Optional<DomainInfo> domainInfo(int domid) {
+    public Optional<DomainSnapshot> domainSnapshot(int domid) {
         Domain domain = domains.lookup(domid);
         return domain == null ? Optional.empty() : Optional.of(info(domain));
     }
 
     /** Information on every live domain, in domid order. */
-    public List<DomainInfo> domains() {
-        List<DomainInfo> result = new ArrayList<>();
+    public List<DomainSnapshot> domains() {
+        List<DomainSnapshot> result = new ArrayList<>();
         for (Domain domain : domains.domains()) {
             result.add(info(domain));
         }
@@ -134,8 +136,8 @@ public final class Hypervisor {
         return entry.containedFailures() + domains.teardownFailures();
     }
 
-    private DomainInfo info(Domain d) {
-        return new DomainInfo(d.domid(), d.isPrivileged(), d.vcpuCount(), d.totPages(), d.maxPages(), d.pinnedFrames(),
+    private DomainSnapshot info(Domain d) {
+        return new DomainSnapshot(d.domid(), d.isPrivileged(), d.vcpuCount(), d.totPages(), d.maxPages(), d.pinnedFrames(),
                 d.dirtyLog().dirtyPages(), d.heap().used());
     }
 }

@@ -1,4 +1,4 @@
-package org.xencommlab.hypervisor;
+package org.xencommlab.hypervisor.memory;
 
 /**
  * The machine's frame accounting at one moment.

@@ -1,4 +1,4 @@
-package org.xencommlab.hypervisor;
+package org.xencommlab.hypervisor.domain;
 
 /**
  * What the hypervisor can say about a live domain (what {@code sysctl getdomaininfolist} reports,
@@ -13,5 +13,5 @@ package org.xencommlab.hypervisor;
  * @param dirtyPages pages written since its dirty log was last cleaned
  * @param heapBytes Xen heap bytes charged to it
  */
-public record DomainInfo(int domid, boolean privileged, int vcpus, long totPages, long maxPages, long pinnedFrames,
+public record DomainSnapshot(int domid, boolean privileged, int vcpus, long totPages, long maxPages, long pinnedFrames,
         long dirtyPages, long heapBytes) {}
