@@ -291,7 +291,8 @@ public final class GuestProcess implements UserProcessServices, Killable {
 
     @Override
     public void munmap(long address, long length) {
-        List<Runnable> closed = systemCall("munmap", () -> {
+        systemCall("munmap", () -> {
+            List<Runnable> closed;
             synchronized (kernel.lock) {
                 try {
                     if (pageSize.offsetIn(address) != 0 || length <= 0 || !layout.isCanonical(address)
@@ -302,14 +303,18 @@ public final class GuestProcess implements UserProcessServices, Killable {
                     if (Long.compareUnsigned(end, layout.userEnd()) > 0 || Long.compareUnsigned(end, address) < 0) {
                         throw new XenException(XenErrno.EINVAL, "munmap range past user space");
                     }
-                    return unmapLocked(address, end);
+                    closed = unmapLocked(address, end);
                 } catch (XenException e) {
                     failed(e);
                     throw e;
                 }
             }
+            // Still inside the system call: a kill that arrived meanwhile is delivered at the
+            // return to user, after the mapping's resources are released (as Linux closes a VMA
+            // within munmap), so no kill point separates the two.
+            runAll(closed, "driver clean-up");
+            return null;
         });
-        runAll(closed, "driver clean-up");
     }
 
     @Override
