@@ -8,8 +8,8 @@ package org.xencommlab.guest.kernel;
 final class UserPage {
     final int pid;
     final long vpn;
-    /** The process it is mapped in; null once the mapping is gone but pins keep the frame (orphan). */
-    GuestProcess owner;
+    /** The address space it is mapped in; null once the mapping is gone but pins keep the frame (orphan). */
+    AddressSpace owner;
     /** The frame holding the bytes while present (or the source frame while migrating); -1 otherwise. */
     long gfn = -1;
     /** The swap slot holding the bytes while swapped out; -1 otherwise. */
@@ -21,7 +21,7 @@ final class UserPage {
     /** get_user_pages pins. */
     int pins;
 
-    UserPage(GuestProcess owner, long vpn) {
+    UserPage(AddressSpace owner, long vpn) {
         this.owner = owner;
         this.pid = owner.pid();
         this.vpn = vpn;

@@ -45,7 +45,7 @@ final class TestPaging {
         assertThat(machine.metrics.get(Counter.SWAP_OUTS)).isEqualTo(3);
         assertThat(process.residentPages()).isEqualTo(1);
         assertThat(entry(address) & 1).as("not present").isZero();
-        assertThat(machine.format.decodePayload(entry(address)) & GuestKernel.SWAP_TAG).isNotZero();
+        assertThat(machine.format.decodePayload(entry(address)) & PageReclaim.SWAP_TAG).isNotZero();
         assertThat(entry(address + PAGE) & 1).as("locked page stays").isEqualTo(1);
         assertThat(process.translate(address)).isEqualTo(-1);
         assertThat(kernel.swapSlotsInUse()).isEqualTo(3);
@@ -79,8 +79,8 @@ final class TestPaging {
 
         assertThat(kernel.startMigration(process, address)).isTrue();
         assertThat(entry(address) & 1).as("not present between the phases").isZero();
-        long target = machine.format.decodePayload(entry(address)) & GuestKernel.PAYLOAD_VALUE_MASK;
-        assertThat(machine.format.decodePayload(entry(address)) & GuestKernel.MIGRATION_TAG).isNotZero();
+        long target = machine.format.decodePayload(entry(address)) & PageReclaim.PAYLOAD_VALUE_MASK;
+        assertThat(machine.format.decodePayload(entry(address)) & PageReclaim.MIGRATION_TAG).isNotZero();
         assertThat(kernel.pendingMigrations()).isEqualTo(1);
         assertThat(machine.metrics.get(Counter.MIGRATIONS)).isZero();
         byte[] copied = new byte[PAGE];
