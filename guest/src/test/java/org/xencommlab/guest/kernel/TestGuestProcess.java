@@ -324,4 +324,23 @@ final class TestGuestProcess {
         assertThat(machine.metrics.get(Counter.GUEST_SYSCALLS) - syscalls).isEqualTo(4);
         assertThat(machine.scheduler.pointsReached() - points).isEqualTo(8);
     }
+
+    @Test
+    void aKillThatLandsDuringMunmapOfADriverMappingStillRunsItsCleanUp() {
+        int blocks = kernel.kernelBlocksLive();
+        KernelBlock block = kernel.allocateContiguous(1);
+        AtomicInteger closed = new AtomicInteger();
+        long address = process.mapKernelFrames(new long[] {block.physicalAddress() / PAGE}, () -> {
+            closed.incrementAndGet();
+            kernel.freeContiguous(block);
+        });
+        // The munmap's SYSCALL point is the next one: the kill is pending until its return to user.
+        machine.scheduler.killAtPoint(machine.scheduler.pointsReached() + 1, process);
+
+        assertThat(errno(() -> process.munmap(address, PAGE))).isEqualTo(XenErrno.ESRCH);
+
+        assertThat(process.wasKilled()).isTrue();
+        assertThat(closed.get()).isEqualTo(1);
+        assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
+    }
 }
