@@ -1,5 +1,6 @@
 package org.xencommlab.examples.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -7,9 +8,12 @@ import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_
 import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -69,6 +73,31 @@ final class TestArchitecture {
     static final ArchRule nothing_depends_on_examples = noClasses().that().resideOutsideOfPackage(EXAMPLES)
             .should().dependOnClassesThat().resideInAPackage(EXAMPLES)
             .because("examples is the composition root: it depends on everything and nothing on it");
+
+    /**
+     * A module's root package: {@code org.xencommlab.<module>}, or {@code org.xencommlab.arch.<name>}
+     * for an arch module (the strategy modules' {@code org.xencommlab.strategy.<name>} likewise).
+     */
+    static final DescribedPredicate<JavaClass> IN_A_MODULE_ROOT_PACKAGE = DescribedPredicate.describe(
+            "reside in a module's root package",
+            type -> type.getPackageName().matches("org\\.xencommlab\\.(?:arch\\.|strategy\\.)?[^.]+"));
+
+    /** A Guice module, a configuration type ({@code …Config}), or a type nested in one of them. */
+    static final DescribedPredicate<JavaClass> WIRING_OR_CONFIGURATION = DescribedPredicate.describe(
+            "a Guice module or a configuration (…Config), or nested in one",
+            type -> {
+                JavaClass outermost = type;
+                while (outermost.getEnclosingClass().isPresent()) {
+                    outermost = outermost.getEnclosingClass().get();
+                }
+                return outermost.isAssignableTo(com.google.inject.Module.class) || outermost.getSimpleName().endsWith("Config");
+            });
+
+    @ArchTest
+    static final ArchRule root_packages_hold_only_wiring_and_configuration = classes().that(IN_A_MODULE_ROOT_PACKAGE)
+            .should(ArchCondition.from(WIRING_OR_CONFIGURATION))
+            .because("a module's parts live in its sub-packages, so its root shows at a glance how it is wired"
+                    + " and configured");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("org.xencommlab.(*).(*)..").should().beFreeOfCycles()
