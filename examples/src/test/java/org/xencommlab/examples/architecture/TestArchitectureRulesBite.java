@@ -95,7 +95,7 @@ final class TestArchitectureRulesBite {
                 }
             }
         }
-        assertThat(rules).isGreaterThanOrEqualTo(19);
+        assertThat(rules).isGreaterThanOrEqualTo(20);
         assertThat(unbitten).as("rules without a bite test").isEmpty();
     }
 
@@ -155,6 +155,17 @@ final class TestArchitectureRulesBite {
         assertBites(TestArchitecture.root_packages_hold_only_wiring_and_configuration, LooseGuestHelper.class);
         assertKeeps(TestArchitecture.root_packages_hold_only_wiring_and_configuration, GuestModule.class,
                 GuestConfig.class, HypervisorModule.class, HypervisorConfig.class);
+    }
+
+    @Test
+    void twoModulesUsingOneTypeNameIsCaught() {
+        JavaClasses twins = load(org.xencommlab.guest.violations.Twin.class, org.xencommlab.hypervisor.violations.Twin.class);
+        assertThatThrownBy(() -> TestArchitecture.type_names_are_unique_across_modules.check(twins))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(org.xencommlab.guest.violations.Twin.class.getName())
+                .hasMessageContaining(org.xencommlab.hypervisor.violations.Twin.class.getName());
+        assertKeeps(TestArchitecture.type_names_are_unique_across_modules,
+                org.xencommlab.hypervisor.violations.Twin.class, org.xencommlab.hypervisor.cycleb.Twin.class, GuestPart.class);
     }
 
     @Test
