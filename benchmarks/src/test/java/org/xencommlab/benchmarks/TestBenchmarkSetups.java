@@ -17,7 +17,7 @@ import org.xencommlab.api.metrics.Gauge;
 final class TestBenchmarkSetups {
     @ParameterizedTest(name = "{0}, {1} bytes")
     @CsvSource({"x86, 4096", "x86, 65536", "ppc, 4096", "ppc, 65536"})
-    void guest_copy_moves_every_byte_through_the_arch_resolver(String arch, int size) {
+    void guestCopyMovesEveryByteThroughTheArchResolver(String arch, int size) {
         BenchmarkGuestCopy benchmark = new BenchmarkGuestCopy();
         BenchmarkGuestCopy.Guest guest = new BenchmarkGuestCopy.Guest();
         guest.arch = arch;
@@ -43,7 +43,7 @@ final class TestBenchmarkSetups {
     }
 
     @Test
-    void arraycopy_baseline_copies_the_same_bytes() {
+    void arraycopyBaselineCopiesTheSameBytes() {
         BenchmarkGuestCopy.Plain plain = new BenchmarkGuestCopy.Plain();
         plain.size = 65536;
         plain.setUp();
@@ -52,7 +52,7 @@ final class TestBenchmarkSetups {
 
     @ParameterizedTest
     @ValueSource(strings = {"x86", "ppc"})
-    void xen_version_through_the_gate_answers_the_version(String arch) {
+    void xenVersionThroughTheGateAnswersTheVersion(String arch) {
         BenchmarkSmallHypercall.Kernel kernel = new BenchmarkSmallHypercall.Kernel();
         kernel.arch = arch;
         kernel.setUp();
@@ -66,7 +66,7 @@ final class TestBenchmarkSetups {
 
     @ParameterizedTest(name = "{0}/{1}")
     @CsvSource({"x86, pointer", "x86, embedded", "ppc, pointer", "ppc, embedded"})
-    void a_tool_calls_through_privcmd(String arch, String strategy) {
+    void aToolCallsThroughPrivcmd(String arch, String strategy) {
         BenchmarkSmallHypercall benchmark = new BenchmarkSmallHypercall();
         BenchmarkSmallHypercall.Tool tool = new BenchmarkSmallHypercall.Tool();
         tool.arch = arch;
@@ -86,7 +86,7 @@ final class TestBenchmarkSetups {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 64})
-    void registration_lookups_translate_every_live_bufid(int registrations) {
+    void registrationLookupsTranslateEveryLiveBufid(int registrations) {
         BenchmarkRegistrationLookup.Table table = new BenchmarkRegistrationLookup.Table();
         table.registrations = registrations;
         table.setUp();
@@ -102,7 +102,7 @@ final class TestBenchmarkSetups {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 256})
-    void page_walks_agree_with_the_kernel_and_read_four_levels(int pages) {
+    void pageWalksAgreeWithTheKernelAndReadFourLevels(int pages) {
         BenchmarkPageWalk.Walk walk = new BenchmarkPageWalk.Walk();
         walk.pages = pages;
         walk.setUp(); // compares the hypervisor's walk with the kernel's own translation

@@ -16,7 +16,7 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  * @param maxRegistrations slots of each domain's registration table, 1..{@link PpcMemref#MAX_INDEX}
  * @param devicePages pages of the reserved device area, 1..{@link PpcMemref#MAX_BUFFER_PAGES}
  */
-public record PpcConfig(Mode mode, Buffers buffers, boolean cleanup, int maxRegistrations, int devicePages) {
+public record PpcConfig(Mode mode, BufferSource buffers, boolean cleanup, int maxRegistrations, int devicePages) {
     public static final int DEFAULT_MAX_REGISTRATIONS = 64;
     public static final int DEFAULT_DEVICE_PAGES = 256;
 
@@ -29,7 +29,7 @@ public record PpcConfig(Mode mode, Buffers buffers, boolean cleanup, int maxRegi
     }
 
     /** Where a tool's hypercall buffers live. */
-    public enum Buffers {
+    public enum BufferSource {
         /** The tool's own anonymous pages (registered in {@link Mode#REGISTRATION}, described in {@link Mode#DESCRIPTOR}). */
         USER,
         /** Pages of a physically contiguous area the kernel reserved, which the tool maps from a device. */
@@ -49,14 +49,14 @@ public record PpcConfig(Mode mode, Buffers buffers, boolean cleanup, int maxRegi
 
     /** Registration mode, user buffers, clean-up on, the default table and device sizes. */
     public static PpcConfig defaults() {
-        return new PpcConfig(Mode.REGISTRATION, Buffers.USER, true, DEFAULT_MAX_REGISTRATIONS, DEFAULT_DEVICE_PAGES);
+        return new PpcConfig(Mode.REGISTRATION, BufferSource.USER, true, DEFAULT_MAX_REGISTRATIONS, DEFAULT_DEVICE_PAGES);
     }
 
     public PpcConfig withMode(Mode newMode) {
         return new PpcConfig(newMode, buffers, cleanup, maxRegistrations, devicePages);
     }
 
-    public PpcConfig withBuffers(Buffers newBuffers) {
+    public PpcConfig withBuffers(BufferSource newBuffers) {
         return new PpcConfig(mode, newBuffers, cleanup, maxRegistrations, devicePages);
     }
 

@@ -1,5 +1,6 @@
 package org.xencommlab.examples.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -7,10 +8,20 @@ import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_
 import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The module rules of DESIGN.md section 2 and the wiring rules of section 5, checked on the
@@ -69,6 +80,73 @@ final class TestArchitecture {
     static final ArchRule nothing_depends_on_examples = noClasses().that().resideOutsideOfPackage(EXAMPLES)
             .should().dependOnClassesThat().resideInAPackage(EXAMPLES)
             .because("examples is the composition root: it depends on everything and nothing on it");
+
+    /**
+     * A module's root package: {@code org.xencommlab.<module>}, or {@code org.xencommlab.arch.<name>}
+     * for an arch module (the strategy modules' {@code org.xencommlab.strategy.<name>} likewise).
+     */
+    static final DescribedPredicate<JavaClass> IN_A_MODULE_ROOT_PACKAGE = DescribedPredicate.describe(
+            "reside in a module's root package",
+            type -> type.getPackageName().matches("org\\.xencommlab\\.(?:arch\\.|strategy\\.)?[^.]+"));
+
+    /** A Guice module, a configuration type ({@code …Config}), or a type nested in one of them. */
+    static final DescribedPredicate<JavaClass> WIRING_OR_CONFIGURATION = DescribedPredicate.describe(
+            "a Guice module or a configuration (…Config), or nested in one",
+            type -> {
+                JavaClass outermost = type;
+                while (outermost.getEnclosingClass().isPresent()) {
+                    outermost = outermost.getEnclosingClass().get();
+                }
+                return outermost.isAssignableTo(com.google.inject.Module.class) || outermost.getSimpleName().endsWith("Config");
+            });
+
+    @ArchTest
+    static final ArchRule root_packages_hold_only_wiring_and_configuration = classes().that(IN_A_MODULE_ROOT_PACKAGE)
+            .should(ArchCondition.from(WIRING_OR_CONFIGURATION))
+            .because("a module's parts live in its sub-packages, so its root shows at a glance how it is wired"
+                    + " and configured");
+
+    /** The module a class belongs to, by package: {@code api}, {@code hypervisor}, {@code arch.x86}, … */
+    static String moduleOf(JavaClass type) {
+        String[] parts = type.getPackageName().split("\\.");
+        if (parts.length < 3) {
+            return type.getPackageName();
+        }
+        boolean plugin = parts[2].equals("arch") || parts[2].equals("strategy");
+        return plugin && parts.length > 3 ? parts[2] + "." + parts[3] : parts[2];
+    }
+
+    /** Fails every named type whose simple name a type of another module also has. */
+    static final ArchCondition<JavaClass> HAVE_A_NAME_NO_OTHER_MODULE_USES =
+            new ArchCondition<>("have a simple name that no type of another module has") {
+                // Made afresh from the classes of each evaluation, so that one check sees nothing of another.
+                private Map<String, Set<String>> modulesByName = Map.of();
+
+                @Override
+                public void init(Collection<JavaClass> allTypes) {
+                    modulesByName = new HashMap<>();
+                    for (JavaClass type : allTypes) {
+                        if (!type.isAnonymousClass() && !type.getSimpleName().isEmpty()) {
+                            modulesByName.computeIfAbsent(type.getSimpleName(), name -> new TreeSet<>()).add(moduleOf(type));
+                        }
+                    }
+                }
+
+                @Override
+                public void check(JavaClass type, ConditionEvents events) {
+                    Set<String> modules = modulesByName.getOrDefault(type.getSimpleName(), Set.of());
+                    if (modules.size() > 1) {
+                        events.add(SimpleConditionEvent.violated(type, type.getName() + " shares its simple name "
+                                + type.getSimpleName() + " with a type of another module (modules " + modules + ")"));
+                    }
+                }
+            };
+
+    @ArchTest
+    static final ArchRule type_names_are_unique_across_modules = classes().that().areNotAnonymousClasses()
+            .and().doNotHaveSimpleName("package-info")
+            .should(HAVE_A_NAME_NO_OTHER_MODULE_USES)
+            .because("a reader who meets a type name must never have to ask which module's type it is");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("org.xencommlab.(*).(*)..").should().beFreeOfCycles()

@@ -22,7 +22,7 @@ final class TestSpiDocumentation {
                     Pattern.MULTILINE);
 
     @Test
-    void every_public_api_type_has_javadoc() throws IOException {
+    void everyPublicApiTypeHasJavadoc() throws IOException {
         Path api = Path.of("..", "api", "src", "main", "java");
         assertThat(api).isDirectory();
         List<String> undocumented = new ArrayList<>();

@@ -29,7 +29,7 @@ final class TestCommandLine {
     }
 
     @Test
-    void list_shows_the_discovered_archs_and_strategies_with_a_line_each() {
+    void listShowsTheDiscoveredArchsAndStrategiesWithALineEach() {
         Result result = run("list");
 
         assertThat(result.code()).isZero();
@@ -38,7 +38,7 @@ final class TestCommandLine {
     }
 
     @Test
-    void version_and_help() {
+    void versionAndHelp() {
         assertThat(run("--version").out()).startsWith("xencomm-lab ").doesNotContain("unknown");
         Result help = run("--help");
         assertThat(help.code()).isZero();
@@ -46,14 +46,14 @@ final class TestCommandLine {
     }
 
     @Test
-    void an_unknown_arch_is_one_line_and_exit_code_2() {
+    void anUnknownArchIsOneLineAndExitCode2() {
         assertOneLineUsageError(run("compare", "--arch", "sparc"), "unknown arch 'sparc'; valid: ppc, x86");
         assertOneLineUsageError(run("run", "--arch", "sparc", "--strategy", "pointer", "--scenario", "balloon"),
                 "unknown arch 'sparc'; valid: ppc, x86");
     }
 
     @Test
-    void unknown_strategy_scenario_and_setting_name_what_is_valid() {
+    void unknownStrategyScenarioAndSettingNameWhatIsValid() {
         assertOneLineUsageError(run("compare", "--strategy", "inline"), "unknown strategy 'inline'; valid: embedded, pointer");
         assertOneLineUsageError(run("compare", "--scenario", "nope"), "unknown scenario 'nope'; valid: ");
         assertOneLineUsageError(run("compare", "--set", "colour=blue"), "unknown setting 'colour'; valid: ");
@@ -61,7 +61,7 @@ final class TestCommandLine {
     }
 
     @Test
-    void an_unknown_command_names_the_valid_ones_on_one_line() {
+    void anUnknownCommandNamesTheValidOnesOnOneLine() {
         Result result = run("bogus");
 
         assertThat(result.code()).isEqualTo(2);
@@ -70,7 +70,7 @@ final class TestCommandLine {
     }
 
     @Test
-    void sweeps_run_by_default_and_no_sweep_turns_them_off() {
+    void sweepsRunByDefaultAndNoSweepTurnsThemOff() {
         assertThat(run("compare", "--scenario", "spanning", "--arch", "x86", "--strategy", "pointer", "--format", "json").out())
                 .contains("\"sweeps\" : [\n    {");
         assertThat(run("compare", "--scenario", "spanning", "--arch", "x86", "--strategy", "pointer", "--format", "json", "--no-sweep").out())
@@ -78,7 +78,7 @@ final class TestCommandLine {
     }
 
     @Test
-    void a_scenario_named_twice_runs_once() {
+    void aScenarioNamedTwiceRunsOnce() {
         Result result = run("compare", "--scenario", "spanning,spanning", "--arch", "x86", "--strategy", "pointer", "--no-sweep");
 
         assertThat(result.code()).isZero();
@@ -86,14 +86,14 @@ final class TestCommandLine {
     }
 
     @Test
-    void out_of_range_scenario_values_are_usage_errors_naming_the_range() {
+    void outOfRangeScenarioValuesAreUsageErrorsNamingTheRange() {
         assertOneLineUsageError(run("run", "--arch", "x86", "--strategy", "pointer", "--scenario", "spanning", "--set", "span-pages=1000"),
                 "bad value '1000' for span-pages; valid: an integer from 1 to 256");
         assertOneLineUsageError(run("compare", "--set", "message-bytes=3000000000"), "valid: an integer from 1 to 1048576");
     }
 
     @Test
-    void bad_numbers_are_usage_errors() {
+    void badNumbersAreUsageErrors() {
         assertOneLineUsageError(run("compare", "--seed", "abc"), "'abc' is not a long");
         assertOneLineUsageError(run("compare", "--repeat", "0"), "--repeat must be between 1 and 1000");
         assertOneLineUsageError(run("compare", "--threads", "0"), "--threads must be between 1 and 256");
@@ -101,21 +101,21 @@ final class TestCommandLine {
     }
 
     @Test
-    void an_unwritable_out_file_is_refused_before_anything_runs(@TempDir Path dir) {
+    void anUnwritableOutFileIsRefusedBeforeAnythingRuns(@TempDir Path dir) {
         assertOneLineUsageError(run("compare", "--out", dir.resolve("missing/report.html").toString()),
                 "cannot write --out");
         assertOneLineUsageError(run("compare", "--out", dir.toString()), "it is a directory");
     }
 
     @Test
-    void a_bad_cost_model_file_is_one_line(@TempDir Path dir) throws Exception {
+    void aBadCostModelFileIsOneLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("costs.properties");
         java.nio.file.Files.writeString(file, "hypervisorEntryNanos = lots\n");
         assertOneLineUsageError(run("compare", "--cost-model", file.toString()), "hypervisorEntryNanos");
     }
 
     @Test
-    void abi_prints_every_layout_and_one_by_name() {
+    void abiPrintsEveryLayoutAndOneByName() {
         Result one = run("abi", "xen_memory_reservation");
 
         assertThat(one.code()).isZero();

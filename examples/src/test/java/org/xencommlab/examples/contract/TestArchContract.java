@@ -62,7 +62,7 @@ final class TestArchContract {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("archVariants")
-    void the_plugin_module_binds_both_halves_and_what_a_kernel_needs_to_boot(String arch, Map<String, String> variant) {
+    void thePluginModuleBindsBothHalvesAndWhatAKernelNeedsToBoot(String arch, Map<String, String> variant) {
         var injector = INJECTORS.injector(new LabConfiguration(arch, "pointer", variant, Map.of()), RunEnvironment.defaults(1));
         for (Class<?> type : List.of(PageTableFormat.class, AddressSpaceLayout.class, GuestHandleResolver.class, GuestXencomm.class)) {
             assertThat(injector.getExistingBinding(Key.get(type))).as(arch + " binds " + type.getSimpleName()).isNotNull();
@@ -71,7 +71,7 @@ final class TestArchContract {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("archVariants")
-    void the_page_table_format_round_trips(String arch, Map<String, String> variant) {
+    void thePageTableFormatRoundTrips(String arch, Map<String, String> variant) {
         PageTableFormat format = INJECTORS.injector(new LabConfiguration(arch, "pointer", variant, Map.of()),
                 RunEnvironment.defaults(1)).getInstance(PageTableFormat.class);
         SplittableRandom random = new SplittableRandom(arch.hashCode());
@@ -93,7 +93,7 @@ final class TestArchContract {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("configurations")
-    void bytes_reach_the_hypervisor_intact_from_a_tool_and_from_the_kernel(String arch, Map<String, String> variant,
+    void bytesReachTheHypervisorIntactFromAToolAndFromTheKernel(String arch, Map<String, String> variant,
             String strategy) {
         Machine machine = machine(arch, variant, strategy);
         GuestKernel dom0 = machine.bootDom0(32L << 20);
@@ -115,7 +115,7 @@ final class TestArchContract {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("archVariants")
-    void a_killed_tool_gives_back_everything_it_made_reachable(String arch, Map<String, String> variant) {
+    void aKilledToolGivesBackEverythingItMadeReachable(String arch, Map<String, String> variant) {
         Machine machine = machine(arch, variant, "pointer");
         GuestKernel dom0 = machine.bootDom0(32L << 20);
         // The first tool warms the kernel's caches (slab pages, a device area); from then on a tool
@@ -153,7 +153,7 @@ final class TestArchContract {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("archVariants")
-    void hostile_references_get_an_errno_and_change_nothing(String arch, Map<String, String> variant) {
+    void hostileReferencesGetAnErrnoAndChangeNothing(String arch, Map<String, String> variant) {
         Machine machine = machine(arch, variant, "pointer");
         machine.bootDom0(32L << 20);
         machine.bootGuest(1, 8L << 20);

@@ -38,7 +38,7 @@ final class TestConsoleThroughPrivcmd {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("configurations")
-    void a_tool_writes_the_console_through_privcmd(String arch, java.util.Map<String, String> parameters) {
+    void aToolWritesTheConsoleThroughPrivcmd(String arch, java.util.Map<String, String> parameters) {
         Machine machine = INJECTORS.machine(new LabConfiguration(arch, "pointer", parameters, java.util.Map.of()),
                 RunEnvironment.defaults(42));
         GuestKernel dom0 = machine.bootDom0(32L << 20);

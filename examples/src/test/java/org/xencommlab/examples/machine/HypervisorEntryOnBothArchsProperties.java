@@ -34,7 +34,7 @@ final class HypervisorEntryOnBothArchsProperties {
     }
 
     @Property(tries = 150)
-    void any_call_returns_a_result_or_an_errno_and_a_failure_changes_nothing(
+    void anyCallReturnsAResultOrAnErrnoAndAFailureChangesNothing(
             @ForAll("arch") String arch, @ForAll @IntRange(min = -1, max = 70) int op, @ForAll("words") long[] args,
             @ForAll @IntRange(min = 0, max = 1) int caller) {
         Machine machine = WiredMachines.machine(arch, Map.of(), 3);

@@ -42,7 +42,7 @@ final class PpcRegistrationSequencesProperties {
     }
 
     @Property(tries = 60)
-    void registrations_stay_inside_their_domain_and_nothing_is_left_behind(@ForAll("steps") List<Step> steps) {
+    void registrationsStayInsideTheirDomainAndNothingIsLeftBehind(@ForAll("steps") List<Step> steps) {
         Machine machine = WiredMachines.machine("ppc", Map.of("max-registrations", "6"), 17);
         GuestKernel[] kernels = {machine.bootDom0(16L << 20), machine.bootGuest(1, 8L << 20)};
         Hypervisor xen = machine.hypervisor();

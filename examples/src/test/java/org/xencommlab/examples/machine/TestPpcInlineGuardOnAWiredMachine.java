@@ -30,7 +30,7 @@ final class TestPpcInlineGuardOnAWiredMachine {
     private static final int DOMID_SELF = 0x7FF0;
 
     @Test
-    void a_tools_inline_reference_to_kernel_memory_is_eperm_and_nothing_reaches_the_hypervisor() {
+    void aToolsInlineReferenceToKernelMemoryIsEpermAndNothingReachesTheHypervisor() {
         for (String buffers : new String[] {"user", "device"}) {
             Machine machine = WiredMachines.machine("ppc", Map.of("buffers", buffers), SEED);
             GuestKernel dom0 = machine.bootDom0(32L << 20);

@@ -25,7 +25,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     private static final long SEED = 11;
 
     @Test
-    void problem_1_the_mails_interleaving_works_with_registrations_tracked_per_domain() {
+    void problem1TheMailsInterleavingWorksWithRegistrationsTrackedPerDomain() {
         Machine machine = WiredMachines.machine("ppc", Map.of(), SEED);
         GuestKernel dom0 = machine.bootDom0(32L << 20);
         long heapAtBoot = machine.hypervisor().heap().usedBy(0);
@@ -50,7 +50,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     }
 
     @Test
-    void problem_1_costs_a_bounded_table_that_a_domain_can_fill() {
+    void problem1CostsABoundedTableThatADomainCanFill() {
         Machine machine = WiredMachines.machine("ppc", Map.of("max-registrations", "2"), SEED);
         XcHandle tool = machine.startTool(machine.bootDom0(32L << 20), "xl");
         tool.allocBuf(1);
@@ -62,7 +62,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     }
 
     @Test
-    void problem_2_a_buffer_spanning_scattered_frames_arrives_intact() {
+    void problem2ABufferSpanningScatteredFramesArrivesIntact() {
         for (Map<String, String> variant : java.util.List.of(Map.<String, String>of(), Map.of("mode", "descriptor"),
                 Map.of("buffers", "device"))) {
             Machine machine = WiredMachines.machine("ppc", variant, SEED);
@@ -92,7 +92,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     }
 
     @Test
-    void problem_3_the_size_must_be_known_up_front_and_growing_costs_a_registration() {
+    void problem3TheSizeMustBeKnownUpFrontAndGrowingCostsARegistration() {
         Machine machine = WiredMachines.machine("ppc", Map.of(), SEED);
         XcHandle tool = machine.startTool(machine.bootDom0(32L << 20), "xl");
         HypercallBuffer buffer = tool.allocBuf(1);
@@ -110,7 +110,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     }
 
     @Test
-    void problem_4_the_kernel_unregisters_what_a_killed_process_left_registered() {
+    void problem4TheKernelUnregistersWhatAKilledProcessLeftRegistered() {
         for (String cleanup : new String[] {"on", "off"}) {
             Machine machine = WiredMachines.machine("ppc", Map.of("cleanup", cleanup), SEED);
             GuestKernel dom0 = machine.bootDom0(32L << 20);
@@ -134,7 +134,7 @@ final class TestPpcRegistrationOnAWiredMachine {
     }
 
     @Test
-    void problem_4_holds_at_every_scheduling_point_a_process_can_die_at() {
+    void problem4HoldsAtEverySchedulingPointAProcessCanDieAt() {
         for (int point = 1; point <= 12; point++) {
             Machine machine = WiredMachines.machine("ppc", Map.of(), SEED);
             GuestKernel dom0 = machine.bootDom0(32L << 20);

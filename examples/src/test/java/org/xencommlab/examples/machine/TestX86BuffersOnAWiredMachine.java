@@ -44,7 +44,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void without_mlock_the_hypercall_fails_with_efault_under_memory_pressure() {
+    void withoutMlockTheHypercallFailsWithEfaultUnderMemoryPressure() {
         Outcome unlocked = underMemoryPressure(Map.of("buffers", "unlocked"));
 
         assertThat(unlocked.result()).isEqualTo(XenErrno.EFAULT.asResult());
@@ -56,7 +56,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void with_mlock_the_same_schedule_succeeds() {
+    void withMlockTheSameScheduleSucceeds() {
         Outcome locked = underMemoryPressure(Map.of());
 
         assertThat(locked.result()).isZero();
@@ -67,7 +67,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void with_the_hypercall_device_nothing_fails_and_nothing_is_locked() {
+    void withTheHypercallDeviceNothingFailsAndNothingIsLocked() {
         Outcome device = underMemoryPressure(Map.of("buffers", "device"));
 
         assertThat(device.result()).isZero();
@@ -78,7 +78,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void under_compaction_a_locked_buffer_can_fail_once_and_succeeds_on_retry() {
+    void underCompactionALockedBufferCanFailOnceAndSucceedsOnRetry() {
         // Phase 2 of a migration lands three scheduling points after phase 1: long enough for
         // the hypervisor's page walk to find the entry not present.
         RunEnvironment environment = RunEnvironment.defaults(SEED)
@@ -104,7 +104,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void packed_buffers_lose_their_lock_when_a_neighbour_is_freed() {
+    void packedBuffersLoseTheirLockWhenANeighbourIsFreed() {
         for (String align : new String[] {"none", "page"}) {
             Machine machine = WiredMachines.machine("x86", Map.of("align", align), SEED);
             GuestKernel dom0 = machine.bootDom0(16L << 20);
@@ -128,7 +128,7 @@ final class TestX86BuffersOnAWiredMachine {
     }
 
     @Test
-    void a_killed_tool_leaves_no_locked_pages_behind() {
+    void aKilledToolLeavesNoLockedPagesBehind() {
         Machine machine = WiredMachines.machine("x86", Map.of(), SEED);
         GuestKernel dom0 = machine.bootDom0(16L << 20);
         long framesAtBoot = dom0.framesInUse();

@@ -23,7 +23,7 @@ import org.xencommlab.guest.lib.XcHandle;
  */
 final class X86ReadsEqualWritesProperties {
     @Property(tries = 120)
-    void the_hypervisor_reads_what_the_tool_wrote_or_the_tool_sees_efault(
+    void theHypervisorReadsWhatTheToolWroteOrTheToolSeesEfault(
             @ForAll @IntRange(min = 0, max = 3 * 4096 - 1) int offset,
             @ForAll @IntRange(min = 1, max = 3 * 4096) int length,
             @ForAll @DoubleRange(min = 0, max = 1) double pressure,

@@ -48,7 +48,7 @@ final class TestStandardScenarios {
     }
 
     @Test
-    void every_workload_gives_the_same_guest_visible_result_in_all_four_configurations() {
+    void everyWorkloadGivesTheSameGuestVisibleResultInAllFourConfigurations() {
         for (Scenario scenario : ScenarioCatalog.standard().all()) {
             if (scenario.name().equals("process-death")) {
                 continue; // a tool dies at a scheduling point, and mechanisms reach different numbers of them
@@ -72,7 +72,7 @@ final class TestStandardScenarios {
     }
 
     @Test
-    void a_balloon_of_100000_pages_completes_through_continuations_in_every_configuration() {
+    void aBalloonOf100000PagesCompletesThroughContinuationsInEveryConfiguration() {
         Scenario balloon = ScenarioCatalog.standard().get("balloon");
         for (LabConfiguration configuration : PLAIN) {
             Machine machine = run(balloon, configuration, Map.of(BalloonScenario.PAGES, "100000"));
@@ -87,7 +87,7 @@ final class TestStandardScenarios {
     }
 
     @Test
-    void the_whole_default_comparison_completes_validates_and_is_deterministic() throws Exception {
+    void theWholeDefaultComparisonCompletesValidatesAndIsDeterministic() throws Exception {
         Comparison comparison = new Comparison(List.of(), List.of(), ScenarioCatalog.standard().all(), Map.of(), 1, 1, true);
         ComparisonReport first = comparison.run(INJECTORS, CostModel.defaults(), "test", 2, done -> {});
         ComparisonReport second = comparison.run(INJECTORS, CostModel.defaults(), "test", 1, done -> {});
@@ -112,7 +112,7 @@ final class TestStandardScenarios {
     }
 
     @Test
-    void scenario_parameters_never_share_a_name_with_a_plugin_parameter() {
+    void scenarioParametersNeverShareANameWithAPluginParameter() {
         List<String> pluginKeys = new ArrayList<>();
         REGISTRY.archs().values().stream().map(ArchPlugin::parameters).flatMap(List::stream).map(ParameterSpec::name).forEach(pluginKeys::add);
         REGISTRY.strategies().values().stream().map(StrategyPlugin::parameters).flatMap(List::stream).map(ParameterSpec::name).forEach(pluginKeys::add);

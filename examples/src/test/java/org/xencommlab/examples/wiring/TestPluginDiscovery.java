@@ -17,7 +17,7 @@ import org.xencommlab.examples.cli.XencommLabCommand;
 
 final class TestPluginDiscovery {
     @Test
-    void finds_both_archs_and_both_strategies_through_service_loader() {
+    void findsBothArchsAndBothStrategiesThroughServiceLoader() {
         PluginRegistry registry = PluginRegistry.discover();
 
         assertThat(registry.archNames()).containsExactly("ppc", "x86");
@@ -26,7 +26,7 @@ final class TestPluginDiscovery {
     }
 
     @Test
-    void a_plugin_added_to_the_class_path_appears_with_no_other_change(@TempDir Path extraClassPath) throws IOException {
+    void aPluginAddedToTheClassPathAppearsWithNoOtherChange(@TempDir Path extraClassPath) throws IOException {
         Path services = extraClassPath.resolve("META-INF/services/" + ArchPlugin.class.getName());
         Files.createDirectories(services.getParent());
         Files.writeString(services, TestingArchPlugin.class.getName() + "\n");
@@ -47,7 +47,7 @@ final class TestPluginDiscovery {
     }
 
     @Test
-    void an_unknown_arch_is_refused_with_the_valid_names() {
+    void anUnknownArchIsRefusedWithTheValidNames() {
         PluginRegistry registry = PluginRegistry.discover();
 
         assertThatThrownBy(() -> registry.arch("sparc"))
@@ -56,7 +56,7 @@ final class TestPluginDiscovery {
     }
 
     @Test
-    void no_plugins_at_all_fails_loudly() throws IOException {
+    void noPluginsAtAllFailsLoudly() throws IOException {
         try (URLClassLoader empty = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
             assertThatThrownBy(() -> PluginRegistry.discover(empty))
                     .isInstanceOf(IllegalStateException.class)

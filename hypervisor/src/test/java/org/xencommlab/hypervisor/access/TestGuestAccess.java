@@ -1,12 +1,22 @@
 package org.xencommlab.hypervisor.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.HypercallNumber;
@@ -126,39 +136,39 @@ final class TestGuestAccess {
         assertThat(m.hypervisor.audit()).isEmpty();
     }
 
+    /**
+     * The copy path's promise to a region is an interaction: asked to defer its counts before its
+     * first translate, closed exactly once after its last, however the copy ends (whole, cut short
+     * by a fault, refused at once). Each region is a Mockito mock delegating to the real one, so the
+     * copies behave as always and the calls can be verified in order.
+     */
     @Test
     void everyOpenedRegionIsAskedToDeferAndClosedOnceHoweverTheCopyEnds() {
-        AtomicInteger deferred = new AtomicInteger();
-        AtomicInteger closed = new AtomicInteger();
-        GuestHandleResolver counting = (context, ref, access) -> {
-            GuestRegion inner = m.resolver.open(context, ref, access);
-            return new GuestRegion() {
-                @Override
-                public long translate(long offset) {
-                    assertThat(closed.get()).isEqualTo(deferred.get() - 1);
-                    return inner.translate(offset);
-                }
-
-                @Override
-                public void deferCountsUntilClose() {
-                    deferred.incrementAndGet();
-                }
-
-                @Override
-                public void close() {
-                    closed.incrementAndGet();
-                }
-            };
+        List<GuestRegion> regions = new ArrayList<>();
+        GuestHandleResolver recording = (context, ref, access) -> {
+            GuestRegion region = mock(GuestRegion.class, delegatesTo(m.resolver.open(context, ref, access)));
+            regions.add(region);
+            return region;
         };
         byte[] dst = new byte[300];
-        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
                 .copyFromGuest(dst, 0, new MemoryReference(PAGE - 100), 0, 300))).isZero();
-        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
                 .copyFromGuest(dst, 0, new MemoryReference(4L * PAGE - 96), 0, 300))).isEqualTo(204);
-        assertThat(run(c -> new GuestAccess(c, counting, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
                 .copyToGuest(new MemoryReference(0), -1, dst, 0, 16))).isEqualTo(16);
-        assertThat(deferred.get()).isEqualTo(3);
-        assertThat(closed.get()).isEqualTo(3);
+
+        assertThat(regions).hasSize(3);
+        for (GuestRegion region : regions) {
+            assertThat(mockingDetails(region).getInvocations()).first()
+                    .satisfies(first -> assertThat(first.getMethod().getName()).isEqualTo("deferCountsUntilClose"));
+            InOrder order = inOrder(region);
+            order.verify(region, times(1)).deferCountsUntilClose();
+            order.verify(region, times(1)).close();
+            order.verifyNoMoreInteractions();
+        }
+        verify(regions.get(0), times(2)).translate(anyLong());
+        verify(regions.get(1), times(2)).translate(anyLong());
     }
 
     @Test

@@ -73,12 +73,12 @@ final class DeviceBufferApi extends PpcBufferApi {
             record.removeDeviceMapping(mapping[0]);
         }
         long areaOffset = (long) start * pageBytes;
-        return new DeviceBuffer(process, nrPages, address, length, registered ? device : null, areaOffset);
+        return new DeviceAreaBuffer(process, nrPages, address, length, registered ? device : null, areaOffset);
     }
 
     @Override
     public void freeBuf(HypercallBuffer buffer) {
-        DeviceBuffer device = own(buffer, DeviceBuffer.class);
+        DeviceAreaBuffer device = own(buffer, DeviceAreaBuffer.class);
         if (!device.markFreed()) {
             throw new XenException(XenErrno.EINVAL, "buffer already freed");
         }
@@ -86,11 +86,11 @@ final class DeviceBufferApi extends PpcBufferApi {
     }
 
     /** A piece of the device area mapped into a tool. */
-    static final class DeviceBuffer extends PpcBuffer {
+    static final class DeviceAreaBuffer extends PpcBuffer {
         private final DeviceArea registeredArea;
         private final long areaOffset;
 
-        DeviceBuffer(UserProcessServices owner, int nrPages, long userAddress, long capacity, DeviceArea registeredArea, long areaOffset) {
+        DeviceAreaBuffer(UserProcessServices owner, int nrPages, long userAddress, long capacity, DeviceArea registeredArea, long areaOffset) {
             super(owner, nrPages, userAddress, capacity);
             this.registeredArea = registeredArea;
             this.areaOffset = areaOffset;

@@ -58,7 +58,7 @@ public final class PpcGuestXencomm implements GuestXencomm {
     public PpcBufferApi openUserBuffers(UserProcessServices process) {
         KernelState kernel = state(process.kernel());
         ProcessRecord record = kernel.record(process);
-        if (config.buffers() == PpcConfig.Buffers.DEVICE) {
+        if (config.buffers() == PpcConfig.BufferSource.DEVICE) {
             return new DeviceBufferApi(process, kernel::deviceArea, record, config.mode() == PpcConfig.Mode.REGISTRATION);
         }
         if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
@@ -89,7 +89,7 @@ public final class PpcGuestXencomm implements GuestXencomm {
         KernelState kernel = state(process.kernel());
         ProcessRecord record = kernel.recordIfAny(process);
         if (config.mode() == PpcConfig.Mode.REGISTRATION) {
-            DeviceArea area = config.buffers() == PpcConfig.Buffers.DEVICE ? kernel.deviceAreaIfReserved() : null;
+            DeviceArea area = config.buffers() == PpcConfig.BufferSource.DEVICE ? kernel.deviceAreaIfReserved() : null;
             new UserReferenceGuard(process, record, area, STRUCTURE_ORDER).check(op, args, handles);
             return PreparedHypercall.passThrough(args);
         }

@@ -15,9 +15,9 @@ import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.arch.ppc.PpcConfig;
-import org.xencommlab.arch.ppc.descriptor.DescriptorRegion;
+import org.xencommlab.arch.ppc.descriptor.DescriptorGuestRegion;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
-import org.xencommlab.arch.ppc.registration.Registration;
+import org.xencommlab.arch.ppc.registration.BufferRegistration;
 import org.xencommlab.arch.ppc.registration.RegistrationTable;
 
 /**
@@ -31,7 +31,7 @@ import org.xencommlab.arch.ppc.registration.RegistrationTable;
  *       {@link RegistrationTable} (made here by {@link #createDomainState}); -EINVAL for a bufid that
  *       cannot be this domain's, -ENOENT for a stale one;</li>
  *   <li>{@code mode=descriptor}: the guest-physical address of a xencomm descriptor, opened by
- *       {@link DescriptorRegion}.</li>
+ *       {@link DescriptorGuestRegion}.</li>
  * </ul>
  * The NULL reference (0) opens a region in which every byte is -EFAULT, so a zero-length copy of a
  * NULL handle succeeds and any other faults.
@@ -54,21 +54,21 @@ public final class PpcGuestHandleResolver implements GuestHandleResolver {
     public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
         long value = ref.value();
         if (PpcMemref.isInline(value)) {
-            return new InlineRegion(context.memory(), PpcMemref.inlineAddress(value));
+            return new InlineGuestRegion(context.memory(), PpcMemref.inlineAddress(value));
         }
         if (value == 0) {
             return NOTHING;
         }
         if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
-            return DescriptorRegion.open(context.memory(), value, context.metrics());
+            return DescriptorGuestRegion.open(context.memory(), value, context.metrics());
         }
         RegistrationTable table = context.archState(RegistrationTable.class);
         if (table == null) {
             throw new XenException(XenErrno.EINVAL, "d" + context.domid() + " has no registration table");
         }
         context.metrics().increment(Counter.TRANSLATION_STEPS);
-        Registration registration = table.lookup(value);
-        return new RegisteredRegion(table, registration, value, context.memory(), context.metrics());
+        BufferRegistration registration = table.lookup(value);
+        return new RegisteredGuestRegion(table, registration, value, context.memory(), context.metrics());
     }
 
     /** A {@link RegistrationTable} of {@code max-registrations} slots in registration mode; none in descriptor mode. */

@@ -68,7 +68,7 @@ public final class PpcArchPlugin implements ArchPlugin {
     public static PpcConfig config(Parameters parameters) {
         return new PpcConfig(
                 PpcConfig.Mode.valueOf(parameters.get(MODE).toUpperCase(Locale.ROOT)),
-                PpcConfig.Buffers.valueOf(parameters.get(BUFFERS).toUpperCase(Locale.ROOT)),
+                PpcConfig.BufferSource.valueOf(parameters.get(BUFFERS).toUpperCase(Locale.ROOT)),
                 parameters.is(CLEANUP, "on"),
                 toInt(parameters.getLong(MAX_REGISTRATIONS)),
                 toInt(parameters.getLong(DEVICE_PAGES)));

@@ -20,7 +20,7 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
 
 /**
  * One domain's registered buffers, in the hypervisor: a bounded table of slots, each holding a
- * {@link Registration} or nothing. The mail's Problem #1 is why it is a table: a tool and the
+ * {@link BufferRegistration} or nothing. The mail's Problem #1 is why it is a table: a tool and the
  * balloon driver register and unregister in any interleaving, so the hypervisor tracks many
  * registrations per domain and each reference names its own ({@code bufid | offset}, see
  * {@link PpcMemref}).
@@ -41,7 +41,7 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  *       domain's domid, generation 0, index beyond the table, offset bits in an unregister) is
  *       -EINVAL. A second unregistration of the same bufid is -ENOENT.</li>
  *   <li>Thread-safe: changes happen under one lock; lookups read a published slot without locking
- *       (a slot is an immutable {@link Registration}), in O(1).</li>
+ *       (a slot is an immutable {@link BufferRegistration}), in O(1).</li>
  * </ul>
  */
 public final class RegistrationTable {
@@ -55,7 +55,7 @@ public final class RegistrationTable {
     private final XenHeapAccount heap;
     private final RunMetrics metrics;
     private final Trace trace;
-    private final AtomicReferenceArray<Registration> slots;
+    private final AtomicReferenceArray<BufferRegistration> slots;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -122,7 +122,7 @@ public final class RegistrationTable {
                             "d" + domid + " does not hold frame 0x" + Long.toHexString(snapshot[pinned]) + " as RAM");
                 }
             }
-            Registration registration = publish(snapshot);
+            BufferRegistration registration = publish(snapshot);
             pinned = -1;
             trace.event(TraceKind.REGISTRATION, domid, () -> "register " + registration);
             return registration.bufid();
@@ -133,7 +133,7 @@ public final class RegistrationTable {
         }
     }
 
-    private Registration publish(long[] snapshot) {
+    private BufferRegistration publish(long[] snapshot) {
         long charge = chargeFor(snapshot.length);
         synchronized (lock) {
             if (destroyed) {
@@ -147,8 +147,8 @@ public final class RegistrationTable {
                 throw new XenException(XenErrno.ENOMEM, "d" + domid + " heap quota refuses " + charge + " bytes");
             }
             freeSlots.pollFirst();
-            Registration registration =
-                    new Registration(PpcMemref.bufid(generations[index], domid, index), snapshot, charge);
+            BufferRegistration registration =
+                    new BufferRegistration(PpcMemref.bufid(generations[index], domid, index), snapshot, charge);
             slots.set(index, registration);
             heapCharged += charge;
             live++;
@@ -165,8 +165,8 @@ public final class RegistrationTable {
      * @throws XenException EINVAL (not a bufid of this domain), ENOENT (no live registration: stale
      *     or already unregistered)
      */
-    public Registration unregister(long bufid, LongConsumer unpin) {
-        Registration registration;
+    public BufferRegistration unregister(long bufid, LongConsumer unpin) {
+        BufferRegistration registration;
         synchronized (lock) {
             checkWellFormed(bufid);
             if (PpcMemref.offset(bufid) != 0) {
@@ -180,7 +180,7 @@ public final class RegistrationTable {
             release(index, registration);
         }
         dropPins(registration, unpin);
-        Registration removed = registration;
+        BufferRegistration removed = registration;
         trace.event(TraceKind.REGISTRATION, domid, () -> "unregister " + removed);
         return registration;
     }
@@ -190,9 +190,9 @@ public final class RegistrationTable {
      *
      * @throws XenException EINVAL (cannot be a bufid of this domain), ENOENT (stale or never issued)
      */
-    public Registration lookup(long ref) {
+    public BufferRegistration lookup(long ref) {
         checkWellFormed(ref);
-        Registration registration = slots.get(PpcMemref.index(ref));
+        BufferRegistration registration = slots.get(PpcMemref.index(ref));
         if (registration == null || registration.bufid() != PpcMemref.bufidOf(ref)) {
             throw new XenException(XenErrno.ENOENT, "no registration 0x" + Long.toHexString(PpcMemref.bufidOf(ref)) + " in d" + domid);
         }
@@ -200,7 +200,7 @@ public final class RegistrationTable {
     }
 
     /** Whether {@code registration} is still the live one in its slot. Lock-free, O(1). */
-    public boolean isLive(Registration registration) {
+    public boolean isLive(BufferRegistration registration) {
         return slots.get(registration.index()) == registration;
     }
 
@@ -209,28 +209,28 @@ public final class RegistrationTable {
      * Later registrations are -ESRCH.
      */
     public void destroy(LongConsumer unpin) {
-        List<Registration> removed = new ArrayList<>();
+        List<BufferRegistration> removed = new ArrayList<>();
         synchronized (lock) {
             destroyed = true;
             for (int i = 0; i < capacity; i++) {
-                Registration registration = slots.get(i);
+                BufferRegistration registration = slots.get(i);
                 if (registration != null) {
                     release(i, registration);
                     removed.add(registration);
                 }
             }
         }
-        for (Registration registration : removed) {
+        for (BufferRegistration registration : removed) {
             dropPins(registration, unpin);
         }
         trace.event(TraceKind.REGISTRATION, domid, () -> "destroy table: " + removed.size() + " registrations released");
     }
 
     /** Live registrations, in slot order. */
-    public List<Registration> liveRegistrations() {
-        List<Registration> result = new ArrayList<>();
+    public List<BufferRegistration> liveRegistrations() {
+        List<BufferRegistration> result = new ArrayList<>();
         for (int i = 0; i < capacity; i++) {
-            Registration registration = slots.get(i);
+            BufferRegistration registration = slots.get(i);
             if (registration != null) {
                 result.add(registration);
             }
@@ -256,7 +256,7 @@ public final class RegistrationTable {
         synchronized (lock) {
             long sum = 0;
             for (int i = 0; i < capacity; i++) {
-                Registration registration = slots.get(i);
+                BufferRegistration registration = slots.get(i);
                 if (registration != null) {
                     sum += registration.heapBytes();
                 }
@@ -282,7 +282,7 @@ public final class RegistrationTable {
     }
 
     // Caller holds lock.
-    private void release(int index, Registration registration) {
+    private void release(int index, BufferRegistration registration) {
         slots.set(index, null);
         generations[index] = PpcMemref.nextGeneration(generations[index]);
         freeSlots.addLast(index);
@@ -293,7 +293,7 @@ public final class RegistrationTable {
         metrics.adjust(Gauge.REGISTRATIONS_LIVE, -1);
     }
 
-    private static void dropPins(Registration registration, LongConsumer unpin) {
+    private static void dropPins(BufferRegistration registration, LongConsumer unpin) {
         for (int i = 0; i < registration.nrPages(); i++) {
             unpin.accept(registration.gfn(i));
         }

@@ -45,7 +45,7 @@ final class DescriptorParserProperties {
         RunMetrics metrics = new RunMetrics();
         GuestRegion region;
         try {
-            region = DescriptorRegion.open(memory, address, metrics);
+            region = DescriptorGuestRegion.open(memory, address, metrics);
         } catch (XenException e) {
             assertThat(e.errno()).isIn(XenErrno.EINVAL, XenErrno.EFAULT);
             return;

@@ -17,7 +17,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
-import org.xencommlab.arch.ppc.registration.Registration;
+import org.xencommlab.arch.ppc.registration.BufferRegistration;
 import org.xencommlab.arch.ppc.registration.RegistrationTable;
 import org.xencommlab.arch.ppc.testing.TestingDomain;
 import org.xencommlab.arch.ppc.testing.TestingKernel;
@@ -140,7 +140,7 @@ final class RegistrationProperties {
     // Another domain's live bufid, used here: refused, and the owner's registration is untouched.
     private static void foreign(TestingMachine machine, int domid, Tool[] tools) {
         int other = (domid + 1) % DOMAINS;
-        List<Registration> theirs = table(machine.domain(other)).liveRegistrations();
+        List<BufferRegistration> theirs = table(machine.domain(other)).liveRegistrations();
         if (theirs.isEmpty()) {
             return;
         }
@@ -158,9 +158,9 @@ final class RegistrationProperties {
             RegistrationTable table = table(domain);
             assertThat(domain.heap().used()).isLessThanOrEqualTo(domain.heap().quota());
             assertThat(table.heapCharged()).isEqualTo(table.recountHeapBytes()).isEqualTo(domain.heap().used());
-            long pinned = table.liveRegistrations().stream().mapToLong(Registration::nrPages).sum();
+            long pinned = table.liveRegistrations().stream().mapToLong(BufferRegistration::nrPages).sum();
             assertThat(domain.totalPins()).isEqualTo(pinned);
-            for (Registration registration : table.liveRegistrations()) {
+            for (BufferRegistration registration : table.liveRegistrations()) {
                 for (long gfn : registration.gfns()) {
                     assertThat(domain.memory().isRam(gfn)).isTrue();
                 }

@@ -179,7 +179,7 @@ final class TestDescriptorMode {
 
     @Test
     void deviceBuffersArePassedInline() {
-        TestingMachine device = new TestingMachine(machine.config().withBuffers(PpcConfig.Buffers.DEVICE).withDevicePages(8));
+        TestingMachine device = new TestingMachine(machine.config().withBuffers(PpcConfig.BufferSource.DEVICE).withDevicePages(8));
         TestingDomain dom = device.createDomain(0, 512, 1 << 20);
         TestingKernel k = new TestingKernel(device, dom, 5);
         PpcGuestXencomm x = new PpcGuestXencomm(device.config());

@@ -24,7 +24,7 @@ import org.xencommlab.arch.ppc.testing.TestingProcess;
 final class TestDeviceBuffers {
     private static final int PAGE = 4096;
 
-    private final TestingMachine machine = new TestingMachine(PpcConfig.defaults().withBuffers(PpcConfig.Buffers.DEVICE).withDevicePages(16));
+    private final TestingMachine machine = new TestingMachine(PpcConfig.defaults().withBuffers(PpcConfig.BufferSource.DEVICE).withDevicePages(16));
     private final TestingDomain domain = machine.createDomain(0, 512, 1 << 20);
     private final TestingKernel kernel = new TestingKernel(machine, domain, 7);
     private final PpcGuestXencomm xencomm = new PpcGuestXencomm(machine.config());

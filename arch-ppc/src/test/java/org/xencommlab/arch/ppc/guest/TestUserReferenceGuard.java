@@ -115,7 +115,7 @@ final class TestUserReferenceGuard {
     }
 
     private static PpcConfig device() {
-        return PpcConfig.defaults().withBuffers(PpcConfig.Buffers.DEVICE).withDevicePages(16);
+        return PpcConfig.defaults().withBuffers(PpcConfig.BufferSource.DEVICE).withDevicePages(16);
     }
 
     private static void assertEperm(long result) {

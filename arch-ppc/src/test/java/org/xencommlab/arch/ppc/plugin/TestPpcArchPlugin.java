@@ -49,7 +49,7 @@ final class TestPpcArchPlugin {
         assertThat(PpcArchPlugin.config(Parameters.of(plugin.parameters(), Map.of()))).isEqualTo(PpcConfig.defaults());
         PpcConfig config = PpcArchPlugin.config(Parameters.of(plugin.parameters(), Map.of(
                 "mode", "descriptor", "buffers", "device", "cleanup", "off", "max-registrations", "9", "device-pages", "32")));
-        assertThat(config).isEqualTo(new PpcConfig(PpcConfig.Mode.DESCRIPTOR, PpcConfig.Buffers.DEVICE, false, 9, 32));
+        assertThat(config).isEqualTo(new PpcConfig(PpcConfig.Mode.DESCRIPTOR, PpcConfig.BufferSource.DEVICE, false, 9, 32));
         assertThatThrownBy(() -> Parameters.of(plugin.parameters(), Map.of("buffers", "mlock"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> plugin.module(Parameters.of(plugin.parameters(), Map.of("max-registrations", "0"))))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -65,7 +65,7 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
         requireNonNull(context, "context is null");
         requireNonNull(ref, "ref is null");
         boolean write = requireNonNull(access, "access is null") == GuestAccessKind.WRITE;
-        return new Region(context, ref.value(), write);
+        return new PageWalkGuestRegion(context, ref.value(), write);
     }
 
     /**
@@ -73,14 +73,14 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
      * ({@link #deferCountsUntilClose()}), keeps them and adds them in one update at
      * {@link #close()}. Used by one thread (the entry's), like its context.
      */
-    private final class Region implements GuestRegion {
+    private final class PageWalkGuestRegion implements GuestRegion {
         private final HypercallContext context;
         private final long base;
         private final boolean write;
         private boolean deferring;
         private long deferredSteps;
 
-        Region(HypercallContext context, long base, boolean write) {
+        PageWalkGuestRegion(HypercallContext context, long base, boolean write) {
             this.context = context;
             this.base = base;
             this.write = write;
@@ -124,7 +124,7 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
     }
 
     /** The walk; its steps go to {@code region} (which may defer them), or to the metrics if null. */
-    private long translate(HypercallContext context, long base, long offset, boolean write, Region region) {
+    private long translate(HypercallContext context, long base, long offset, boolean write, PageWalkGuestRegion region) {
         if (offset < 0) {
             return fault(context, region, base, offset, 0, "negative offset", -1);
         }
@@ -178,7 +178,7 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
         return fault(context, region, base, offset, steps, "walk ended without a page", -1);
     }
 
-    private static void countSteps(HypercallContext context, Region region, int steps) {
+    private static void countSteps(HypercallContext context, PageWalkGuestRegion region, int steps) {
         if (region != null) {
             region.countSteps(steps);
         } else {
@@ -186,7 +186,7 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
         }
     }
 
-    private static long fault(HypercallContext context, Region region, long base, long offset, int steps, String why, int level) {
+    private static long fault(HypercallContext context, PageWalkGuestRegion region, long base, long offset, int steps, String why, int level) {
         if (steps > 0) {
             countSteps(context, region, steps);
         }

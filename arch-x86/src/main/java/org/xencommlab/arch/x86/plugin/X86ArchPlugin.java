@@ -12,12 +12,14 @@ import org.xencommlab.arch.x86.paging.X86AddressSpace;
 
 /**
  * The x86 backend ({@code --arch x86}): references are guest virtual addresses, resolved by
- * walking the guest's four-level page tables; tool buffers are mlocked or come from the hypercall
- * device.
+ * walking the guest's four-level page tables; tool buffers are mlocked, left unlocked, or come from
+ * the hypercall device.
  *
  * <p>Parameters:
  * <ul>
- *   <li>{@code buffers} = {@code mlock} (default) | {@code device};</li>
+ *   <li>{@code buffers} = {@code mlock} (default) | {@code unlocked} | {@code device}: mlocked
+ *       anonymous memory, the same memory never locked (so the swapper may take it mid-call), or
+ *       pages of the hypercall device;</li>
  *   <li>{@code align} = {@code page} (default) | {@code none}: placement of mlocked buffers;</li>
  *   <li>{@code device-limit} = pages one open of the device may map (default 64).</li>
  * </ul>

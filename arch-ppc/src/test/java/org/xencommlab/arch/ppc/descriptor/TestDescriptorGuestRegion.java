@@ -11,7 +11,7 @@ import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.ppc.testing.TestingPhysicalMemory;
 
 /** The hypervisor's side of a descriptor: validation of the header copy and the walk. */
-final class TestDescriptorRegion {
+final class TestDescriptorGuestRegion {
     private static final int PAGE = 4096;
     private final TestingPhysicalMemory memory = new TestingPhysicalMemory(1, 64);
     private final RunMetrics metrics = new RunMetrics();
@@ -30,7 +30,7 @@ final class TestDescriptorRegion {
     void entriesCoverToTheirPageEndAndInvalidEntriesCoverNothing() {
         long descriptor = 5L * PAGE + 64;
         put(descriptor, XencommDescriptor.encode(new long[] {10L * PAGE + 4000, XencommDescriptor.INVALID, 20L * PAGE, 12L * PAGE}, 4));
-        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
         assertThat(region.nrAddrs()).isEqualTo(4);
         assertThat(region.translate(0)).isEqualTo(10L * PAGE + 4000);
         assertThat(region.translate(95)).isEqualTo(10L * PAGE + 4095);
@@ -48,7 +48,7 @@ final class TestDescriptorRegion {
     void theHeaderIsSnapshottedOnceAndLaterGuestWritesDoNotMatter() {
         long descriptor = 6L * PAGE;
         put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE}, 1));
-        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
         put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE, 31L * PAGE}, 2));
         assertThat(region.translate(PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.nrAddrs()).isEqualTo(1);
@@ -62,7 +62,7 @@ final class TestDescriptorRegion {
             pages[i] = (40L + i) * PAGE;
         }
         put(descriptor, XencommDescriptor.encode(pages, pages.length));
-        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
         for (int i = 0; i < pages.length; i++) {
             assertThat(region.translate((long) i * PAGE + 7)).isEqualTo(pages[i] + 7);
         }
@@ -73,7 +73,7 @@ final class TestDescriptorRegion {
         put(8L * PAGE, XencommDescriptor.encode(new long[] {30L * PAGE}, 1));
         assertRefused(8L * PAGE + 4, XenErrno.EINVAL);                    // misaligned
         put(9L * PAGE + PAGE - 4, new byte[] {0x58, 0x43, 0x4F, 0x4D});
-        assertThatThrownBy(() -> DescriptorRegion.open(memory, 9L * PAGE + PAGE - 4, metrics))
+        assertThatThrownBy(() -> DescriptorGuestRegion.open(memory, 9L * PAGE + PAGE - 4, metrics))
                 .isInstanceOfSatisfying(XenException.class, e -> {
                     assertThat(e.errno()).isEqualTo(XenErrno.EINVAL);
                     assertThat(e.getMessage()).contains("crosses a page");
@@ -95,7 +95,7 @@ final class TestDescriptorRegion {
     void foreignOrNonRamFramesAndUnreadableEntriesAreFaultsNotExceptions() {
         long descriptor = 14L * PAGE;
         put(descriptor, XencommDescriptor.encode(new long[] {30L * PAGE, 64L * PAGE, 0x8000_0000_0000_1000L, 31L * PAGE}, 4));
-        DescriptorRegion region = DescriptorRegion.open(memory, descriptor, metrics);
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
         assertThat(region.translate(0)).isEqualTo(30L * PAGE);
         assertThat(region.translate(PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.translate(2L * PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
@@ -104,12 +104,12 @@ final class TestDescriptorRegion {
         long tail = 15L * PAGE + PAGE - 8;
         put(tail, new byte[] {0x58, 0x43, 0x4F, 0x4D, 0, 0, 0, 2});
         memory.removeRam(16);
-        DescriptorRegion cut = DescriptorRegion.open(memory, tail, metrics);
+        DescriptorGuestRegion cut = DescriptorGuestRegion.open(memory, tail, metrics);
         assertThat(cut.translate(0)).isEqualTo(XenErrno.EFAULT.asResult());
     }
 
     private void assertRefused(long descriptor, XenErrno errno) {
-        assertThatThrownBy(() -> DescriptorRegion.open(memory, descriptor, metrics))
+        assertThatThrownBy(() -> DescriptorGuestRegion.open(memory, descriptor, metrics))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(errno));
     }
 

@@ -8,12 +8,12 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  * and the hypervisor's own snapshot of its page list, taken once at registration. Immutable; the
  * frames stay pinned while the registration is live.
  */
-public final class Registration {
+public final class BufferRegistration {
     private final long bufid;
     private final long[] gfns;
     private final long heapBytes;
 
-    Registration(long bufid, long[] gfns, long heapBytes) {
+    BufferRegistration(long bufid, long[] gfns, long heapBytes) {
         this.bufid = bufid;
         this.gfns = gfns;
         this.heapBytes = heapBytes;

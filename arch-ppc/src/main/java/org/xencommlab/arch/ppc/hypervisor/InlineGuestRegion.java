@@ -9,11 +9,11 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * (Xen's {@code xencomm_inline_from_guest}). No registration and no descriptor, but every page
  * reached must be RAM of the caller, or the byte is -EFAULT.
  */
-final class InlineRegion implements GuestRegion {
+final class InlineGuestRegion implements GuestRegion {
     private final GuestPhysicalMemory memory;
     private final long base;
 
-    InlineRegion(GuestPhysicalMemory memory, long base) {
+    InlineGuestRegion(GuestPhysicalMemory memory, long base) {
         this.memory = memory;
         this.base = base;
     }

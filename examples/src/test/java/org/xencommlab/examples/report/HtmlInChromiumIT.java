@@ -26,7 +26,7 @@ import org.xencommlab.examples.report.model.ComparisonReport;
  * rendered size and shape count, every resource the page fetched, and every load error. The test
  * reads that record back from {@code --dump-dom}. Skipped, saying why, when Chromium is absent.
  */
-final class TestHtmlInChromium {
+final class HtmlInChromiumIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     private static final String CHECK_SCRIPT = """
@@ -74,7 +74,7 @@ final class TestHtmlInChromium {
     void everyChartRendersAndNothingFailsToLoad(String which, @TempDir Path dir) throws IOException, InterruptedException {
         boolean present = Files.isExecutable(CHROMIUM);
         if (!present) {
-            System.out.println("TestHtmlInChromium skipped: " + CHROMIUM
+            System.out.println("HtmlInChromiumIT skipped: " + CHROMIUM
                     + " is missing; install Debian's chromium package (apt-get install -y chromium)");
         }
         assumeTrue(present, CHROMIUM + " is missing; install Debian's chromium package");

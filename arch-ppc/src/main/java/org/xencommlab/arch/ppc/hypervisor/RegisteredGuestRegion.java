@@ -6,7 +6,7 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
-import org.xencommlab.arch.ppc.registration.Registration;
+import org.xencommlab.arch.ppc.registration.BufferRegistration;
 import org.xencommlab.arch.ppc.registration.RegistrationTable;
 import org.xencommlab.api.xencomm.GuestRegion;
 
@@ -17,15 +17,15 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * offset against the registration's length; the address is {@code gfn * page + in-page offset}, so
  * a buffer over non-contiguous frames is reached piece by piece (the mail's Problem #2).
  */
-final class RegisteredRegion implements GuestRegion {
+final class RegisteredGuestRegion implements GuestRegion {
     private final RegistrationTable table;
-    private final Registration registration;
+    private final BufferRegistration registration;
     private final long base;
     private final GuestPhysicalMemory memory;
     private final PageSize pageSize;
     private final RunMetrics metrics;
 
-    RegisteredRegion(RegistrationTable table, Registration registration, long ref, GuestPhysicalMemory memory, RunMetrics metrics) {
+    RegisteredGuestRegion(RegistrationTable table, BufferRegistration registration, long ref, GuestPhysicalMemory memory, RunMetrics metrics) {
         this.table = table;
         this.registration = registration;
         this.base = PpcMemref.offset(ref);

@@ -27,7 +27,7 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * entry, an unreadable array page, or a page that is not RAM of the caller is -EFAULT. It never
  * throws. Not thread-safe: a region serves one copy on one thread.
  */
-public final class DescriptorRegion implements GuestRegion {
+public final class DescriptorGuestRegion implements GuestRegion {
     private final GuestPhysicalMemory memory;
     private final PageSize pageSize;
     private final RunMetrics metrics;
@@ -39,7 +39,7 @@ public final class DescriptorRegion implements GuestRegion {
     private int cursorIndex;
     private long cursorStart;
 
-    private DescriptorRegion(GuestPhysicalMemory memory, RunMetrics metrics, long descriptor, int nrAddrs) {
+    private DescriptorGuestRegion(GuestPhysicalMemory memory, RunMetrics metrics, long descriptor, int nrAddrs) {
         this.memory = memory;
         this.pageSize = memory.pageSize();
         this.metrics = metrics;
@@ -53,7 +53,7 @@ public final class DescriptorRegion implements GuestRegion {
      * @throws XenException EINVAL (header crosses a page, misaligned, bad magic, too many entries),
      *     EFAULT (header not in RAM of the caller)
      */
-    public static DescriptorRegion open(GuestPhysicalMemory memory, long descriptor, RunMetrics metrics) {
+    public static DescriptorGuestRegion open(GuestPhysicalMemory memory, long descriptor, RunMetrics metrics) {
         PageSize pageSize = memory.pageSize();
         if (descriptor < 0) {
             throw new XenException(XenErrno.EFAULT, "descriptor address 0x" + Long.toHexString(descriptor));
@@ -78,7 +78,7 @@ public final class DescriptorRegion implements GuestRegion {
         if (nrAddrs > XencommDescriptor.MAX_ADDRS) {
             throw new XenException(XenErrno.EINVAL, "descriptor nr_addrs " + nrAddrs + " above " + XencommDescriptor.MAX_ADDRS);
         }
-        return new DescriptorRegion(memory, metrics, descriptor, (int) nrAddrs);
+        return new DescriptorGuestRegion(memory, metrics, descriptor, (int) nrAddrs);
     }
 
     /** The {@code nr_addrs} snapshot taken at open. */
