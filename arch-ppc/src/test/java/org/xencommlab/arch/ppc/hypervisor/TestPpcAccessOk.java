@@ -32,7 +32,7 @@ final class TestPpcAccessOk {
 
     @Test
     void registeredAndDescriptorReferencesAreBoundedByWhatTheyNameNotByTheirWord() {
-        long bufid = PpcMemref.bufid(1, 0, 0);
+        long bufid = PpcMemref.bufid(1, 0);
         assertThat(ok(bufid, 0, 1 << 20)).isTrue();
         assertThat(ok(bufid, Long.MAX_VALUE - 11, 11)).isTrue();
         assertThat(ok(bufid, Long.MAX_VALUE - 10, 11)).isFalse();
