@@ -76,7 +76,8 @@ public class BenchmarkRegistrationLookup {
             run = start();
             long[] bufids = register(run, registrations);
             int pageBytes = run.machine().pageSize().bytes();
-            int visits = Math.max(registrations, Translations.BATCH);
+            // Every live registration at least once, in whole batches.
+            int visits = (registrations + Translations.BATCH - 1) / Translations.BATCH * Translations.BATCH;
             MemoryReference[] refs = new MemoryReference[visits];
             long[] offsets = new long[visits];
             Random random = new Random(WiredRun.SEED);
