@@ -40,10 +40,15 @@ final class WiredRun {
 
     /** A run of {@code arch} with {@code strategy}, the arch's parameters set as given. */
     static WiredRun start(String arch, String strategy, Map<String, String> archParameters) {
+        return start(arch, strategy, archParameters, RunEnvironment.defaults(SEED));
+    }
+
+    /** The same with the machine's sizes given by {@code environment} (its seed should be {@link #SEED}). */
+    static WiredRun start(String arch, String strategy, Map<String, String> archParameters, RunEnvironment environment) {
         RunInjectors injectors = new RunInjectors(PluginRegistry.discover());
         LabConfiguration configuration = new LabConfiguration(arch, strategy, archParameters, Map.of());
         injectors.validate(configuration);
-        return new WiredRun(injectors.injector(configuration, RunEnvironment.defaults(SEED)));
+        return new WiredRun(injectors.injector(configuration, environment));
     }
 
     Machine machine() {

@@ -6,8 +6,10 @@ package org.xencommlab.hypervisor;
  *
  * @param machineMemoryBytes bytes of machine memory; divided into frames of the arch's page size.
  *     Frames are backed lazily, so a large machine costs only what its guests touch.
- * @param xenHeapBytes the Xen heap's global budget in bytes (registrations, descriptors,
- *     per-domain tables of arch backends and handlers are charged to it)
+ * @param xenHeapBytes the Xen heap's global budget in bytes (registrations and the leaves of
+ *     their tables, per-domain tables of arch backends and handlers are charged to it; a ppc
+ *     descriptor is walked in place with a cursor of a few words, like the stack variables of
+ *     Xen's walk, so it holds nothing to charge)
  * @param domainHeapQuotaBytes the most Xen heap one domain may hold
  * @param preemptionPolls how many times a handler may poll
  *     {@link org.xencommlab.api.hypercall.HypercallContext#preemptionPending()} in one hypervisor

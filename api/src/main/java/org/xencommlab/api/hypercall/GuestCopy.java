@@ -28,4 +28,16 @@ public interface GuestCopy {
 
     /** Copies {@code length} bytes of {@code src} to guest memory at {@code ref + offset}. */
     long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length);
+
+    /**
+     * Xen's {@code guest_handle_okay}: whether {@code length} bytes from {@code offset} of
+     * {@code ref} form a range the active arch accepts as a whole (see
+     * {@link org.xencommlab.api.xencomm.GuestHandleResolver#accessOk}). A handler that copies one
+     * guest buffer in several copies asks first and returns -EFAULT on {@code false}, before any
+     * byte moved. Reads no guest memory and never throws. The default (for test fakes) only refuses
+     * negative values and an offset range that overflows.
+     */
+    default boolean accessOk(MemoryReference ref, long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= Long.MAX_VALUE - length;
+    }
 }

@@ -32,6 +32,24 @@ public interface GuestHandleResolver {
     GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access);
 
     /**
+     * Xen's {@code access_ok}/{@code guest_handle_okay}: whether the {@code length} bytes from
+     * {@code offset} of {@code ref} form one range that does not wrap past the top of the address
+     * space the reference lives in. The hypervisor asks before the first byte of every copy (and a
+     * handler that copies a guest buffer in chunks asks once for the whole buffer), and refuses the
+     * whole range with -EFAULT when the answer is {@code false}, so no prefix is ever copied.
+     *
+     * <p>An implementation must decide from the reference word alone: it reads no guest memory,
+     * counts nothing and changes no state, and never throws. {@code true} promises nothing about
+     * reachability (each byte is still translated). The default only refuses a negative offset or
+     * length and an offset range that overflows; an arch whose references are addresses (a virtual
+     * address, an inline physical address) must also refuse a range whose last byte's address wraps
+     * around or leaves the address space.
+     */
+    default boolean accessOk(MemoryReference ref, long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= Long.MAX_VALUE - length;
+    }
+
+    /**
      * Makes the backend's per-domain hypervisor state when a domain is created (ppc's registration
      * table, for example), or {@code null} if the backend keeps none. Nothing may be charged to
      * {@code heap} that is not released by {@link #destroyDomainState}.

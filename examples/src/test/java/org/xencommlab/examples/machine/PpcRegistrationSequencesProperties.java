@@ -120,8 +120,9 @@ final class PpcRegistrationSequencesProperties {
         }
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
         assertThat(machine.metrics().current(Gauge.PINNED_FRAMES)).isZero();
-        assertThat(xen.heap().usedBy(0)).isEqualTo(heapAtBoot[0]);
-        assertThat(xen.heap().usedBy(1)).isEqualTo(heapAtBoot[1]);
+        // What stays is each registration table's one leaf (1024 bytes), kept while its domain lives.
+        assertThat(xen.heap().usedBy(0)).isIn(heapAtBoot[0], heapAtBoot[0] + 1024);
+        assertThat(xen.heap().usedBy(1)).isIn(heapAtBoot[1], heapAtBoot[1] + 1024);
         assertThat(xen.audit()).isEmpty();
     }
 }

@@ -46,7 +46,7 @@ final class TestPpcRegistrationOnAWiredMachine {
         assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(2);
         assertThat(machine.metrics().peak(Gauge.REGISTRATIONS_LIVE)).isEqualTo(2);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-        assertThat(machine.hypervisor().heap().usedBy(0)).isEqualTo(heapAtBoot);
+        assertThat(machine.hypervisor().heap().usedBy(0)).isEqualTo(heapAtBoot + tableLeaf(machine));
     }
 
     @Test
@@ -123,11 +123,11 @@ final class TestPpcRegistrationOnAWiredMachine {
 
             if (cleanup.equals("on")) {
                 assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-                assertThat(machine.hypervisor().heap().usedBy(0)).isEqualTo(heapAtBoot);
+                assertThat(machine.hypervisor().heap().usedBy(0)).isEqualTo(heapAtBoot + tableLeaf(machine));
                 assertThat(machine.metrics().current(Gauge.PINNED_FRAMES)).isZero();
             } else {
                 assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isEqualTo(2);
-                assertThat(machine.hypervisor().heap().usedBy(0)).isGreaterThan(heapAtBoot);
+                assertThat(machine.hypervisor().heap().usedBy(0)).isGreaterThan(heapAtBoot + tableLeaf(machine));
                 assertThat(machine.metrics().current(Gauge.PINNED_FRAMES)).isEqualTo(5);
             }
         }
@@ -153,8 +153,17 @@ final class TestPpcRegistrationOnAWiredMachine {
 
             assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).as("killed at point " + point).isZero();
             assertThat(machine.metrics().current(Gauge.PINNED_FRAMES)).as("killed at point " + point).isZero();
-            assertThat(machine.hypervisor().heap().usedBy(0)).as("killed at point " + point).isEqualTo(heapAtBoot);
+            assertThat(machine.hypervisor().heap().usedBy(0)).as("killed at point " + point).isEqualTo(heapAtBoot + tableLeaf(machine));
             assertThat(machine.hypervisor().audit()).isEmpty();
         }
+    }
+
+    /**
+     * The Xen heap dom0's registration table keeps while dom0 lives: its first leaf (1024 bytes,
+     * {@code RegistrationTable.LEAF_HEAP_BYTES}), made with the first registration. Not a leak: it
+     * goes with the domain, as a Xen grant table's frames do.
+     */
+    private static long tableLeaf(Machine machine) {
+        return machine.metrics().get(Counter.REGISTRATIONS) > 0 ? 1024 : 0;
     }
 }

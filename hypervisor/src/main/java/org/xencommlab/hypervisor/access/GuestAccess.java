@@ -29,6 +29,10 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * through the calling domain's {@link GuestPhysicalMemory}. Translation and copy of a piece are
  * not separated by a scheduling point, as a real copy with a page walk is atomic per page.
  *
+ * <p>Before the first byte the arch is asked whether the range is acceptable as a whole
+ * ({@link GuestHandleResolver#accessOk}, Xen's {@code access_ok}): a range that wraps past the top
+ * of the address space is a fault of the whole copy, with nothing copied.
+ *
  * <p>A fault (refused reference, untranslatable byte, frame that is no longer RAM, negative or
  * overflowing length or offset) stops the copy; everything before it was copied; the result is
  * the number of bytes not copied, {@code HYPERVISOR_FAULTS} counts it and the trace shows it.
@@ -68,6 +72,13 @@ public final class GuestAccess implements GuestCopy {
         return copy(GuestAccessKind.WRITE, src, srcOffset, ref, offset, length);
     }
 
+    /** Asks the arch ({@link GuestHandleResolver#accessOk}); a null reference is refused. */
+    @Override
+    public boolean accessOk(MemoryReference ref, long offset, long length) {
+        return ref != null && offset >= 0 && length >= 0 && offset <= Long.MAX_VALUE - length
+                && resolver.accessOk(ref, offset, length);
+    }
+
     private long copy(GuestAccessKind kind, byte[] buffer, int bufferOffset, MemoryReference ref, long offset, int length) {
         requireNonNull(buffer, "buffer is null");
         if (length < 0) {
@@ -81,6 +92,10 @@ public final class GuestAccess implements GuestCopy {
         }
         if (offset > Long.MAX_VALUE - length) {
             return fault(kind, ref, offset, length, "offset + length overflows");
+        }
+        // A negative offset is the region's to refuse (it faults at its first translate).
+        if (offset >= 0 && !resolver.accessOk(ref, offset, length)) {
+            return fault(kind, ref, offset, length, "range refused as a whole (access_ok)");
         }
         GuestRegion region;
         try {

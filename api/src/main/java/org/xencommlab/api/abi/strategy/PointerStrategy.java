@@ -265,6 +265,11 @@ public final class PointerStrategy implements ArgumentStrategy {
     public ConsoleIoArguments consoleIo(GuestCopy guest, long[] args) {
         ConsoleHead head = ConsoleHead.decode(args);
         long buffer = Args.word(args, 2);
+        // guest_handle_okay on the whole buffer before any chunk moves: a range that wraps past the
+        // top of the address space is refused as a whole, never copied up to the wrap.
+        if (!guest.accessOk(new MemoryReference(buffer), 0, head.count())) {
+            throw new XenException(XenErrno.EFAULT, "console buffer 0x" + Long.toHexString(buffer) + "+" + head.count() + " refused by access_ok");
+        }
         return new ConsoleView(head.cmd(), head.count(), head.done(), Region.guest(guest, new MemoryReference(buffer)), 0, buffer);
     }
 

@@ -2,7 +2,6 @@ package org.xencommlab.arch.ppc.descriptor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
@@ -19,8 +18,17 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * aligned (both -EINVAL), that the header's page is RAM of the caller (-EFAULT), copies the 8-byte
  * header once and validates the copy: magic (-EINVAL), {@code nr_addrs} at most
  * {@link XencommDescriptor#MAX_ADDRS} (-EINVAL). The snapshot of {@code nr_addrs} bounds the walk
- * whatever the guest writes later. Entries are read lazily, each at most once per open, into the
- * region's own copy (each read counts one translation step); the address array may span pages.
+ * whatever the guest writes later. The address array may span pages.
+ *
+ * <p><b>No copy of the entries, so nothing to charge.</b> A copy walks forward, so the region
+ * keeps only a cursor: the current entry's index, the region offset where it starts, and its value,
+ * read from guest memory when the cursor reaches it (one translation step per read) and used for
+ * every byte it covers. Moving forward reads each entry once; going back (no copy path does) walks
+ * again from entry 0 and reads the entries again, as Xen's {@code xencomm_copy_from_guest} reads
+ * {@code desc->address[i]} from the guest each time. An earlier version kept every entry read in a
+ * growing array, up to 512 KiB ({@link XencommDescriptor#MAX_ADDRS} words) per open copy, held
+ * outside the Xen heap's accounts although descriptors are charged; the cursor is a fixed few words
+ * (the stack variables of Xen's walk), which is why a region charges nothing.
  *
  * <p>{@link #translate} walks the copied entries: each covers from its address to the end of its
  * page, {@link XencommDescriptor#INVALID} covers nothing; an offset past the last entry, a bad
@@ -33,11 +41,12 @@ public final class DescriptorGuestRegion implements GuestRegion {
     private final RunMetrics metrics;
     private final long arrayAddress;
     private final int nrAddrs;
-    private long[] entries = new long[0];
-    private int fetched;
-    // Cursor of the walk: entry index and the region offset where it starts; copies go forward.
+    // Cursor of the walk: entry index, the region offset where it starts, and (once loaded) the
+    // entry's value; copies go forward.
     private int cursorIndex;
     private long cursorStart;
+    private long cursorEntry;
+    private boolean cursorLoaded;
 
     private DescriptorGuestRegion(GuestPhysicalMemory memory, RunMetrics metrics, long descriptor, int nrAddrs) {
         this.memory = memory;
@@ -92,18 +101,22 @@ public final class DescriptorGuestRegion implements GuestRegion {
             return XenErrno.EFAULT.asResult();
         }
         if (offset < cursorStart) {
-            cursorIndex = 0;
-            cursorStart = 0;
+            moveTo(0, 0);
         }
         while (cursorIndex < nrAddrs) {
-            long entry;
-            try {
-                entry = entry(cursorIndex);
-            } catch (XenException e) {
-                return XenErrno.EFAULT.asResult();
+            if (!cursorLoaded) {
+                try {
+                    // Entries are 8-byte aligned, so each lies within one page.
+                    cursorEntry = memory.readLong(arrayAddress + (long) cursorIndex * XencommDescriptor.ENTRY_BYTES, ByteOrder.BIG_ENDIAN);
+                } catch (XenException e) {
+                    return XenErrno.EFAULT.asResult();
+                }
+                metrics.increment(Counter.TRANSLATION_STEPS);
+                cursorLoaded = true;
             }
+            long entry = cursorEntry;
             if (entry == XencommDescriptor.INVALID) {
-                cursorIndex++;
+                moveTo(cursorIndex + 1, cursorStart);
                 continue;
             }
             if (entry < 0) {
@@ -114,23 +127,14 @@ public final class DescriptorGuestRegion implements GuestRegion {
                 long address = entry + (offset - cursorStart);
                 return memory.isRam(pageSize.pageOf(address)) ? address : XenErrno.EFAULT.asResult();
             }
-            cursorStart += covers;
-            cursorIndex++;
+            moveTo(cursorIndex + 1, cursorStart + covers);
         }
         return XenErrno.EFAULT.asResult();
     }
 
-    private long entry(int index) {
-        if (index < fetched) {
-            return entries[index];
-        }
-        if (index >= entries.length) {
-            entries = Arrays.copyOf(entries, Math.min(nrAddrs, Math.max(8, entries.length * 2)));
-        }
-        // Entries are 8-byte aligned, so each lies within one page.
-        long value = memory.readLong(arrayAddress + (long) index * XencommDescriptor.ENTRY_BYTES, ByteOrder.BIG_ENDIAN);
-        metrics.increment(Counter.TRANSLATION_STEPS);
-        entries[fetched++] = value;
-        return value;
+    private void moveTo(int index, long start) {
+        cursorIndex = index;
+        cursorStart = start;
+        cursorLoaded = false;
     }
 }

@@ -71,6 +71,25 @@ public final class PpcGuestHandleResolver implements GuestHandleResolver {
         return new RegisteredGuestRegion(table, registration, value, context.memory(), context.metrics());
     }
 
+    /**
+     * Xen's {@code access_ok} for ppc references. An inline reference carries a 63-bit
+     * guest-physical address: the range's last byte must still be a 63-bit address (no wrap past
+     * the top of the physical address space). A registered reference's offsets are bounded by its
+     * registration and a descriptor's by its entries, and both are reached page by page, so beyond
+     * the default's checks nothing about them can wrap. Reads nothing and counts nothing.
+     */
+    @Override
+    public boolean accessOk(MemoryReference ref, long offset, long length) {
+        if (!GuestHandleResolver.super.accessOk(ref, offset, length)) {
+            return false;
+        }
+        if (length == 0 || !PpcMemref.isInline(ref.value())) {
+            return true;
+        }
+        long first = PpcMemref.inlineAddress(ref.value()) + offset;
+        return first >= 0 && first <= Long.MAX_VALUE - (length - 1);
+    }
+
     /** A {@link RegistrationTable} of {@code max-registrations} slots in registration mode; none in descriptor mode. */
     @Override
     public Object createDomainState(int domid, XenHeapAccount heap) {

@@ -9,6 +9,7 @@ import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.arch.ppc.PpcConfig;
+import org.xencommlab.arch.ppc.reference.PpcMemref;
 
 /**
  * The ppc arch backend: a real-mode hypervisor that resolves guest-physical addresses only. Found
@@ -20,7 +21,7 @@ import org.xencommlab.arch.ppc.PpcConfig;
  *       contiguous area the kernel reserves and the tool maps from a device;</li>
  *   <li>{@code cleanup=on|off} (default on): whether the kernel releases a process's registrations
  *       when it exits or is killed;</li>
- *   <li>{@code max-registrations} (default 64, 1..4096): slots of each domain's registration table;</li>
+ *   <li>{@code max-registrations} (default 64, 1..1048576): live registrations each domain's two-level registration table may hold;</li>
  *   <li>{@code device-pages} (default 256, 1..4096): pages of the reserved device area.</li>
  * </ul>
  */
@@ -58,7 +59,7 @@ public final class PpcArchPlugin implements ArchPlugin {
                 ParameterSpec.choice(CLEANUP, "on",
                         "on: the kernel unregisters a process's buffers when it exits or is killed; off: they leak",
                         "on", "off"),
-                ParameterSpec.number(MAX_REGISTRATIONS, PpcConfig.DEFAULT_MAX_REGISTRATIONS, 1, 4096,
+                ParameterSpec.number(MAX_REGISTRATIONS, PpcConfig.DEFAULT_MAX_REGISTRATIONS, 1, PpcMemref.MAX_INDEX,
                         "slots in each domain's registration table; one more registration is -ENOSPC"),
                 ParameterSpec.number(DEVICE_PAGES, PpcConfig.DEFAULT_DEVICE_PAGES, 1, 4096,
                         "pages of the kernel's reserved device area; a buffer beyond what is free is ENOMEM"));

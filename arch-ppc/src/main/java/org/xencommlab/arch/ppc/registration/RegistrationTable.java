@@ -2,12 +2,12 @@ package org.xencommlab.arch.ppc.registration;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.LongPredicate;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.XenHeapAccount;
@@ -19,29 +19,47 @@ import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
 
 /**
- * One domain's registered buffers, in the hypervisor: a bounded table of slots, each holding a
+ * One domain's registered buffers, in the hypervisor: a two-level table of slots, each holding a
  * {@link BufferRegistration} or nothing. The mail's Problem #1 is why it is a table: a tool and the
  * balloon driver register and unregister in any interleaving, so the hypervisor tracks many
  * registrations per domain and each reference names its own ({@code bufid | offset}, see
  * {@link PpcMemref}).
  *
+ * <h2>Shape</h2>
+ * The slot index (20 bits) splits into a leaf number (the high 14 bits) and a slot in the leaf (the
+ * low {@link #LEAF_BITS}). A leaf of {@link #LEAF_SLOTS} slots is made, and charged
+ * {@link #LEAF_HEAP_BYTES} (1 KiB: per slot an 8-byte registration pointer, a 4-byte generation
+ * and a 4-byte free-list link) to the domain's heap account, the first time one of its slots is
+ * handed out, as Xen grows a grant table or an event-channel bucket on demand; leaves stay
+ * until the domain is destroyed (their generations must outlive the registrations, see below). The
+ * directory of leaves grows by doubling. So a table that never holds more than 64 registrations
+ * (the default {@code max-registrations}) costs one leaf, and a million live registrations cost
+ * 15,625 leaves (about 16 MB of Xen heap) besides
+ * the registrations' own charges. Free slots are chained through the leaves' link words, oldest
+ * freed first (nothing boxed, nothing allocated per free slot).
+ *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>Bounded: at most {@code capacity} live registrations; one more is -ENOSPC (as Xen's
- *       {@code get_free_port} when the event-channel table is full).</li>
+ *   <li>Bounded: at most {@code capacity} live registrations (up to {@link PpcMemref#MAX_INDEX});
+ *       one more is -ENOSPC (as Xen's {@code get_free_port} when the event-channel table is
+ *       full). Slots {@code 0..capacity-1} are handed out fresh before any freed slot is reused.</li>
  *   <li>Charged: each registration charges {@link #HEADER_BYTES} + {@link #BYTES_PER_PAGE} per page
- *       (Xen's {@code xmalloc} of a header and the frame list) to the domain's heap account; a
- *       refused charge is -ENOMEM. {@link #heapCharged()} always equals
- *       {@link #recountHeapBytes()}, the sum over live registrations.</li>
+ *       (Xen's {@code xmalloc} of a header and the frame list), and each leaf
+ *       {@link #LEAF_HEAP_BYTES}, to the domain's heap account; a refused charge is -ENOMEM with
+ *       nothing changed. {@link #heapCharged()} always equals {@link #recountHeapBytes()}.</li>
  *   <li>Pinned: every frame of a registration is pinned before it is published and unpinned after
  *       it is removed; if any frame cannot be pinned (not RAM of the domain) the pins taken are
  *       dropped and the result is -EFAULT, with nothing else changed.</li>
  *   <li>Generations: unregistering advances the slot's generation, so a stale bufid is -ENOENT,
- *       never another buffer. A bufid that cannot be valid in this table (inline flag, another
- *       domain's domid, generation 0, index beyond the table, offset bits in an unregister) is
- *       -EINVAL. A second unregistration of the same bufid is -ENOENT.</li>
- *   <li>Thread-safe: changes happen under one lock; lookups read a published slot without locking
- *       (a slot is an immutable {@link BufferRegistration}), in O(1).</li>
+ *       never another buffer. A slot whose generation would wrap is retired for good
+ *       ({@link #retiredSlots()}), so a stale bufid never resolves again, however often slots are
+ *       reused; once retired slots have spent the whole index space, registering is -ENOSPC. A
+ *       bufid that cannot be valid in this table (inline flag, generation 0, an index beyond both
+ *       the capacity and every index handed out, offset bits in an unregister) is -EINVAL. A second
+ *       unregistration of the same bufid is -ENOENT.</li>
+ *   <li>Thread-safe: changes happen under one lock; lookups read a published leaf and slot without
+ *       locking (a slot holds an immutable {@link BufferRegistration}), in O(1): two array reads,
+ *       whatever the number of live registrations.</li>
  * </ul>
  */
 public final class RegistrationTable {
@@ -49,24 +67,50 @@ public final class RegistrationTable {
     public static final long HEADER_BYTES = 64;
     /** Heap bytes per registered page: one 64-bit frame number. */
     public static final long BYTES_PER_PAGE = 8;
+    /** Index bits that select a slot within a leaf. */
+    public static final int LEAF_BITS = 6;
+    /** Slots per leaf. */
+    public static final int LEAF_SLOTS = 1 << LEAF_BITS;
+    /** Heap bytes per leaf: per slot a registration pointer (8), a generation (4) and a free link (4). */
+    public static final long LEAF_HEAP_BYTES = LEAF_SLOTS * 16L;
+
+    private static final int LEAF_MASK = LEAF_SLOTS - 1;
+    private static final int MAX_LEAVES = PpcMemref.MAX_INDEX >>> LEAF_BITS;
+    private static final int NONE = -1;
 
     private final int domid;
     private final int capacity;
     private final XenHeapAccount heap;
     private final RunMetrics metrics;
     private final Trace trace;
-    private final AtomicReferenceArray<BufferRegistration> slots;
+    /** The directory; replaced (never changed in place) when it grows, under the lock. */
+    private volatile Leaf[] leaves = new Leaf[1];
+    /** Indexes below this were handed out at least once. Written under the lock. */
+    private volatile int handedOut;
 
     private final Object lock = new Object();
     // Guarded by lock.
-    private final int[] generations;
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    private int freeHead = NONE;
+    private int freeTail = NONE;
+    private int leafCount;
     private long heapCharged;
     private int live;
+    private int retired;
     private boolean destroyed;
 
+    /** {@link #LEAF_SLOTS} slots: published registrations, and (under the lock) generations and free links. */
+    private static final class Leaf {
+        final AtomicReferenceArray<BufferRegistration> slots = new AtomicReferenceArray<>(LEAF_SLOTS);
+        final int[] generations = new int[LEAF_SLOTS];
+        final int[] nextFree = new int[LEAF_SLOTS];
+
+        Leaf() {
+            Arrays.fill(generations, 1);
+        }
+    }
+
     public RegistrationTable(int domid, int capacity, XenHeapAccount heap, RunMetrics metrics, Trace trace) {
-        if (domid < 0 || domid > PpcMemref.MAX_DOMID) {
+        if (domid < 0) {
             throw new IllegalArgumentException("domid out of range: " + domid);
         }
         if (capacity < 1 || capacity > PpcMemref.MAX_INDEX) {
@@ -77,12 +121,6 @@ public final class RegistrationTable {
         this.heap = requireNonNull(heap, "heap is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
-        this.slots = new AtomicReferenceArray<>(capacity);
-        this.generations = new int[capacity];
-        for (int i = 0; i < capacity; i++) {
-            generations[i] = 1;
-            freeSlots.add(i);
-        }
     }
 
     public int domid() {
@@ -93,7 +131,7 @@ public final class RegistrationTable {
         return capacity;
     }
 
-    /** Heap bytes a registration of {@code nrPages} pages is charged. */
+    /** Heap bytes a registration of {@code nrPages} pages is charged (its leaf aside). */
     public static long chargeFor(int nrPages) {
         return HEADER_BYTES + BYTES_PER_PAGE * nrPages;
     }
@@ -103,8 +141,9 @@ public final class RegistrationTable {
      * pinning each with {@code pin}; on failure drops the pins taken with {@code unpin}.
      *
      * @return the new bufid
-     * @throws XenException EINVAL (no pages, too many pages), EFAULT (a frame not RAM of the
-     *     domain), ENOSPC (table full), ENOMEM (heap quota), ESRCH (domain being destroyed)
+     * @throws XenException EINVAL (no pages), E2BIG (too many pages), EFAULT (a frame not RAM of the
+     *     domain), ENOSPC (table full, or index space spent by retired slots), ENOMEM (heap quota),
+     *     ESRCH (domain being destroyed)
      */
     public long register(long[] gfns, LongPredicate pin, LongConsumer unpin) {
         if (gfns.length == 0) {
@@ -139,18 +178,36 @@ public final class RegistrationTable {
             if (destroyed) {
                 throw new XenException(XenErrno.ESRCH, "d" + domid + " is being destroyed");
             }
-            Integer index = freeSlots.peekFirst();
-            if (index == null) {
+            if (live >= capacity) {
                 throw new XenException(XenErrno.ENOSPC, "d" + domid + " registration table full (" + capacity + ")");
             }
-            if (!heap.tryCharge(charge)) {
-                throw new XenException(XenErrno.ENOMEM, "d" + domid + " heap quota refuses " + charge + " bytes");
+            // Fresh slots up to the capacity first, then the oldest freed one, then fresh beyond
+            // the capacity (only once retired slots left the free list short).
+            boolean fresh = handedOut < capacity || freeHead == NONE;
+            int index = fresh ? handedOut : freeHead;
+            if (index >= PpcMemref.MAX_INDEX) {
+                throw new XenException(XenErrno.ENOSPC, "d" + domid + " has retired every registration slot");
             }
-            freeSlots.pollFirst();
-            BufferRegistration registration =
-                    new BufferRegistration(PpcMemref.bufid(generations[index], domid, index), snapshot, charge);
-            slots.set(index, registration);
-            heapCharged += charge;
+            Leaf[] directory = leaves;
+            int leafNumber = index >>> LEAF_BITS;
+            boolean newLeaf = leafNumber >= directory.length || directory[leafNumber] == null;
+            long total = charge + (newLeaf ? LEAF_HEAP_BYTES : 0);
+            if (!heap.tryCharge(total)) {
+                throw new XenException(XenErrno.ENOMEM, "d" + domid + " heap quota refuses " + total + " bytes");
+            }
+            Leaf leaf = newLeaf ? addLeaf(leafNumber) : directory[leafNumber];
+            if (fresh) {
+                handedOut = index + 1;
+            } else {
+                freeHead = leaf.nextFree[index & LEAF_MASK];
+                if (freeHead == NONE) {
+                    freeTail = NONE;
+                }
+            }
+            int slot = index & LEAF_MASK;
+            BufferRegistration registration = new BufferRegistration(PpcMemref.bufid(leaf.generations[slot], index), snapshot, charge);
+            leaf.slots.set(slot, registration);
+            heapCharged += total;
             live++;
             // Inside the lock, so the gauge never runs ahead of the table.
             metrics.increment(Counter.REGISTRATIONS);
@@ -159,25 +216,39 @@ public final class RegistrationTable {
         }
     }
 
+    // Caller holds lock and has charged the leaf.
+    private Leaf addLeaf(int leafNumber) {
+        Leaf[] directory = leaves;
+        if (leafNumber >= directory.length) {
+            int size = directory.length;
+            while (size <= leafNumber) {
+                size = Math.min(size * 2, MAX_LEAVES);
+            }
+            directory = Arrays.copyOf(directory, size);
+        } else {
+            directory = directory.clone();
+        }
+        Leaf leaf = new Leaf();
+        directory[leafNumber] = leaf;
+        leaves = directory;
+        leafCount++;
+        return leaf;
+    }
+
     /**
      * Removes the registration {@code bufid} names and drops its pins with {@code unpin}.
      *
-     * @throws XenException EINVAL (not a bufid of this domain), ENOENT (no live registration: stale
-     *     or already unregistered)
+     * @throws XenException EINVAL (cannot be a bufid of this table, or offset bits), ENOENT (no live
+     *     registration: stale or already unregistered)
      */
     public BufferRegistration unregister(long bufid, LongConsumer unpin) {
         BufferRegistration registration;
         synchronized (lock) {
-            checkWellFormed(bufid);
-            if (PpcMemref.offset(bufid) != 0) {
+            if (PpcMemref.offset(bufid) != 0 && !PpcMemref.isInline(bufid)) {
                 throw new XenException(XenErrno.EINVAL, "bufid 0x" + Long.toHexString(bufid) + " has offset bits");
             }
-            int index = PpcMemref.index(bufid);
-            registration = slots.get(index);
-            if (registration == null || registration.bufid() != bufid) {
-                throw new XenException(XenErrno.ENOENT, "no registration 0x" + Long.toHexString(bufid) + " in d" + domid);
-            }
-            release(index, registration);
+            registration = find(bufid);
+            release(registration);
         }
         dropPins(registration, unpin);
         BufferRegistration removed = registration;
@@ -188,37 +259,82 @@ public final class RegistrationTable {
     /**
      * The live registration a registered reference ({@code bufid | offset}) names. Lock-free, O(1).
      *
-     * @throws XenException EINVAL (cannot be a bufid of this domain), ENOENT (stale or never issued)
+     * @throws XenException EINVAL (cannot be a bufid of this table), ENOENT (stale or never issued)
      */
     public BufferRegistration lookup(long ref) {
-        checkWellFormed(ref);
-        BufferRegistration registration = slots.get(PpcMemref.index(ref));
-        if (registration == null || registration.bufid() != PpcMemref.bufidOf(ref)) {
-            throw new XenException(XenErrno.ENOENT, "no registration 0x" + Long.toHexString(PpcMemref.bufidOf(ref)) + " in d" + domid);
+        return find(ref);
+    }
+
+    private BufferRegistration find(long ref) {
+        if (!PpcMemref.isInline(ref)) {
+            int index = PpcMemref.index(ref);
+            Leaf[] directory = leaves;
+            int leafNumber = index >>> LEAF_BITS;
+            if (leafNumber < directory.length) {
+                Leaf leaf = directory[leafNumber];
+                if (leaf != null) {
+                    BufferRegistration registration = leaf.slots.get(index & LEAF_MASK);
+                    if (registration != null && registration.bufid() == PpcMemref.bufidOf(ref)) {
+                        return registration;
+                    }
+                }
+            }
         }
-        return registration;
+        throw refusal(ref);
+    }
+
+    /** Why {@code ref} names no live registration: EINVAL if it cannot be a bufid here, else ENOENT. */
+    private XenException refusal(long ref) {
+        if (PpcMemref.isInline(ref)) {
+            return new XenException(XenErrno.EINVAL, "inline reference is not a bufid");
+        }
+        long bufid = PpcMemref.bufidOf(ref);
+        if (PpcMemref.generation(ref) == 0) {
+            return new XenException(XenErrno.EINVAL, "bufid 0x" + Long.toHexString(bufid) + " has generation 0");
+        }
+        int index = PpcMemref.index(ref);
+        if (index >= capacity && index >= handedOut) {
+            return new XenException(XenErrno.EINVAL, "bufid index " + index + " beyond table of " + capacity);
+        }
+        return new XenException(XenErrno.ENOENT, "no registration 0x" + Long.toHexString(bufid) + " in d" + domid);
     }
 
     /** Whether {@code registration} is still the live one in its slot. Lock-free, O(1). */
     public boolean isLive(BufferRegistration registration) {
-        return slots.get(registration.index()) == registration;
+        int index = registration.index();
+        Leaf[] directory = leaves;
+        int leafNumber = index >>> LEAF_BITS;
+        return leafNumber < directory.length && directory[leafNumber] != null
+                && directory[leafNumber].slots.get(index & LEAF_MASK) == registration;
     }
 
     /**
-     * Removes every registration (the domain is being destroyed), drops their pins and heap charges.
-     * Later registrations are -ESRCH.
+     * Removes every registration (the domain is being destroyed), drops their pins and heap charges,
+     * and releases the leaves. Later registrations are -ESRCH.
      */
     public void destroy(LongConsumer unpin) {
         List<BufferRegistration> removed = new ArrayList<>();
         synchronized (lock) {
             destroyed = true;
-            for (int i = 0; i < capacity; i++) {
-                BufferRegistration registration = slots.get(i);
-                if (registration != null) {
-                    release(i, registration);
-                    removed.add(registration);
+            for (Leaf leaf : leaves) {
+                if (leaf == null) {
+                    continue;
+                }
+                for (int i = 0; i < LEAF_SLOTS; i++) {
+                    BufferRegistration registration = leaf.slots.get(i);
+                    if (registration != null) {
+                        release(registration);
+                        removed.add(registration);
+                    }
                 }
             }
+            long leafBytes = leafCount * LEAF_HEAP_BYTES;
+            heap.release(leafBytes);
+            heapCharged -= leafBytes;
+            leafCount = 0;
+            leaves = new Leaf[1];
+            freeHead = NONE;
+            freeTail = NONE;
         }
         for (BufferRegistration registration : removed) {
             dropPins(registration, unpin);
@@ -229,10 +345,15 @@ public final class RegistrationTable {
     /** Live registrations, in slot order. */
     public List<BufferRegistration> liveRegistrations() {
         List<BufferRegistration> result = new ArrayList<>();
-        for (int i = 0; i < capacity; i++) {
-            BufferRegistration registration = slots.get(i);
-            if (registration != null) {
-                result.add(registration);
+        for (Leaf leaf : leaves) {
+            if (leaf == null) {
+                continue;
+            }
+            for (int i = 0; i < LEAF_SLOTS; i++) {
+                BufferRegistration registration = leaf.slots.get(i);
+                if (registration != null) {
+                    result.add(registration);
+                }
             }
         }
         return result;
@@ -244,6 +365,20 @@ public final class RegistrationTable {
         }
     }
 
+    /** Slots retired because their generation would have wrapped; never handed out again. */
+    public int retiredSlots() {
+        synchronized (lock) {
+            return retired;
+        }
+    }
+
+    /** Leaves made so far (each charged {@link #LEAF_HEAP_BYTES}). */
+    public int leaves() {
+        synchronized (lock) {
+            return leafCount;
+        }
+    }
+
     /** Heap bytes this table holds, as its running account says. */
     public long heapCharged() {
         synchronized (lock) {
@@ -251,41 +386,45 @@ public final class RegistrationTable {
         }
     }
 
-    /** Heap bytes recounted from the live registrations themselves; equals {@link #heapCharged()}. */
+    /** Heap bytes recounted from the leaves and live registrations themselves; equals {@link #heapCharged()}. */
     public long recountHeapBytes() {
         synchronized (lock) {
             long sum = 0;
-            for (int i = 0; i < capacity; i++) {
-                BufferRegistration registration = slots.get(i);
-                if (registration != null) {
-                    sum += registration.heapBytes();
+            for (Leaf leaf : leaves) {
+                if (leaf == null) {
+                    continue;
+                }
+                sum += LEAF_HEAP_BYTES;
+                for (int i = 0; i < LEAF_SLOTS; i++) {
+                    BufferRegistration registration = leaf.slots.get(i);
+                    if (registration != null) {
+                        sum += registration.heapBytes();
+                    }
                 }
             }
             return sum;
         }
     }
 
-    private void checkWellFormed(long ref) {
-        if (PpcMemref.isInline(ref)) {
-            throw new XenException(XenErrno.EINVAL, "inline reference is not a bufid");
-        }
-        if (PpcMemref.domid(ref) != domid) {
-            throw new XenException(XenErrno.EINVAL,
-                    "bufid 0x" + Long.toHexString(PpcMemref.bufidOf(ref)) + " belongs to d" + PpcMemref.domid(ref) + ", not d" + domid);
-        }
-        if (PpcMemref.generation(ref) == 0) {
-            throw new XenException(XenErrno.EINVAL, "bufid 0x" + Long.toHexString(PpcMemref.bufidOf(ref)) + " has generation 0");
-        }
-        if (PpcMemref.index(ref) >= capacity) {
-            throw new XenException(XenErrno.EINVAL, "bufid index " + PpcMemref.index(ref) + " beyond table of " + capacity);
-        }
-    }
-
     // Caller holds lock.
-    private void release(int index, BufferRegistration registration) {
-        slots.set(index, null);
-        generations[index] = PpcMemref.nextGeneration(generations[index]);
-        freeSlots.addLast(index);
+    private void release(BufferRegistration registration) {
+        int index = registration.index();
+        Leaf leaf = leaves[index >>> LEAF_BITS];
+        int slot = index & LEAF_MASK;
+        leaf.slots.set(slot, null);
+        int next = PpcMemref.nextGeneration(leaf.generations[slot]);
+        leaf.generations[slot] = next;
+        if (next == PpcMemref.RETIRED) {
+            retired++;
+        } else {
+            leaf.nextFree[slot] = NONE;
+            if (freeTail == NONE) {
+                freeHead = index;
+            } else {
+                leaves[freeTail >>> LEAF_BITS].nextFree[freeTail & LEAF_MASK] = index;
+            }
+            freeTail = index;
+        }
         heap.release(registration.heapBytes());
         heapCharged -= registration.heapBytes();
         live--;

@@ -40,8 +40,34 @@ final class TestDescriptorGuestRegion {
         assertThat(region.translate(96 + 2L * PAGE)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.translate(-1)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.translate(Long.MAX_VALUE)).isEqualTo(XenErrno.EFAULT.asResult());
-        assertThat(region.translate(10)).as("going back rewalks the copy").isEqualTo(10L * PAGE + 4010);
-        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).as("each entry read once").isEqualTo(4);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).as("each entry read once going forward").isEqualTo(4);
+        assertThat(region.translate(10)).as("going back walks again from entry 0").isEqualTo(10L * PAGE + 4010);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(5);
+    }
+
+    /**
+     * Issue 12, defect 4: the region keeps no copy of the entries it walked (which reached 512 KiB
+     * per copy, uncharged), only a cursor. Walking back therefore reads the guest's entries again,
+     * as Xen's walk does, and sees what the guest wrote meanwhile.
+     */
+    @Test
+    void theRegionKeepsNoCopyOfTheEntriesItWalked() {
+        long descriptor = 8L * PAGE;
+        int nr = 3 * PAGE / 8; // an address array over three pages
+        long[] pages = new long[nr];
+        for (int i = 0; i < nr; i++) {
+            pages[i] = (40L + i % 8) * PAGE;
+        }
+        put(descriptor, XencommDescriptor.encode(pages, nr));
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
+        for (int i = 0; i < nr; i++) {
+            assertThat(region.translate((long) i * PAGE)).isEqualTo(pages[i]);
+        }
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(nr);
+        // The guest rewrites entry 0; a region that kept its copy would still answer page 40.
+        put(descriptor + XencommDescriptor.HEADER_BYTES, java.nio.ByteBuffer.allocate(8).putLong(50L * PAGE).array());
+        assertThat(region.translate(0)).isEqualTo(50L * PAGE);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isEqualTo(nr + 1);
     }
 
     @Test

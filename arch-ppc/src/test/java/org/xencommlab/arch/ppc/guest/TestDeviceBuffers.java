@@ -49,7 +49,7 @@ final class TestDeviceBuffers {
 
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isEqualTo(16L * PAGE);
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isEqualTo(5L * PAGE);
-        assertThat(((RegistrationTable) domain.archState()).heapCharged()).isEqualTo(RegistrationTable.chargeFor(16));
+        assertThat(((RegistrationTable) domain.archState()).heapCharged()).isEqualTo(RegistrationTable.chargeFor(16) + RegistrationTable.LEAF_HEAP_BYTES);
     }
 
     @Test

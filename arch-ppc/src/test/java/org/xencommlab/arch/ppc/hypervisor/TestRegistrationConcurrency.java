@@ -57,8 +57,8 @@ final class TestRegistrationConcurrency {
             assertThat(machine.metrics().peak(Gauge.REGISTRATIONS_LIVE)).isLessThanOrEqualTo(6);
             RegistrationTable table = (RegistrationTable) domain.archState();
             assertThat(table.liveCount()).isZero();
-            assertThat(table.heapCharged()).isZero();
-            assertThat(domain.heap().used()).isZero();
+            assertThat(table.heapCharged()).isEqualTo(table.leaves() * RegistrationTable.LEAF_HEAP_BYTES);
+            assertThat(domain.heap().used()).isEqualTo(table.heapCharged());
             assertThat(domain.totalPins()).isZero();
             assertThat(machine.foreignReaches()).isZero();
         } finally {

@@ -8,18 +8,17 @@ import org.junit.jupiter.api.Test;
 final class TestPpcMemref {
     @Test
     void fieldsSitWhereTheJavadocSays() {
-        long bufid = PpcMemref.bufid(1, 2, 3);
-        assertThat(bufid).isEqualTo(0x0008_0020_0300_0000L);
+        long bufid = PpcMemref.bufid(1, 3);
+        assertThat(bufid).isEqualTo(0x0000_1000_0300_0000L);
         long ref = PpcMemref.withOffset(bufid, 0xABCDEF);
-        assertThat(ref).isEqualTo(0x0008_0020_03AB_CDEFL);
+        assertThat(ref).isEqualTo(0x0000_1000_03AB_CDEFL);
         assertThat(PpcMemref.generation(ref)).isEqualTo(1);
-        assertThat(PpcMemref.domid(ref)).isEqualTo(2);
         assertThat(PpcMemref.index(ref)).isEqualTo(3);
         assertThat(PpcMemref.offset(ref)).isEqualTo(0xABCDEF);
         assertThat(PpcMemref.bufidOf(ref)).isEqualTo(bufid);
         assertThat(PpcMemref.isInline(ref)).isFalse();
 
-        long max = PpcMemref.bufid(PpcMemref.MAX_GENERATION, PpcMemref.MAX_DOMID, PpcMemref.MAX_INDEX - 1);
+        long max = PpcMemref.bufid(PpcMemref.MAX_GENERATION, PpcMemref.MAX_INDEX - 1);
         assertThat(max).isEqualTo(0x7FFF_FFFF_FF00_0000L);
         assertThat(max).isPositive();
     }
@@ -28,10 +27,10 @@ final class TestPpcMemref {
     void limitsCoverTheLargestBuffer() {
         assertThat(PpcMemref.MAX_BUFFER_BYTES).isEqualTo(16L << 20);
         assertThat(PpcMemref.MAX_BUFFER_PAGES).isEqualTo(4096);
-        assertThat(PpcMemref.OFFSET_BITS + PpcMemref.INDEX_BITS + PpcMemref.DOMID_BITS + PpcMemref.GENERATION_BITS).isEqualTo(63);
-        assertThatThrownBy(() -> PpcMemref.withOffset(PpcMemref.bufid(1, 0, 0), PpcMemref.MAX_BUFFER_BYTES))
+        assertThat(PpcMemref.OFFSET_BITS + PpcMemref.INDEX_BITS + PpcMemref.GENERATION_BITS).isEqualTo(63);
+        assertThatThrownBy(() -> PpcMemref.withOffset(PpcMemref.bufid(1, 0), PpcMemref.MAX_BUFFER_BYTES))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PpcMemref.bufid(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PpcMemref.bufid(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -44,8 +43,9 @@ final class TestPpcMemref {
     }
 
     @Test
-    void generationsWrapSkippingZero() {
+    void aGenerationNeverWrapsTheSlotIsRetiredInstead() {
         assertThat(PpcMemref.nextGeneration(1)).isEqualTo(2);
-        assertThat(PpcMemref.nextGeneration(PpcMemref.MAX_GENERATION)).isEqualTo(1);
+        assertThat(PpcMemref.nextGeneration(PpcMemref.MAX_GENERATION)).isEqualTo(PpcMemref.RETIRED);
+        assertThat(PpcMemref.MAX_INDEX).as("a million slots").isGreaterThanOrEqualTo(1_000_000);
     }
 }

@@ -69,6 +69,29 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
     }
 
     /**
+     * Xen's {@code access_ok} for a PV guest: the range {@code [ref + offset, ref + offset + length)}
+     * must not wrap around the 64-bit address space, and its first and last bytes must both be
+     * canonical and in the same half (a range cannot run through the non-canonical hole). Decided
+     * from the addresses alone: no page-table entry is read and nothing is counted.
+     */
+    @Override
+    public boolean accessOk(MemoryReference ref, long offset, long length) {
+        if (!GuestHandleResolver.super.accessOk(ref, offset, length)) {
+            return false;
+        }
+        if (length == 0) {
+            return true;
+        }
+        long base = ref.value();
+        long first = base + offset;
+        long last = first + (length - 1);
+        if (Long.compareUnsigned(first, base) < 0 || Long.compareUnsigned(last, first) < 0) {
+            return false;
+        }
+        return layout.isCanonical(first) && layout.isCanonical(last) && (first < 0) == (last < 0);
+    }
+
+    /**
      * One opened reference. Counts each walk's steps as it goes, or, once its caller asked
      * ({@link #deferCountsUntilClose()}), keeps them and adds them in one update at
      * {@link #close()}. Used by one thread (the entry's), like its context.

@@ -179,6 +179,22 @@ final class TestX86GuestHandleResolver {
     }
 
     @Test
+    void accessOkRefusesARangeThatWrapsOrCrossesTheHoleWithoutReadingAnything() {
+        long readsBefore = memory.wordReads();
+        assertThat(resolver.accessOk(new MemoryReference(0xffff_ffff_ffff_ff00L), 0, 0x100)).isTrue();
+        assertThat(resolver.accessOk(new MemoryReference(0xffff_ffff_ffff_ff00L), 0, 0x200)).isFalse();
+        assertThat(resolver.accessOk(new MemoryReference(0xffff_ffff_ffff_ff00L), 0x100, 1)).isFalse();
+        assertThat(resolver.accessOk(new MemoryReference(0x0000_7fff_ffff_ff00L), 0, 0x100)).isTrue();
+        assertThat(resolver.accessOk(new MemoryReference(0x0000_7fff_ffff_ff00L), 0, 0x101)).as("into the hole").isFalse();
+        assertThat(resolver.accessOk(new MemoryReference(0x0000_8000_0000_0000L), 0, 0)).isTrue();
+        assertThat(resolver.accessOk(new MemoryReference(0x0000_8000_0000_0000L), 0, 1)).isFalse();
+        assertThat(resolver.accessOk(new MemoryReference(USER_VA), 0, Long.MAX_VALUE)).isFalse();
+        assertThat(resolver.accessOk(new MemoryReference(USER_VA), -1, 1)).isFalse();
+        assertThat(memory.wordReads()).isEqualTo(readsBefore);
+        assertThat(metrics.get(Counter.TRANSLATION_STEPS)).isZero();
+    }
+
+    @Test
     void kernelDirectMapAddressesResolveLikeAnyOther() {
         long gfn = kernel.allocateFrame();
         long kernelVa = X86AddressSpace.LAYOUT.kernelAddressOf(PAGE.addressOf(gfn));
