@@ -52,8 +52,9 @@ import org.xencommlab.hypervisor.domain.Extent;
  *       malformed reservation (a truncated, oversized or foreign embedded block), {@code nr_extents}
  *       above what a continuation can encode ({@link ReservationLimits#MAX_NR_EXTENTS}),
  *       {@code start_extent >= nr_extents}, an {@code extent_order} above the caller's
- *       {@code max_order} (the smaller of {@link ReservationLimits#maxOrder} and
- *       {@link HypervisorConfig#maxExtentOrder()}), a domid that names no live domain, and an
+ *       {@code max_order()} ({@link HypervisorConfig#maxOrder(boolean)}: 9 for a domU, 18 for the
+ *       control domain, as Xen's {@code CONFIG_DOMU_MAX_ORDER} and {@code CONFIG_CTLDOM_MAX_ORDER}
+ *       on x86), a domid that names no live domain, and an
  *       unprivileged caller naming another domain (Xen's {@code rcu_lock_domain_by_any_id} and
  *       XSM_TARGET check both end in {@code return start_extent});</li>
  *   <li>an extent that fails stops the operation, and the result is the extents done before it:
@@ -81,13 +82,13 @@ import org.xencommlab.hypervisor.domain.Extent;
 public final class MemoryOpHandler implements HypercallHandler {
     private final ArgumentStrategy strategy;
     private final DomainTable domains;
-    private final int configMaxOrder;
+    private final HypervisorConfig config;
 
     @Inject
     public MemoryOpHandler(ArgumentStrategy strategy, DomainTable domains, HypervisorConfig config) {
         this.strategy = requireNonNull(strategy, "strategy is null");
         this.domains = requireNonNull(domains, "domains is null");
-        this.configMaxOrder = config.maxExtentOrder();
+        this.config = requireNonNull(config, "config is null");
     }
 
     @Override
@@ -111,8 +112,8 @@ public final class MemoryOpHandler implements HypercallHandler {
                 throw new XenException(XenErrno.ESRCH, "no domain " + r.reservation().domid());
             }
             Targets.checkTarget(context, target);
-            ReservationLimits.checkOrder(r.reservation().extentOrder(),
-                    Math.min(ReservationLimits.maxOrder(context.isPrivileged()), configMaxOrder));
+            // max_order(current->domain): the caller's limit, not the target's (xen/common/memory.c).
+            ReservationLimits.checkOrder(r.reservation().extentOrder(), config.maxOrder(context.isPrivileged()));
         } catch (XenException e) {
             // Xen answers every refusal before the work with start_extent, not an errno.
             return cmd.startExtent();

@@ -178,6 +178,28 @@ final class TestMemoryOp {
         assertThat(m.domains.lookup(0).totPages()).isEqualTo(512);
     }
 
+    /**
+     * xen/common/memory.c max_order(): the control domain may use orders up to
+     * CONFIG_CTLDOM_MAX_ORDER (18 on x86), a domU up to 9; the limit is the caller's.
+     */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void theControlDomainMayUseLargerOrders(ArgumentStrategy strategy) {
+        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20), strategy);
+        m.hypervisor.createDomain(new DomainSpec(0, true, 1, 256L * PAGE, 4096L * PAGE));
+        m.hypervisor.createDomain(DomainSpec.guest(1, 64L * PAGE).withMaxMemoryBytes(4096L * PAGE));
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("order 10 for dom0").isEqualTo(1);
+        assertThat(m.domains.lookup(0).totPages()).isEqualTo(256 + 1024);
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 19, SELF)).result()).as("beyond 18").isZero();
+        assertThat(guest(1).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("a domU: at most 9").isZero();
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, 1)).result())
+                .as("dom0 for domain 1: the caller's limit counts").isEqualTo(1);
+        assertThat(m.domains.lookup(1).totPages()).isEqualTo(64 + 1024);
+        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20).withMaxOrders(9, 9), strategy);
+        m.hypervisor.createDomain(new DomainSpec(0, true, 1, 256L * PAGE, 4096L * PAGE));
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("memop-max-order=9,9").isZero();
+    }
+
     /** Issues {@code request}'s words with {@code start_extent} set and returns the result. */
     private long withStart(TestingGuestCalls guest, ReservationRequest request, long startExtent) {
         PreparedCall<ReservationOutcome> call = guest.prepare(request);
