@@ -28,4 +28,17 @@ public interface GuestCopy {
 
     /** Copies {@code length} bytes of {@code src} to guest memory at {@code ref + offset}. */
     long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length);
+
+    /**
+     * Xen's {@code guest_handle_add_offset}: a reference naming the memory {@code bytes} after the
+     * start of what {@code ref} names, for a continuation in Xen's encoding. The hypervisor's
+     * implementation asks the arch's
+     * {@link org.xencommlab.api.xencomm.GuestHandleResolver#advance}; this default, for a copy
+     * whose references are plain addresses, adds.
+     *
+     * @throws org.xencommlab.api.errno.XenException when the arch cannot advance the reference
+     */
+    default MemoryReference advance(MemoryReference ref, long bytes) {
+        return new MemoryReference(ref.value() + bytes);
+    }
 }

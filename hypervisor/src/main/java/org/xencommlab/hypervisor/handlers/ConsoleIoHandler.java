@@ -6,19 +6,20 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.console.ConsoleIoArguments;
+import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps.ConsoleIo;
+import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.console.ConsoleLog;
 
 /**
  * {@code console_io(cmd, count, buffer)} (xen/drivers/char/console.c, {@code do_console_io} and
- * {@code guest_console_write}), with a fourth word of progress: the bytes already done, 0 on the
- * guest's call ({@link ConsoleIoArguments}).
+ * {@code guest_console_write}).
  *
  * <p>The arguments are decoded only through the run's {@link ArgumentStrategy}: in the pointer
  * form {@code buffer} names the bytes; in the embedded form it names one block, a header and the
@@ -42,11 +43,14 @@ import org.xencommlab.hypervisor.console.ConsoleLog;
  * consumed, as in Xen). A read is never preempted: Xen's read loop has no continuation.
  *
  * <p><b>Continuation.</b> As {@code guest_console_write}, a write polls
- * {@link HypercallContext#preemptionPending()} before each chunk but the first of an entry. Xen
- * continues with {@code count} lowered and the handle advanced. Here a reference is opaque to the
- * hypervisor (the arch owns its encoding), so the words stay and the progress travels in the
- * fourth word: {@link ConsoleIoArguments#continuationArgs(long)} gives
- * {@code (cmd, count, buffer, done)}.
+ * {@link HypercallContext#preemptionPending()} before each chunk but the first of an entry. In the
+ * pointer form it continues as Xen does, {@code (CONSOLEIO_write, count - done, buffer advanced by
+ * done)} ({@code hypercall_create_continuation(__HYPERVISOR_console_io, "iih", CONSOLEIO_write,
+ * count, buffer)} after {@code guest_handle_add_offset}), the buffer advanced by the arch
+ * ({@link org.xencommlab.api.hypercall.GuestCopy#advance}); like Xen, the handler never reads a
+ * fourth word. The embedded form is the lab's own ABI: its one block starts with a header the
+ * hypervisor must find again, so the words stay and the progress travels in the fourth word
+ * ({@link ConsoleIoArguments#continuationArgs(long)}: {@code (cmd, count, block, done)}).
  *
  * <p>Errors: a domain the console access setting refuses: -EPERM (checked first); then what the
  * strategy refuses (unknown command -ENOSYS; a read above {@code INT_MAX} or an embedded count
@@ -74,17 +78,26 @@ public final class ConsoleIoHandler implements HypercallHandler {
         if (!access.allows(context.isPrivileged(), args.length == 0 ? 0 : args[0] & 0xFFFF_FFFFL)) {
             return XenErrno.EPERM.asResult();
         }
-        ConsoleIoArguments io = strategy.consoleIo(context.guest(), args);
-        return io.cmd() == ConsoleIo.WRITE ? write(context, io) : read(context, io);
+        boolean xenEncoding = strategy.form() == AbiForm.POINTER;
+        long[] words = args;
+        if (xenEncoding && args.length > 3 && args[3] != 0) {
+            words = args.clone();
+            words[3] = 0; // do_console_io(cmd, count, buffer) has no fourth parameter
+        }
+        ConsoleIoArguments io = strategy.consoleIo(context.guest(), words);
+        return io.cmd() == ConsoleIo.WRITE ? write(context, io, args.length > 2 ? args[2] : 0) : read(context, io);
     }
 
-    private long write(HypercallContext context, ConsoleIoArguments io) {
+    /** @param buffer the buffer word, advanced for Xen's continuation in the pointer form */
+    private long write(HypercallContext context, ConsoleIoArguments io, long buffer) {
         long count = io.count();
         long done = io.done();
         byte[] chunk = new byte[(int) Math.min(chunkBytes, count - done)];
         while (done < count) {
             if (done != io.done() && context.preemptionPending()) {
-                return context.createContinuation(HypercallNumber.CONSOLE_IO, io.continuationArgs(done));
+                return context.createContinuation(HypercallNumber.CONSOLE_IO, strategy.form() == AbiForm.POINTER
+                        ? new long[] {ConsoleIo.WRITE, count - done, context.guest().advance(new MemoryReference(buffer), done).value()}
+                        : io.continuationArgs(done));
             }
             int n = (int) Math.min(chunkBytes, count - done);
             try {
