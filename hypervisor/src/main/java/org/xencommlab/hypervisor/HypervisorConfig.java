@@ -42,6 +42,8 @@ import org.xencommlab.api.hypercall.XenRelease;
  *     (older bytes are dropped first; the total written is still counted)
  * @param consoleInputBytes capacity of each domain's console input ring
  * @param consoleAccess which domains may use {@code console_io} ({@link ConsoleAccess})
+ * @param increaseReservation what {@code increase_reservation} does with a new extent
+ *     ({@link IncreaseReservation}); the default is Xen's for the guests the lab models, translated ones
  * @param versionMajor the major version {@code xen_version} reports
  * @param versionMinor the minor version {@code xen_version} reports
  * @param extraVersion the extra version string (at most 15 characters, ASCII)
@@ -60,6 +62,7 @@ public record HypervisorConfig(
         int consoleOutputBytes,
         int consoleInputBytes,
         ConsoleAccess consoleAccess,
+        IncreaseReservation increaseReservation,
         int versionMajor,
         int versionMinor,
         String extraVersion) {
@@ -83,6 +86,37 @@ public record HypervisorConfig(
             return privileged || this == OPEN
                     || this == VERBOSE_DEBUG && cmd == org.xencommlab.api.hypercall.SubOps.ConsoleIo.WRITE;
         }
+    }
+
+    /**
+     * What {@code XENMEM_increase_reservation} does with each extent it allocates. Xen
+     * (xen/common/memory.c {@code increase_reservation}) allocates the extent to the domain
+     * ({@code alloc_domheap_pages}: owned, counted in {@code tot_pages}, bounded by
+     * {@code max_pages}) and enters it in no p2m; only for a domain that is not
+     * {@code paging_mode_translate} does it write the extent's first machine frame into
+     * {@code extent_start[i]}, and a fault on that write stops the call with the extent still
+     * allocated and not counted. Frames a domain owns but has not mapped stay its own (they count
+     * in {@code tot_pages} and the hypervisor's audit) until the domain is destroyed.
+     */
+    public enum IncreaseReservation {
+        /**
+         * Xen for a translated domain (HVM, PVH), which every lab domain is (the hypervisor keeps
+         * its p2m): the extent is allocated, not mapped, and nothing is written back.
+         */
+        TRANSLATED,
+        /**
+         * Xen for a PV domain: the extent is allocated (2^order machine-contiguous frames aligned to
+         * the order, as Xen's buddy allocator gives them), not mapped, and its first machine frame
+         * is written back. A PV guest would then map it itself through its own p2m and Xen's m2p;
+         * the lab has no hypercall for that, so the frames stay unreachable to the guest.
+         */
+        PV,
+        /**
+         * Not Xen (the lab's behaviour before it modelled this): the extent is mapped at the lowest
+         * unpopulated guest frames aligned to the order and that guest frame is written back; if
+         * the write faults, the extent is given back.
+         */
+        LAB_MAPPED
     }
 
     public HypervisorConfig {
@@ -110,6 +144,9 @@ public record HypervisorConfig(
         if (consoleAccess == null) {
             throw new IllegalArgumentException("consoleAccess is null");
         }
+        if (increaseReservation == null) {
+            throw new IllegalArgumentException("increaseReservation is null");
+        }
         if (versionMajor < 0 || versionMajor > 0x7FFF || versionMinor < 0 || versionMinor > 0xFFFF) {
             throw new IllegalArgumentException("version out of range");
         }
@@ -122,7 +159,7 @@ public record HypervisorConfig(
     public static HypervisorConfig defaults() {
         return new HypervisorConfig(1L << 30, 16L << 20, 1L << 20, 64, 1 << 22, 1L << 22, 8,
                 ReservationLimits.DOMU_MAX_ORDER, ReservationLimits.CTLDOM_MAX_ORDER, 127, 1 << 20, 4096,
-                ConsoleAccess.RELEASE, XenRelease.MAJOR, XenRelease.MINOR, ".0-lab");
+                ConsoleAccess.RELEASE, IncreaseReservation.TRANSLATED, XenRelease.MAJOR, XenRelease.MINOR, ".0-lab");
     }
 
     /**
@@ -141,49 +178,55 @@ public record HypervisorConfig(
     public HypervisorConfig withMachineMemoryBytes(long bytes) {
         return new HypervisorConfig(bytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls, maxContinuations,
                 workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes, consoleOutputBytes,
-                consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withXenHeap(long globalBytes, long perDomainQuotaBytes) {
         return new HypervisorConfig(machineMemoryBytes, globalBytes, perDomainQuotaBytes, preemptionPolls,
                 maxContinuations, workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes,
-                consoleOutputBytes, consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleOutputBytes, consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withPreemptionPolls(int polls) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, polls, maxContinuations,
                 workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes, consoleOutputBytes,
-                consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withMaxContinuations(int continuations) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
                 continuations, workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes,
-                consoleOutputBytes, consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleOutputBytes, consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withWorkBudget(long units) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
                 maxContinuations, units, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes,
-                consoleOutputBytes, consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleOutputBytes, consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     /** Xen's {@code memop-max-order} boot parameter: the domU and control-domain extent orders. */
     public HypervisorConfig withMaxOrders(int domU, int ctlDom) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
                 maxContinuations, workBudget, maxVcpus, domU, ctlDom, consoleChunkBytes, consoleOutputBytes,
-                consoleInputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                consoleInputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withConsole(int chunkBytes, int outputBytes, int inputBytes) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
                 maxContinuations, workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, chunkBytes, outputBytes,
-                inputBytes, consoleAccess, versionMajor, versionMinor, extraVersion);
+                inputBytes, consoleAccess, increaseReservation, versionMajor, versionMinor, extraVersion);
     }
 
     public HypervisorConfig withConsoleAccess(ConsoleAccess access) {
         return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
                 maxContinuations, workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes,
-                consoleOutputBytes, consoleInputBytes, access, versionMajor, versionMinor, extraVersion);
+                consoleOutputBytes, consoleInputBytes, access, increaseReservation, versionMajor, versionMinor, extraVersion);
+    }
+
+    public HypervisorConfig withIncreaseReservation(IncreaseReservation behaviour) {
+        return new HypervisorConfig(machineMemoryBytes, xenHeapBytes, domainHeapQuotaBytes, preemptionPolls,
+                maxContinuations, workBudget, maxVcpus, domUMaxOrder, ctlDomMaxOrder, consoleChunkBytes,
+                consoleOutputBytes, consoleInputBytes, consoleAccess, behaviour, versionMajor, versionMinor, extraVersion);
     }
 }

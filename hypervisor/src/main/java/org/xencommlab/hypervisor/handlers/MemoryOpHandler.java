@@ -35,12 +35,20 @@ import org.xencommlab.hypervisor.domain.Extent;
  * array; in the embedded form {@code arg} names one block holding the fixed fields and the array.
  * Extents are then done one at a time from {@code start_extent}, each whole or not at all:
  * <ul>
- *   <li>increase: {@code 2^order} frames are allocated to the target and mapped at its lowest free
- *       aligned run of guest frames (the lab's domains are all translated, like Xen's HVM/PVH
- *       guests, for which Xen writes nothing back); the extent's <em>guest</em> frame number is
- *       written into the array, so the guest learns where its new memory is. A NULL
- *       {@code extent_start} in the pointer form writes nothing, as in Xen. If that write faults,
- *       the extent is given back and not counted.</li>
+ *   <li>increase: {@code 2^order} frames are allocated to the target (counted in
+ *       {@code tot_pages} against {@code max_pages}). What follows is
+ *       {@link HypervisorConfig#increaseReservation()} (xen/common/memory.c
+ *       {@code increase_reservation}):
+ *       {@link HypervisorConfig.IncreaseReservation#TRANSLATED TRANSLATED}, the default and Xen's
+ *       for a translated domain (every lab domain is one), maps nothing and writes nothing back;
+ *       {@link HypervisorConfig.IncreaseReservation#PV PV}, Xen's for a PV domain, maps nothing and
+ *       writes the extent's first machine frame into the array, and if that write faults the
+ *       extent stays allocated and is not counted, as in Xen;
+ *       {@link HypervisorConfig.IncreaseReservation#LAB_MAPPED LAB_MAPPED} (not Xen) maps the
+ *       extent at the lowest free aligned run of guest frames and writes that guest frame back,
+ *       giving the extent back if the write faults. A NULL {@code extent_start} in the pointer form
+ *       writes nothing, as in Xen. Frames allocated and not mapped stay the target's until it is
+ *       destroyed.</li>
  *   <li>decrease: the guest frame read from the array is unmapped, its frames scrubbed and freed,
  *       {@code tot_pages} drops.</li>
  *   <li>populate: the guest frame read from the array is backed with new frames (zeroed).</li>
@@ -127,7 +135,7 @@ public final class MemoryOpHandler implements HypercallHandler {
             if (i != start && context.preemptionPending()) {
                 return context.createContinuation(HypercallNumber.MEMORY_OP, r.continuationArgs(i));
             }
-            if (!doExtent(cmd.op(), r, i, target, order, writeBack)) {
+            if (!doExtent(cmd.op(), r, i, target, order, writeBack, config.increaseReservation())) {
                 break;
             }
             context.metrics().increment(Counter.EXTENTS_DONE);
@@ -136,19 +144,12 @@ public final class MemoryOpHandler implements HypercallHandler {
     }
 
     /** Does extent {@code i} whole, or changes nothing and returns false. */
-    private static boolean doExtent(int op, ReservationArguments r, long i, Domain target, int order, boolean writeBack) {
+    private static boolean doExtent(int op, ReservationArguments r, long i, Domain target, int order, boolean writeBack,
+            HypervisorConfig.IncreaseReservation increase) {
         try {
             switch (op) {
                 case MemoryOp.INCREASE_RESERVATION -> {
-                    Extent extent = target.increaseReservation(order);
-                    if (writeBack) {
-                        try {
-                            r.writeExtent(i, extent.gfn());
-                        } catch (XenException e) {
-                            giveBack(target, extent.gfn(), order);
-                            return false;
-                        }
-                    }
+                    return increase(r, i, target, order, writeBack, increase);
                 }
                 case MemoryOp.DECREASE_RESERVATION -> target.decreaseReservation(r.readExtent(i), order);
                 default -> target.populatePhysmap(r.readExtent(i), order);
@@ -157,6 +158,33 @@ public final class MemoryOpHandler implements HypercallHandler {
         } catch (XenException e) {
             return false;
         }
+    }
+
+    /** One extent of increase_reservation, as {@code increase} says; false if it is not to be counted. */
+    private static boolean increase(ReservationArguments r, long i, Domain target, int order, boolean writeBack,
+            HypervisorConfig.IncreaseReservation increase) {
+        switch (increase) {
+            case TRANSLATED -> target.allocateUnmapped(order, false);
+            case PV -> {
+                long mfn = target.allocateUnmapped(order, true);
+                if (writeBack) {
+                    // Xen: a fault here is "goto out", the extent stays allocated and is not counted.
+                    r.writeExtent(i, mfn);
+                }
+            }
+            case LAB_MAPPED -> {
+                Extent extent = target.increaseReservation(order);
+                if (writeBack) {
+                    try {
+                        r.writeExtent(i, extent.gfn());
+                    } catch (XenException e) {
+                        giveBack(target, extent.gfn(), order);
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /**
