@@ -80,7 +80,8 @@ final class HypervisorEntryProperties {
     private static TestingMachine boot() {
         TestingMachine[] holder = new TestingMachine[1];
         HypervisorConfig config = HypervisorConfig.defaults().withMachineMemoryBytes(512L * PAGE)
-                .withXenHeap(4096, 2048).withPreemptionPolls(2).withConsole(128, 16 * PAGE, 4096, 64);
+                .withXenHeap(4096, 2048).withPreemptionPolls(2).withConsole(128, 4096, 64)
+                .withConsoleAccess(HypervisorConfig.ConsoleAccess.OPEN);
         holder[0] = new TestingMachine(config, new TestingGuestHandleResolver(256), Map.of(MEMORY_OPS, memoryOps(holder)));
         holder[0].hypervisor.createDomain(DomainSpec.dom0(64L * PAGE).withVcpus(2));
         holder[0].hypervisor.createDomain(DomainSpec.guest(1, 32L * PAGE).withMaxMemoryBytes(128L * PAGE));

@@ -26,6 +26,7 @@ public enum XenErrno {
     ENOSPC(28, "no space left"),
     ERANGE(34, "result out of range"),
     ENOSYS(38, "function not implemented"),
+    ENODATA(61, "no data available"),
     EOVERFLOW(75, "value too large"),
     EOPNOTSUPP(95, "operation not supported");
 

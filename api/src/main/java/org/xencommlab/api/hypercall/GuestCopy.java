@@ -40,4 +40,17 @@ public interface GuestCopy {
     default boolean accessOk(MemoryReference ref, long offset, long length) {
         return offset >= 0 && length >= 0 && offset <= Long.MAX_VALUE - length;
     }
+
+    /**
+     * Xen's {@code guest_handle_add_offset}: a reference naming the memory {@code bytes} after the
+     * start of what {@code ref} names, for a continuation in Xen's encoding. The hypervisor's
+     * implementation asks the arch's
+     * {@link org.xencommlab.api.xencomm.GuestHandleResolver#advance}; this default, for a copy
+     * whose references are plain addresses, adds.
+     *
+     * @throws org.xencommlab.api.errno.XenException when the arch cannot advance the reference
+     */
+    default MemoryReference advance(MemoryReference ref, long bytes) {
+        return new MemoryReference(ref.value() + bytes);
+    }
 }

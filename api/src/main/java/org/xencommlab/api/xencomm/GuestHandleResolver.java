@@ -50,6 +50,26 @@ public interface GuestHandleResolver {
     }
 
     /**
+     * Xen's {@code guest_handle_add_offset(ref, bytes)}, for a continuation that goes on where an
+     * entry stopped (xen/common/multicall.c continues with the list advanced past the entries done,
+     * xen/drivers/char/console.c with the buffer advanced past the bytes written): the reference
+     * that names the memory {@code bytes} after the start of what {@code ref} names.
+     *
+     * <p>The default adds {@code bytes} to the reference, which is right for a backend whose
+     * references are addresses (x86: a guest virtual address). A backend whose references are
+     * not must override it; it may write guest memory (Xen's {@code xencomm_add_offset} rewrites
+     * a xencomm descriptor in place and returns the same handle). An implementation must refuse a
+     * reference it cannot advance with a Xen errno (the call then fails with it, and the work
+     * done so far stays done), never produce a reference that names other memory than
+     * {@code ref + bytes}, and never throw anything else.
+     *
+     * @param bytes how far to advance, at least 0
+     */
+    default MemoryReference advance(HypercallContext context, MemoryReference ref, long bytes) {
+        return new MemoryReference(ref.value() + bytes);
+    }
+
+    /**
      * Makes the backend's per-domain hypervisor state when a domain is created (ppc's registration
      * table, for example), or {@code null} if the backend keeps none. Nothing may be charged to
      * {@code heap} that is not released by {@link #destroyDomainState}.

@@ -47,14 +47,24 @@ final class AbiCommand implements Runnable {
                     out.printf("  %s form: none%n", form.label());
                     continue;
                 }
-                out.printf("  %s form (%d bytes, aligned to %d):%n", form.label(), layout.get().size(), layout.get().alignment());
+                StructLayout l = layout.get();
+                if (l.usedBytes() != l.size()) {
+                    out.printf("  %s form (%d bytes, C sizeof; %d used; aligned to %d):%n", form.label(), l.size(),
+                            l.usedBytes(), l.alignment());
+                } else {
+                    out.printf("  %s form (%d bytes, aligned to %d):%n", form.label(), l.size(), l.alignment());
+                }
                 out.printf("    %-24s %6s %6s  %-8s %s%n", "field", "offset", "size", "kind", "note");
                 for (Field field : layout.get().fields()) {
                     out.printf("    %-24s %6d %6s  %-8s %s%n", field.name(), field.offset(),
                             field.isVariable() ? "n*" + field.size() : Integer.toString(field.size()),
                             field.kind().label(), field.note() == null ? "" : field.note());
                 }
-                out.printf("    %-24s %6s %6d%n", "total", "", layout.get().size());
+                out.printf("    %-24s %6s %6d%n", "total", "", l.size());
+                if (l.usedBytes() != l.size()) {
+                    out.printf("    %-24s %6s %6d  %-8s %s%n", "used", "", l.usedBytes(), "",
+                            "bytes the hypervisor copies; the rest of sizeof is not read or written");
+                }
             }
             out.println();
         }

@@ -9,13 +9,18 @@ import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.machine.Machine;
+import org.xencommlab.guest.GuestConfig;
+import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
 
 /**
  * Why mlock is not enough: compaction migrates pages, mlocked ones too, and leaves the page-table
  * entry not present while it moves; a hypervisor walking the page tables then faults, and the
- * library retries (libxc, 2018). Pinned, registered and device pages never move.
+ * library retries. The scenario is about that retry, so it selects the retrying library policy
+ * ({@link GuestConfig.RetryPolicy#EVERY_CALL}, 3 retries); real libxc retries only
+ * {@code XEN_DOMCTL_getpageframeinfo3}, which the lab does not issue. Pinned, registered and device
+ * pages never move.
  */
 final class CompactionScenario implements Scenario {
     static final String CALLS = "compaction-calls";
@@ -37,6 +42,12 @@ final class CompactionScenario implements Scenario {
         return List.of(ParameterSpec.number(CALLS, 16, 1, 1000, "console writes made during compaction"),
                 ParameterSpec.number(COMPACTION, 50, 0, 100, "chance in percent that compaction starts moving a page at a scheduling point"),
                 ParameterSpec.number(WORKING_SET, 4, 0, 65_536, "pages of ordinary memory the tool uses besides its buffers"));
+    }
+
+    @Override
+    public MachineSettings machineSettings(Parameters parameters) {
+        return new MachineSettings(HypervisorConfig.defaults(),
+                GuestConfig.defaults().withRetryPolicy(GuestConfig.RetryPolicy.EVERY_CALL));
     }
 
     @Override

@@ -45,7 +45,10 @@ final class HeapExhaustionScenario implements Scenario {
     @Override
     public MachineSettings machineSettings(Parameters parameters) {
         long quota = parameters.getLong(QUOTA);
-        return new MachineSettings(HypervisorConfig.defaults().withXenHeap(quota * 8, quota),
+        // Guest 2 writes the console to show it is unaffected: Xen allows a domU's console write
+        // only when built with CONFIG_VERBOSE_DEBUG (a release build refuses it with -EPERM).
+        return new MachineSettings(HypervisorConfig.defaults().withXenHeap(quota * 8, quota)
+                .withConsoleAccess(HypervisorConfig.ConsoleAccess.VERBOSE_DEBUG),
                 GuestConfig.defaults().withMlockLimitPages(64));
     }
 

@@ -51,7 +51,7 @@ final class TestX86BuffersOnAWiredMachine {
         assertThat(unlocked.console()).isEmpty();
         assertThat(unlocked.machine().metrics().get(Counter.SWAP_OUTS)).isPositive();
         assertThat(unlocked.machine().metrics().get(Counter.HYPERVISOR_FAULTS)).isPositive();
-        assertThat(unlocked.machine().metrics().get(Counter.RETRIES)).isEqualTo(3);
+        assertThat(unlocked.machine().metrics().get(Counter.RETRIES)).as("libxc's policy retries no console write").isZero();
         assertThat(unlocked.machine().metrics().get(Counter.MLOCK_CALLS)).isZero();
     }
 
@@ -82,7 +82,7 @@ final class TestX86BuffersOnAWiredMachine {
         // Phase 2 of a migration lands three scheduling points after phase 1: long enough for
         // the hypervisor's page walk to find the entry not present.
         RunEnvironment environment = RunEnvironment.defaults(SEED)
-                .withGuest(GuestConfig.defaults().withMigrationDelayPoints(3));
+                .withGuest(GuestConfig.defaults().withMigrationDelayPoints(3).withRetryPolicy(GuestConfig.RetryPolicy.EVERY_CALL));
         Machine machine = WiredMachines.machine("x86", Map.of(), environment);
         GuestKernel dom0 = machine.bootDom0(16L << 20);
         XcHandle tool = machine.startTool(dom0, "xl");

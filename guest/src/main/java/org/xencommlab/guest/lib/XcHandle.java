@@ -15,13 +15,16 @@ import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.HypercallBufferApi;
+import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.privcmd.PrivcmdFile;
 
 /**
  * One process's handle on the libxc-like library ({@code xc_interface *}): its privcmd file, the
  * arch's hypercall-buffer API (the mail's {@code alloc_buf}/{@code alloc_mem}/free, passed
- * through), and {@link #hypercall} with libxc's retry on -EFAULT.
+ * through), and {@link #hypercall} with a retry on -EFAULT chosen by a named policy
+ * ({@link GuestConfig.RetryPolicy}: libxc's by default, which retries none of the calls the lab
+ * issues).
  *
  * <p>Tools ({@link org.xencommlab.guest.tools.Dom0Tools}) are built on a handle through
  * {@link XcCalls}: it takes buffers with {@link #allocBuf}/{@link #allocMem} (pointer form) or
@@ -36,6 +39,7 @@ public final class XcHandle implements AutoCloseable {
     private final GuestProcess process;
     private final PrivcmdFile privcmd;
     private final HypercallBufferApi buffers;
+    private final GuestConfig.RetryPolicy retryPolicy;
     private final int retries;
     private final RunMetrics metrics;
     private final Trace trace;
@@ -45,10 +49,12 @@ public final class XcHandle implements AutoCloseable {
     private long lastResult;
     private boolean closed;
 
-    XcHandle(GuestProcess process, PrivcmdFile privcmd, HypercallBufferApi buffers, int retries, RunMetrics metrics, Trace trace) {
+    XcHandle(GuestProcess process, PrivcmdFile privcmd, HypercallBufferApi buffers, GuestConfig.RetryPolicy retryPolicy,
+            int retries, RunMetrics metrics, Trace trace) {
         this.process = requireNonNull(process, "process is null");
         this.privcmd = requireNonNull(privcmd, "privcmd is null");
         this.buffers = requireNonNull(buffers, "buffers is null");
+        this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy is null");
         this.retries = retries;
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
@@ -109,14 +115,14 @@ public final class XcHandle implements AutoCloseable {
 
     /**
      * Issues a hypercall through privcmd; a -EFAULT result (a page the hypervisor could not
-     * reach: swapped, or caught between compaction's phases) is re-issued up to the configured
-     * number of times, each counted as a retry. Returns the final result.
+     * reach: swapped, or caught between compaction's phases) is re-issued as many times as the
+     * retry policy gives for {@code op}, each counted as a retry. Returns the final result.
      *
      * @throws XenException ESRCH if the process is dead or killed meanwhile
      */
     public long hypercall(int op, long... args) {
         checkOpen();
-        return withRetries(() -> privcmd.hypercall(op, args));
+        return withRetries(op, () -> privcmd.hypercall(op, args));
     }
 
     /**
@@ -129,13 +135,14 @@ public final class XcHandle implements AutoCloseable {
      */
     public long hypercallEmbedded(int op, long[] args, long userAddress, int length) {
         checkOpen();
-        return withRetries(() -> privcmd.hypercallEmbedded(op, args, userAddress, length));
+        return withRetries(op, () -> privcmd.hypercallEmbedded(op, args, userAddress, length));
     }
 
-    private long withRetries(java.util.function.LongSupplier issue) {
+    private long withRetries(int op, java.util.function.LongSupplier issue) {
         long result = issue.getAsLong();
         int attempt = 0;
-        while (result == XenErrno.EFAULT.asResult() && attempt < retries) {
+        int allowed = retryPolicy.retriesFor(op, retries);
+        while (result == XenErrno.EFAULT.asResult() && attempt < allowed) {
             attempt++;
             countRetry();
             int nth = attempt;

@@ -27,16 +27,24 @@ public final class XcLibraryFactory {
         this.trace = requireNonNull(trace, "trace is null");
     }
 
-    /** Opens privcmd and the arch's buffer API for {@code process}, retrying -EFAULT the run's configured number of times. */
+    /**
+     * Opens privcmd and the arch's buffer API for {@code process}, retrying -EFAULT as the run's
+     * {@link GuestConfig#retryPolicy()} says.
+     */
     public XcHandle open(GuestProcess process) {
-        return open(process, config.hypercallRetries());
+        return new XcHandle(process, privcmd.open(process), xencomm.openUserBuffers(process), config.retryPolicy(),
+                config.hypercallRetries(), metrics, trace);
     }
 
-    /** As {@link #open(GuestProcess)}, with {@code retries} re-issues of a hypercall that failed with -EFAULT. */
+    /**
+     * As {@link #open(GuestProcess)}, with {@code retries} re-issues of every hypercall that failed
+     * with -EFAULT ({@link GuestConfig.RetryPolicy#EVERY_CALL}; 0: never).
+     */
     public XcHandle open(GuestProcess process, int retries) {
         if (retries < 0) {
             throw new IllegalArgumentException("negative retries");
         }
-        return new XcHandle(process, privcmd.open(process), xencomm.openUserBuffers(process), retries, metrics, trace);
+        return new XcHandle(process, privcmd.open(process), xencomm.openUserBuffers(process),
+                GuestConfig.RetryPolicy.EVERY_CALL, retries, metrics, trace);
     }
 }

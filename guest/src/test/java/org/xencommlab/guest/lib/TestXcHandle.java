@@ -28,9 +28,32 @@ final class TestXcHandle {
         return xc.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, TEXT.length, slice.reference().value());
     }
 
+    /**
+     * Real libxc (xc_private.h do_domctl_retry_efault) retries only XEN_DOMCTL_getpageframeinfo3:
+     * under the default policy a console write caught by compaction fails as it happened.
+     */
     @Test
-    void aLockedBufferCaughtByCompactionSucceedsOnRetry() {
+    void libxcsPolicyIsTheDefaultAndRetriesNoCallTheLabIssues() {
+        assertThat(GuestConfig.defaults().retryPolicy()).isEqualTo(GuestConfig.RetryPolicy.LIBXC);
         TestingMachine machine = new TestingMachine();
+        GuestKernel kernel = machine.boot(0, 1024);
+        GuestProcess tool = kernel.startProcess("xl");
+        XcHandle xc = machine.library.open(tool);
+        HypercallBuffer buffer = xc.allocBuf(1);
+        long start = machine.scheduler.pointsReached();
+        machine.scheduler.atPoint(start + 3, () -> kernel.startMigration(tool, buffer.userAddress()));
+
+        assertThat(write(xc, buffer)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(xc.retries()).isZero();
+        assertThat(machine.metrics.get(Counter.RETRIES)).isZero();
+        assertThat(xc.errorsSeen()).isEqualTo(Map.of(XenErrno.EFAULT, 1L));
+        assertThat(GuestConfig.RetryPolicy.LIBXC.retriesFor(HypercallNumber.CONSOLE_IO, 3)).isZero();
+        assertThat(GuestConfig.RetryPolicy.EVERY_CALL.retriesFor(HypercallNumber.CONSOLE_IO, 3)).isEqualTo(3);
+    }
+
+    @Test
+    void aLockedBufferCaughtByCompactionSucceedsOnRetryWhenEveryCallIsRetried() {
+        TestingMachine machine = new TestingMachine(GuestConfig.defaults().withRetryPolicy(GuestConfig.RetryPolicy.EVERY_CALL), true);
         GuestKernel kernel = machine.boot(0, 1024);
         GuestProcess tool = kernel.startProcess("xl");
         XcHandle xc = machine.library.open(tool);
@@ -51,7 +74,7 @@ final class TestXcHandle {
         TestingMachine machine = new TestingMachine(GuestConfig.defaults(), false);
         GuestKernel kernel = machine.boot(0, 1024);
         GuestProcess tool = kernel.startProcess("xl");
-        XcHandle xc = machine.library.open(tool);
+        XcHandle xc = machine.library.open(tool, 3);
         HypercallBuffer buffer = xc.allocBuf(1);
         long start = machine.scheduler.pointsReached();
         machine.scheduler.atPoint(start + 3, () -> kernel.swapOutPage(tool, buffer.userAddress()));

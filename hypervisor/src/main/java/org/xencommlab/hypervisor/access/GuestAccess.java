@@ -79,6 +79,20 @@ public final class GuestAccess implements GuestCopy {
                 && resolver.accessOk(ref, offset, length);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asks the arch's resolver; a negative {@code bytes} is refused with EINVAL.
+     */
+    @Override
+    public MemoryReference advance(MemoryReference ref, long bytes) {
+        if (bytes < 0) {
+            throw new org.xencommlab.api.errno.XenException(org.xencommlab.api.errno.XenErrno.EINVAL,
+                    "cannot advance a reference by " + bytes + " bytes");
+        }
+        return resolver.advance(context, ref, bytes);
+    }
+
     private long copy(GuestAccessKind kind, byte[] buffer, int bufferOffset, MemoryReference ref, long offset, int length) {
         requireNonNull(buffer, "buffer is null");
         if (length < 0) {

@@ -43,6 +43,9 @@ public final class Domain {
     private long maxPages;
     private long pinnedFrames;
     private long firstFreeHint;
+    /** Frames the domain owns but has in no p2m entry (increase_reservation), first {@code unmappedCount}. */
+    private int[] unmapped = new int[0];
+    private int unmappedCount;
     private volatile boolean dying;
     private volatile Object archState;
 
@@ -227,10 +230,11 @@ public final class Domain {
     }
 
     /**
-     * {@code increase_reservation} for one extent: allocates {@code 2^order} frames to the domain.
-     * Because this hypervisor keeps every domain's p2m itself (the guest is translated), the frames
-     * are mapped at the lowest unpopulated run of {@code 2^order} guest frames aligned to the
-     * order, so the guest can reach them.
+     * {@code increase_reservation} for one extent as the lab's own variant
+     * ({@code HypervisorConfig.IncreaseReservation.LAB_MAPPED}, not Xen, which maps nothing: see
+     * {@link #allocateUnmapped}): allocates {@code 2^order} frames to the domain and maps them at
+     * the lowest unpopulated run of {@code 2^order} guest frames aligned to the order, so the guest
+     * can reach them.
      *
      * @return where the extent was mapped and the machine frames it got
      * @throws XenException EINVAL for an order above the limit; ENOMEM if the reservation would be
@@ -253,6 +257,64 @@ public final class Domain {
             return new Extent(gfn, result);
         } finally {
             lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * {@code increase_reservation} for one extent as Xen does it (xen/common/memory.c
+     * {@code increase_reservation}): allocates {@code 2^order} frames to the domain, counted in
+     * {@code tot_pages} against {@code max_pages}, and enters none of them in the p2m. The domain
+     * owns them, unreachable, until it is destroyed ({@link #unmappedFrames()}).
+     *
+     * @param machineContiguous whether the frames must be machine-contiguous and aligned to the
+     *     order, as Xen's allocator gives an extent (needed when the first frame is reported, for a
+     *     PV guest); otherwise they are any free frames
+     * @return the first machine frame of the extent
+     * @throws XenException EINVAL for an order above the limit; ENOMEM if the reservation would be
+     *     exceeded or machine memory has no such frames; ESRCH if the domain is dying. In each case
+     *     nothing changes.
+     */
+    public long allocateUnmapped(int order, boolean machineContiguous) {
+        long count = extentSize(order);
+        long stamp = lock.writeLock();
+        try {
+            checkAlive();
+            if (count > maxPages - totPages) {
+                throw new XenException(XenErrno.ENOMEM, "d" + domid + " would exceed its reservation of " + maxPages);
+            }
+            int[] mfns;
+            if (machineContiguous) {
+                int first = machine.allocateAligned(domid, order);
+                mfns = first < 0 ? null : new int[(int) count];
+                for (int i = 0; mfns != null && i < count; i++) {
+                    mfns[i] = first + i;
+                }
+            } else {
+                mfns = machine.allocate(domid, (int) count);
+            }
+            if (mfns == null) {
+                throw new XenException(XenErrno.ENOMEM, "machine memory is short of " + count + " frames");
+            }
+            if (unmapped.length - unmappedCount < count) {
+                unmapped = java.util.Arrays.copyOf(unmapped, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max(unmappedCount + count, 2L * unmapped.length)));
+            }
+            System.arraycopy(mfns, 0, unmapped, unmappedCount, mfns.length);
+            unmappedCount += mfns.length;
+            totPages += count;
+            return mfns[0];
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Frames the domain owns but has not mapped (given by {@link #allocateUnmapped}); counted in {@code tot_pages}. */
+    public long unmappedFrames() {
+        long stamp = lock.readLock();
+        try {
+            return unmappedCount;
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
@@ -414,6 +476,11 @@ public final class Domain {
                 dirty.clear(gfn);
                 leaked[0] += machine.reclaim(mfn);
             });
+            for (int i = 0; i < unmappedCount; i++) {
+                leaked[0] += machine.reclaim(unmapped[i]);
+            }
+            unmapped = new int[0];
+            unmappedCount = 0;
             if (pinnedFrames != 0) {
                 metrics.adjust(Gauge.PINNED_FRAMES, -pinnedFrames);
                 pinnedFrames = 0;
@@ -425,7 +492,7 @@ public final class Domain {
         }
     }
 
-    /** Recounts populated p2m entries (must equal {@link #totPages()}). */
+    /** Recounts populated p2m entries ({@link #totPages()} is these and {@link #unmappedFrames()}). */
     public long countPopulated() {
         long stamp = lock.readLock();
         try {
@@ -439,7 +506,8 @@ public final class Domain {
 
     /**
      * Checks this domain's accounting against its tables: {@code tot_pages} equals the populated
-     * entries, every mapped frame is owned by this domain and referenced, pinned frames recount,
+     * entries and the unmapped frames, every unmapped frame is owned by this domain with only its
+     * allocation reference, every mapped frame is owned by this domain and referenced, pinned frames recount,
      * the dirty log's count recounts from its bits and marks only frames the domain holds.
      *
      * @return a description of each inconsistency; empty when consistent
@@ -463,8 +531,16 @@ public final class Domain {
                     pinned[0]++;
                 }
             });
-            if (populated[0] != totPages) {
-                problems.add("d" + domid + " tot_pages " + totPages + " but " + populated[0] + " populated");
+            for (int i = 0; i < unmappedCount; i++) {
+                int mfn = unmapped[i];
+                if (machine.owner(mfn) != domid || machine.refCount(mfn) != 1) {
+                    problems.add("d" + domid + " unmapped mfn " + mfn + " is owned by " + machine.owner(mfn)
+                            + " with " + machine.refCount(mfn) + " references");
+                }
+            }
+            if (populated[0] + unmappedCount != totPages) {
+                problems.add("d" + domid + " tot_pages " + totPages + " but " + populated[0] + " populated and "
+                        + unmappedCount + " unmapped");
             }
             if (pinned[0] != pinnedFrames) {
                 problems.add("d" + domid + " pinned " + pinnedFrames + " but " + pinned[0] + " frames hold pins");

@@ -49,7 +49,20 @@ import org.xencommlab.hypervisor.domain.Vcpu;
  * instruction would be: {@code CONTINUATION} is reached, {@code CONTINUATIONS} and
  * {@code HYPERVISOR_ENTRIES} count one more, {@code HYPERCALL_ENTRY} is reached, and the checks
  * above apply again (a domain destroyed meanwhile gives -ESRCH). {@code HYPERCALLS} counts once per
- * call. Beyond the configured most continuations the call stops as a contained handler bug.
+ * call.
+ *
+ * <p><b>Work budget.</b> One guest hypercall may spend at most
+ * {@link HypervisorConfig#workBudget()} units of simulated hypervisor time: one unit per entry
+ * (the call's and each continuation's) and one per preemption poll (a handler polls once per unit
+ * of work). When a continuation would begin with the budget spent, the call ends with -EBUSY
+ * instead: the work done so far stays done (as after any continuation), the continuation's words
+ * are dropped, a {@code FAULT} trace event says why, and {@link #budgetStops()} counts it. This is
+ * the guest's doing (a huge count, a call list aliased over one page), an ordinary result the
+ * guest sees; it is not a handler bug and is not counted in {@link #containedFailures()}. Xen has
+ * no such bound (a guest's continuations run on its own vCPU time); the lab has one so that a
+ * hostile guest cannot hold a run for minutes. Beyond the configured most continuations (a handler
+ * that continues without doing work, which the budget does not catch first) the call stops as a
+ * contained handler bug.
  *
  * <p>Every negative final result is recorded with {@link RunMetrics#recordError}; every call and
  * continuation is traced.
@@ -67,6 +80,7 @@ public final class HypercallEntry implements HypervisorGate {
     private final Scheduler scheduler;
     private final HypervisorConfig config;
     private final AtomicLong containedFailures = new AtomicLong();
+    private final AtomicLong budgetStops = new AtomicLong();
 
     @Inject
     public HypercallEntry(Map<Integer, HypercallHandler> handlers, DomainTable domains, GuestHandleResolver resolver,
@@ -121,6 +135,7 @@ public final class HypercallEntry implements HypervisorGate {
         }
         long currentOp = op;
         int continuations = 0;
+        long workUnits = 0;
         while (true) {
             Domain domain = domains.lookup(domid);
             if (domain == null) {
@@ -138,6 +153,10 @@ public final class HypercallEntry implements HypervisorGate {
             long result = handler.handle(context, words);
             if (!context.continued()) {
                 return result;
+            }
+            workUnits += 1 + context.polls();
+            if (workUnits >= config.workBudget()) {
+                return budgetSpent(domid, currentOp, workUnits);
             }
             if (++continuations > config.maxContinuations()) {
                 return contain(domid, currentOp, "more than " + config.maxContinuations() + " continuations");
@@ -204,6 +223,16 @@ public final class HypercallEntry implements HypervisorGate {
         return outcome;
     }
 
+    /** Ends a call whose work budget is spent: a guest-caused outcome, not a handler bug. */
+    private long budgetSpent(int domid, long op, long workUnits) {
+        budgetStops.incrementAndGet();
+        if (trace.enabled()) {
+            trace.event(TraceKind.FAULT, domid, () -> HypercallNumber.name(op) + " stopped: it spent " + workUnits
+                    + " work units of its budget of " + config.workBudget() + " (guest-caused, -EBUSY)");
+        }
+        return XenErrno.EBUSY.asResult();
+    }
+
     private long contain(int domid, long op, String why) {
         containedFailures.incrementAndGet();
         if (trace.enabled()) {
@@ -249,6 +278,11 @@ public final class HypercallEntry implements HypervisorGate {
     /** Handler failures (exceptions other than XenException, non-errno results) contained, since boot. */
     public long containedFailures() {
         return containedFailures.get();
+    }
+
+    /** Guest hypercalls stopped because they spent their work budget, since boot. */
+    public long budgetStops() {
+        return budgetStops.get();
     }
 
     /** Whether hypercall {@code op} has a handler. */

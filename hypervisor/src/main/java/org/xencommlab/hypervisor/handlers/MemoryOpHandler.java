@@ -35,12 +35,20 @@ import org.xencommlab.hypervisor.domain.Extent;
  * array; in the embedded form {@code arg} names one block holding the fixed fields and the array.
  * Extents are then done one at a time from {@code start_extent}, each whole or not at all:
  * <ul>
- *   <li>increase: {@code 2^order} frames are allocated to the target and mapped at its lowest free
- *       aligned run of guest frames (the lab's domains are all translated, like Xen's HVM/PVH
- *       guests, for which Xen writes nothing back); the extent's <em>guest</em> frame number is
- *       written into the array, so the guest learns where its new memory is. A NULL
- *       {@code extent_start} in the pointer form writes nothing, as in Xen. If that write faults,
- *       the extent is given back and not counted.</li>
+ *   <li>increase: {@code 2^order} frames are allocated to the target (counted in
+ *       {@code tot_pages} against {@code max_pages}). What follows is
+ *       {@link HypervisorConfig#increaseReservation()} (xen/common/memory.c
+ *       {@code increase_reservation}):
+ *       {@link HypervisorConfig.IncreaseReservation#TRANSLATED TRANSLATED}, the default and Xen's
+ *       for a translated domain (every lab domain is one), maps nothing and writes nothing back;
+ *       {@link HypervisorConfig.IncreaseReservation#PV PV}, Xen's for a PV domain, maps nothing and
+ *       writes the extent's first machine frame into the array, and if that write faults the
+ *       extent stays allocated and is not counted, as in Xen;
+ *       {@link HypervisorConfig.IncreaseReservation#LAB_MAPPED LAB_MAPPED} (not Xen) maps the
+ *       extent at the lowest free aligned run of guest frames and writes that guest frame back,
+ *       giving the extent back if the write faults. A NULL {@code extent_start} in the pointer form
+ *       writes nothing, as in Xen. Frames allocated and not mapped stay the target's until it is
+ *       destroyed.</li>
  *   <li>decrease: the guest frame read from the array is unmapped, its frames scrubbed and freed,
  *       {@code tot_pages} drops.</li>
  *   <li>populate: the guest frame read from the array is backed with new frames (zeroed).</li>
@@ -52,8 +60,9 @@ import org.xencommlab.hypervisor.domain.Extent;
  *       malformed reservation (a truncated, oversized or foreign embedded block), {@code nr_extents}
  *       above what a continuation can encode ({@link ReservationLimits#MAX_NR_EXTENTS}),
  *       {@code start_extent >= nr_extents}, an {@code extent_order} above the caller's
- *       {@code max_order} (the smaller of {@link ReservationLimits#maxOrder} and
- *       {@link HypervisorConfig#maxExtentOrder()}), a domid that names no live domain, and an
+ *       {@code max_order()} ({@link HypervisorConfig#maxOrder(boolean)}: 9 for a domU, 18 for the
+ *       control domain, as Xen's {@code CONFIG_DOMU_MAX_ORDER} and {@code CONFIG_CTLDOM_MAX_ORDER}
+ *       on x86), a domid that names no live domain, and an
  *       unprivileged caller naming another domain (Xen's {@code rcu_lock_domain_by_any_id} and
  *       XSM_TARGET check both end in {@code return start_extent});</li>
  *   <li>an extent that fails stops the operation, and the result is the extents done before it:
@@ -81,13 +90,13 @@ import org.xencommlab.hypervisor.domain.Extent;
 public final class MemoryOpHandler implements HypercallHandler {
     private final ArgumentStrategy strategy;
     private final DomainTable domains;
-    private final int configMaxOrder;
+    private final HypervisorConfig config;
 
     @Inject
     public MemoryOpHandler(ArgumentStrategy strategy, DomainTable domains, HypervisorConfig config) {
         this.strategy = requireNonNull(strategy, "strategy is null");
         this.domains = requireNonNull(domains, "domains is null");
-        this.configMaxOrder = config.maxExtentOrder();
+        this.config = requireNonNull(config, "config is null");
     }
 
     @Override
@@ -111,8 +120,8 @@ public final class MemoryOpHandler implements HypercallHandler {
                 throw new XenException(XenErrno.ESRCH, "no domain " + r.reservation().domid());
             }
             Targets.checkTarget(context, target);
-            ReservationLimits.checkOrder(r.reservation().extentOrder(),
-                    Math.min(ReservationLimits.maxOrder(context.isPrivileged()), configMaxOrder));
+            // max_order(current->domain): the caller's limit, not the target's (xen/common/memory.c).
+            ReservationLimits.checkOrder(r.reservation().extentOrder(), config.maxOrder(context.isPrivileged()));
         } catch (XenException e) {
             // Xen answers every refusal before the work with start_extent, not an errno.
             return cmd.startExtent();
@@ -126,7 +135,7 @@ public final class MemoryOpHandler implements HypercallHandler {
             if (i != start && context.preemptionPending()) {
                 return context.createContinuation(HypercallNumber.MEMORY_OP, r.continuationArgs(i));
             }
-            if (!doExtent(cmd.op(), r, i, target, order, writeBack)) {
+            if (!doExtent(cmd.op(), r, i, target, order, writeBack, config.increaseReservation())) {
                 break;
             }
             context.metrics().increment(Counter.EXTENTS_DONE);
@@ -135,19 +144,12 @@ public final class MemoryOpHandler implements HypercallHandler {
     }
 
     /** Does extent {@code i} whole, or changes nothing and returns false. */
-    private static boolean doExtent(int op, ReservationArguments r, long i, Domain target, int order, boolean writeBack) {
+    private static boolean doExtent(int op, ReservationArguments r, long i, Domain target, int order, boolean writeBack,
+            HypervisorConfig.IncreaseReservation increase) {
         try {
             switch (op) {
                 case MemoryOp.INCREASE_RESERVATION -> {
-                    Extent extent = target.increaseReservation(order);
-                    if (writeBack) {
-                        try {
-                            r.writeExtent(i, extent.gfn());
-                        } catch (XenException e) {
-                            giveBack(target, extent.gfn(), order);
-                            return false;
-                        }
-                    }
+                    return increase(r, i, target, order, writeBack, increase);
                 }
                 case MemoryOp.DECREASE_RESERVATION -> target.decreaseReservation(r.readExtent(i), order);
                 default -> target.populatePhysmap(r.readExtent(i), order);
@@ -156,6 +158,33 @@ public final class MemoryOpHandler implements HypercallHandler {
         } catch (XenException e) {
             return false;
         }
+    }
+
+    /** One extent of increase_reservation, as {@code increase} says; false if it is not to be counted. */
+    private static boolean increase(ReservationArguments r, long i, Domain target, int order, boolean writeBack,
+            HypervisorConfig.IncreaseReservation increase) {
+        switch (increase) {
+            case TRANSLATED -> target.allocateUnmapped(order, false);
+            case PV -> {
+                long mfn = target.allocateUnmapped(order, true);
+                if (writeBack) {
+                    // Xen: a fault here is "goto out", the extent stays allocated and is not counted.
+                    r.writeExtent(i, mfn);
+                }
+            }
+            case LAB_MAPPED -> {
+                Extent extent = target.increaseReservation(order);
+                if (writeBack) {
+                    try {
+                        r.writeExtent(i, extent.gfn());
+                    } catch (XenException e) {
+                        giveBack(target, extent.gfn(), order);
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /**

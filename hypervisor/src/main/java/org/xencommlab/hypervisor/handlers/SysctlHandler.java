@@ -16,7 +16,7 @@ import org.xencommlab.hypervisor.domain.Domain;
 import org.xencommlab.hypervisor.domain.DomainTable;
 
 /**
- * {@code sysctl(u_sysctl)} (xen/common/sysctl.c), command {@code XEN_SYSCTL_getdomaininfolist}:
+ * {@code sysctl(u_sysctl)} (xen/common/sysctl.c {@code do_sysctl}), command {@code XEN_SYSCTL_getdomaininfolist}:
  * the control domain lists live domains from {@code first_domain} on, in domid order, into room
  * for {@code max_domains} records; {@code num_domains} tells how many were written. The caller does
  * not know how many domains there are (the mail's Problem #3): it asks again from the domain after
@@ -34,11 +34,14 @@ import org.xencommlab.hypervisor.domain.DomainTable;
  * ({@code shared_info_frame}, {@code cpu_time}: the lab keeps no clock, {@code ssidref},
  * {@code handle}, {@code cpupool}).
  *
- * <p>Errors, in Xen's order: what the strategy refuses (unreadable structure -EFAULT, another
- * interface version -EACCES, another command -ENOSYS, a bad block -EINVAL or -E2BIG); an
- * unprivileged caller -EPERM (Xen's {@code xsm_sysctl(XSM_PRIV)}); a record that cannot be written
- * -EFAULT, with the records before it written and counted in {@code num_domains}, which Xen copies
- * back whatever happened to the records; {@code num_domains} that cannot be written -EFAULT.
+ * <p>Errors, in Xen's order: what the strategy refuses first (unreadable structure -EFAULT, another
+ * interface version -EACCES, a bad block -EINVAL or -E2BIG); an unprivileged caller -EPERM
+ * (Xen's {@code xsm_sysctl(XSM_PRIV, op->cmd)}, which runs before the command is looked at, so an
+ * unprivileged caller gets -EPERM for an unknown command too); another command -ENOSYS; a record
+ * that cannot be written -EFAULT, and then nothing is copied back: the records before it are
+ * written, but {@code num_domains} keeps the guest's value (Xen breaks out before it sets
+ * {@code num_domains}, and {@code copyback} is -1, so the structure is not copied back on an
+ * error); {@code num_domains} that cannot be written -EFAULT.
  */
 @Singleton
 public final class SysctlHandler implements HypercallHandler {
@@ -55,12 +58,21 @@ public final class SysctlHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(context.guest(), args);
+        GetDomainInfoListArguments list;
+        try {
+            list = strategy.sysctlGetDomainInfoList(context.guest(), args);
+        } catch (XenException e) {
+            // The strategy refuses another command (ENOSYS) only after the copy and the version
+            // check passed; Xen's XSM check comes between those and the command switch.
+            if (e.errno() == XenErrno.ENOSYS && !context.isPrivileged()) {
+                return XenErrno.EPERM.asResult();
+            }
+            throw e;
+        }
         if (!context.isPrivileged()) {
             return XenErrno.EPERM.asResult();
         }
         int written = 0;
-        long result = 0;
         for (Domain domain : domains.domains()) {
             if (domain.domid() < list.firstDomain()) {
                 continue;
@@ -71,14 +83,13 @@ public final class SysctlHandler implements HypercallHandler {
             try {
                 list.writeDomainInfo(written, info(domain, context.domid()));
             } catch (XenException e) {
-                result = e.asResult();
-                break;
+                // "ret = -EFAULT; break;" then "if ( ret != 0 ) break;": nothing is copied back.
+                return e.asResult();
             }
             written++;
         }
-        // As Xen's do_sysctl, num_domains goes back even after a record faulted.
         list.finish(written);
-        return result;
+        return 0;
     }
 
     private DomainInfo info(Domain domain, int caller) {

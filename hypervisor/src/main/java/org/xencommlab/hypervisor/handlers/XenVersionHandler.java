@@ -14,7 +14,8 @@ import org.xencommlab.hypervisor.HypervisorConfig;
 /**
  * {@code xen_version(cmd, arg)}: {@code XENVER_version} returns {@code (major << 16) | minor};
  * {@code XENVER_extraversion} copies the 16-byte, NUL-padded {@code xen_extraversion_t} to the guest
- * handle in {@code arg} (0, or -EFAULT); {@code XENVER_pagesize} returns the arch's page size. Any
+ * handle in {@code arg} (0, or -EFAULT); {@code XENVER_pagesize} returns the arch's page size, and -EINVAL when
+ * {@code arg} is not NULL (xen/common/kernel.c {@code do_xen_version}). Any
  * other command is -ENOSYS. {@code cmd} is the low 32 bits of its word, as Xen's {@code int cmd}
  * parameter is (and as the xencomm handle finder reads it). No state changes.
  */
@@ -44,7 +45,9 @@ public final class XenVersionHandler implements HypercallHandler {
             return notCopied == 0 ? 0 : XenErrno.EFAULT.asResult();
         }
         if (cmd == XenVersion.PAGESIZE) {
-            return pageSize.bytes();
+            // do_xen_version (xen/common/kernel.c): "case XENVER_pagesize: if ( deny ||
+            // !guest_handle_is_null(arg) ) return -EINVAL;" (the size is the result, not copied).
+            return args.length > 1 && args[1] != 0 ? XenErrno.EINVAL.asResult() : pageSize.bytes();
         }
         return XenErrno.ENOSYS.asResult();
     }

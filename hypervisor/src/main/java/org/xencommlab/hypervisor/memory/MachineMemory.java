@@ -113,6 +113,49 @@ public final class MachineMemory {
     }
 
     /**
+     * Allocates {@code 2^order} machine-contiguous frames starting at a multiple of {@code 2^order}
+     * to domain {@code domid}, each with one (allocation) reference: the lowest such free run, as
+     * an extent from Xen's buddy allocator ({@code alloc_domheap_pages}) is contiguous and aligned.
+     * The other free frames keep their order in the free stack.
+     *
+     * @return the first frame, or -1 (nothing allocated) if no aligned run of that size is free
+     */
+    public synchronized int allocateAligned(int domid, int order) {
+        if (order < 0 || order > 30 || domid < 0) {
+            throw new IllegalArgumentException("bad aligned allocation of order " + order + " for d" + domid);
+        }
+        long count = 1L << order;
+        for (long base = 0; base + count <= frameCount; base += count) {
+            long busy = -1;
+            for (long f = base; f < base + count; f++) {
+                if (refs[(int) f] != 0) {
+                    busy = f;
+                    break;
+                }
+            }
+            if (busy >= 0) {
+                continue;
+            }
+            int first = (int) base;
+            int end = (int) (base + count);
+            for (int f = first; f < end; f++) {
+                owner[f] = domid;
+                refs[f] = 1;
+            }
+            int kept = 0;
+            for (int i = 0; i < freeCount; i++) {
+                int mfn = freeStack[i];
+                if (mfn < first || mfn >= end) {
+                    freeStack[kept++] = mfn;
+                }
+            }
+            freeCount = kept;
+            return first;
+        }
+        return -1;
+    }
+
+    /**
      * Takes an extra reference on an allocated frame owned by {@code domid}.
      *
      * @return false, taking nothing, if the frame is free or owned by another domain

@@ -25,7 +25,8 @@ final class TestConcurrentEntry {
 
     @Test
     void consoleWritesRaceWithBallooningSafely() throws InterruptedException {
-        TestingMachine m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(4L << 20).withPreemptionPolls(1));
+        TestingMachine m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(4L << 20).withPreemptionPolls(1)
+                .withConsoleAccess(HypervisorConfig.ConsoleAccess.VERBOSE_DEBUG));
         m.hypervisor.createDomain(DomainSpec.guest(1, 8L * PAGE).withVcpus(3));
         Domain domain = m.domains.lookup(1);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

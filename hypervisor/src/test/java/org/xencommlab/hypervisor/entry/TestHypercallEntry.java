@@ -145,6 +145,45 @@ final class TestHypercallEntry {
         assertThat(m.entry.containedFailures()).isEqualTo(1);
     }
 
+    /**
+     * A guest asks for a huge amount of work (a count near 2^40, worked off one unit per poll as
+     * every handler does): the call spends its work budget and ends with -EBUSY, a guest-caused
+     * outcome with a trace event; it is not a contained handler bug (before the budget, it ran
+     * into maxContinuations and was counted as one).
+     */
+    @Test
+    void aLongGuestCallEndsWhenItsWorkBudgetIsSpentAsAGuestOutcome() {
+        HypercallHandler counting = (c, a) -> {
+            for (long i = a[0]; i < a[1]; i++) {
+                if (i != a[0] && c.preemptionPending()) {
+                    return c.createContinuation(ARCH, i, a[1]);
+                }
+            }
+            return 0;
+        };
+        TestingMachine m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(16L << 20)
+                .withPreemptionPolls(2).withMaxContinuations(1000).withWorkBudget(2000),
+                new TestingGuestHandleResolver(64), Map.of(ARCH, counting));
+        m.hypervisor.createDomain(DomainSpec.dom0(1 << 20));
+        assertThat(m.entry.hypercall(0, 0, ARCH, 0, 1L << 40)).isEqualTo(XenErrno.EBUSY.asResult());
+        assertThat(m.entry.containedFailures()).as("not a handler bug").isZero();
+        assertThat(m.entry.budgetStops()).isEqualTo(1);
+        assertThat(m.metrics.errors(XenErrno.EBUSY)).isEqualTo(1);
+        // Each entry is 1 unit plus its 3 polls: the 500th entry spends the 2000th unit.
+        assertThat(m.metrics.get(Counter.HYPERVISOR_ENTRIES)).isEqualTo(500);
+        assertThat(m.trace.events(TraceKind.FAULT)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("work units").contains("guest-caused"));
+        assertThat(m.entry.hypercall(0, 0, ARCH, 0, 100)).as("a short call is untouched").isZero();
+        assertThat(m.hypervisor.audit()).isEmpty();
+    }
+
+    @Test
+    void atTheDefaultsTheBudgetStopsAPollingCallBeforeMaxContinuations() {
+        HypervisorConfig defaults = HypervisorConfig.defaults();
+        long unitsPerEntry = 1 + defaults.preemptionPolls() + 1;
+        assertThat(defaults.workBudget() / unitsPerEntry).isLessThan(defaults.maxContinuations());
+    }
+
     @Test
     void continuationOfADomainDestroyedMeanwhileIsEsrch() {
         TestingMachine m = machine(0, (c, a) -> a[0] == 0 ? c.createContinuation(ARCH, 1) : 5);

@@ -75,10 +75,12 @@ final class TestDmOp {
         m.domains.lookup(1).decreaseReservation(11, 0);
         ModifiedMemoryOutcome out = dom0.issue(request(1, 0, 3, 10, 3));
         assertThat(out.result()).isZero();
-        assertThat(out.op()).isEqualTo(new ModifiedMemoryOp(0, 0));
+        assertThat(out.op()).as("dm_op copies nothing back on success (const_op = !rc)").isEqualTo(new ModifiedMemoryOp(2, 0));
         assertThat(dirty()).as("gfn 11 is not RAM now: skipped, as Xen skips it").containsExactly(0, 1, 2, 10, 12);
         assertThat(m.domains.lookup(2).dirtyLog().isDirty(0)).isFalse();
-        assertThat(dom0.issue(request(1)).result()).as("no extents").isZero();
+        if (strategy.form() == AbiForm.EMBEDDED) {
+            assertThat(dom0.issue(request(1)).result()).as("no extents, in the one block").isZero();
+        }
     }
 
     @ParameterizedTest
@@ -101,6 +103,10 @@ final class TestDmOp {
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, args[0], 3, args[2])).isEqualTo(XenErrno.E2BIG.asResult());
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, args[0], 1, args[2]))
                     .as("no extents buffer for one extent").isEqualTo(XenErrno.EINVAL.asResult());
+            PreparedCall<ModifiedMemoryOutcome> none = dom0.prepare(request(1));
+            assertThat(none.args()[1]).as("no extents: the guest lists only the operation").isEqualTo(1);
+            assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, none.args()))
+                    .as("modified_memory needs nr_bufs == 2, even for zero extents").isEqualTo(XenErrno.EINVAL.asResult());
         } else {
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, args[0], 2, args[2])).isEqualTo(XenErrno.EINVAL.asResult());
             byte[] word = new byte[4];
@@ -109,6 +115,10 @@ final class TestDmOp {
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, args)).as("nr_extents beyond the block").isEqualTo(XenErrno.EINVAL.asResult());
         }
         assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, 1, 1, 1L << 40)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, 1, 0, 1L << 40)).as("nr_bufs 0, before any copy")
+                .isEqualTo(XenErrno.ENODATA.asResult());
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.DM_OP, 1, 0x1_0000_0000L, args[2])).as("nr_bufs is an unsigned int")
+                .isEqualTo(XenErrno.ENODATA.asResult());
         assertThat(dirty()).isEmpty();
     }
 

@@ -96,9 +96,10 @@ final class TestMemoryOp {
 
         ReservationOutcome grown = dom0.issue(ReservationRequest.increase(2, 1, SELF));
         assertThat(grown.result()).isEqualTo(2);
-        assertThat(grown.extents()).as("guest frames of each order-1 extent, lowest aligned free run first")
-                .containsExactly(104, 106);
+        assertThat(grown.extents()).as("a translated domain: nothing written back").containsExactly(0, 0);
         assertThat(d0.totPages()).isEqualTo(256);
+        assertThat(d0.unmappedFrames()).as("allocated, in no p2m entry").isEqualTo(4);
+        assertThat(d0.isRam(104)).isFalse();
         assertThat(m.metrics.get(Counter.EXTENTS_DONE)).isEqualTo(14);
         assertThat(m.machine.freeFrames()).isEqualTo(free);
     }
@@ -178,6 +179,28 @@ final class TestMemoryOp {
         assertThat(m.domains.lookup(0).totPages()).isEqualTo(512);
     }
 
+    /**
+     * xen/common/memory.c max_order(): the control domain may use orders up to
+     * CONFIG_CTLDOM_MAX_ORDER (18 on x86), a domU up to 9; the limit is the caller's.
+     */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void theControlDomainMayUseLargerOrders(ArgumentStrategy strategy) {
+        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20), strategy);
+        m.hypervisor.createDomain(new DomainSpec(0, true, 1, 256L * PAGE, 4096L * PAGE));
+        m.hypervisor.createDomain(DomainSpec.guest(1, 64L * PAGE).withMaxMemoryBytes(4096L * PAGE));
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("order 10 for dom0").isEqualTo(1);
+        assertThat(m.domains.lookup(0).totPages()).isEqualTo(256 + 1024);
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 19, SELF)).result()).as("beyond 18").isZero();
+        assertThat(guest(1).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("a domU: at most 9").isZero();
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, 1)).result())
+                .as("dom0 for domain 1: the caller's limit counts").isEqualTo(1);
+        assertThat(m.domains.lookup(1).totPages()).isEqualTo(64 + 1024);
+        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20).withMaxOrders(9, 9), strategy);
+        m.hypervisor.createDomain(new DomainSpec(0, true, 1, 256L * PAGE, 4096L * PAGE));
+        assertThat(guest(0).issue(ReservationRequest.increase(1, 10, SELF)).result()).as("memop-max-order=9,9").isZero();
+    }
+
     /** Issues {@code request}'s words with {@code start_extent} set and returns the result. */
     private long withStart(TestingGuestCalls guest, ReservationRequest request, long startExtent) {
         PreparedCall<ReservationOutcome> call = guest.prepare(request);
@@ -246,7 +269,9 @@ final class TestMemoryOp {
 
     @Test
     void aFaultOnTheExtentArrayStopsWithTheCountDoneAndAnIncreaseThatCannotReportIsUndone() {
-        boot(TestingGuestCalls.strategies().get(0));
+        // The lab's own variant: the only one that gives an extent back when its write faults.
+        boot(TestingGuestCalls.strategies().get(0), HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20)
+                .withIncreaseReservation(HypervisorConfig.IncreaseReservation.LAB_MAPPED));
         Domain d0 = m.domains.lookup(0);
         byte[] extents = new byte[3 * 8];
         for (int i = 0; i < 3; i++) {
@@ -322,7 +347,9 @@ final class TestMemoryOp {
     void aBalloonOfOneHundredThousandPagesCompletesThroughContinuations(ArgumentStrategy strategy) {
         int pages = 100_000;
         long window = 1024;
-        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes((pages + 2048L) * PAGE), strategy);
+        // LAB_MAPPED: the balloon takes its frames back by increase_reservation and needs them mapped.
+        m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes((pages + 2048L) * PAGE)
+                .withIncreaseReservation(HypervisorConfig.IncreaseReservation.LAB_MAPPED), strategy);
         m.hypervisor.createDomain(DomainSpec.dom0((pages + window) * PAGE));
         TestingGuestCalls dom0 = new TestingGuestCalls(m, 0, new TestingPlacement(m.entry.physicalMemory(0), PAGE, (window - 1) * PAGE));
         Domain d0 = m.domains.lookup(0);
@@ -353,5 +380,71 @@ final class TestMemoryOp {
         assertThat(m.metrics.get(Counter.CONTINUATIONS)).isGreaterThan(2L * pages / 65 - hypercalls);
         assertThat(m.metrics.get(Counter.EXTENTS_DONE)).isEqualTo(2L * pages);
         assertThat(m.metrics.get(Counter.HYPERVISOR_ENTRIES)).isEqualTo(hypercalls + m.metrics.get(Counter.CONTINUATIONS));
+    }
+
+    /**
+     * xen/common/memory.c increase_reservation: for a paging_mode_translate domain Xen allocates
+     * the extent to the domain and neither maps it nor writes anything to extent_start. The frames
+     * count in tot_pages against max_pages, and are freed when the domain is destroyed.
+     */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void increaseOnATranslatedDomainAllocatesWithoutMappingOrWritingBack(ArgumentStrategy strategy) {
+        assertThat(HypervisorConfig.defaults().increaseReservation()).isEqualTo(HypervisorConfig.IncreaseReservation.TRANSLATED);
+        boot(strategy);
+        Domain d1 = m.domains.lookup(1);
+        long free = m.machine.freeFrames();
+        long sentinel = 0x5A5A;
+        ReservationOutcome out = guest(1).issue(new ReservationRequest(MemoryOp.INCREASE_RESERVATION,
+                new long[] {sentinel, sentinel, sentinel}, 1, 0, SELF));
+        assertThat(out.result()).isEqualTo(3);
+        assertThat(out.extents()).as("extent_start is not written").containsOnly(sentinel);
+        assertThat(d1.totPages()).isEqualTo(70);
+        assertThat(d1.countPopulated()).as("nothing entered in the p2m").isEqualTo(64);
+        assertThat(d1.unmappedFrames()).isEqualTo(6);
+        assertThat(m.hypervisor.framesOwnedBy(1)).isEqualTo(70);
+        assertThat(LongStream.range(64, 128).filter(d1::isRam)).isEmpty();
+        assertThat(guest(1).issue(ReservationRequest.increase(100, 0, SELF)).result())
+                .as("unmapped frames count against max_pages 128").isEqualTo(58);
+        assertThat(m.hypervisor.audit()).isEmpty();
+
+        assertThat(m.hypervisor.destroyDomain(1)).isTrue();
+        assertThat(m.machine.freeFrames()).as("every frame of d1 freed, mapped or not").isEqualTo(free + 64);
+        assertThat(m.hypervisor.framesOwnedBy(1)).isZero();
+    }
+
+    /** Xen for a PV domain: the extent's first machine frame is written back; the frames are not mapped. */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void increaseOnAPvDomainWritesTheFirstMachineFrameBack(ArgumentStrategy strategy) {
+        boot(strategy, HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20)
+                .withIncreaseReservation(HypervisorConfig.IncreaseReservation.PV));
+        Domain d1 = m.domains.lookup(1);
+        ReservationOutcome out = guest(1).issue(ReservationRequest.increase(2, 2, SELF));
+        assertThat(out.result()).isEqualTo(2);
+        for (long mfn : out.extents()) {
+            assertThat(mfn % 4).as("an order-2 extent is aligned").isZero();
+            assertThat(LongStream.range(mfn, mfn + 4).map(f -> m.machine.owner((int) f))).containsOnly(1L);
+        }
+        assertThat(out.extents()[1]).isNotEqualTo(out.extents()[0]);
+        assertThat(d1.countPopulated()).isEqualTo(64);
+        assertThat(d1.unmappedFrames()).isEqualTo(8);
+        assertThat(d1.totPages()).isEqualTo(72);
+    }
+
+    /** Xen for a PV domain: a fault writing the frame back stops the call; the extent stays allocated, uncounted. */
+    @Test
+    void aPvIncreaseWhoseWriteBackFaultsKeepsTheExtent() {
+        boot(TestingGuestCalls.strategies().get(0), HypervisorConfig.defaults().withMachineMemoryBytes(64L << 20)
+                .withIncreaseReservation(HypervisorConfig.IncreaseReservation.PV));
+        Domain d0 = m.domains.lookup(0);
+        // The array's third element lies in gfn 256, which dom0 does not hold.
+        long array = 256L * PAGE - 16;
+        TestingPlacement.write(m.entry.physicalMemory(0), 0, new MemoryReservation(array, 3, 0, 0, SELF).encodePointer(), 0, 32);
+        long free = m.machine.freeFrames();
+        assertThat(m.entry.hypercall(0, 0, HypercallNumber.MEMORY_OP, MemoryOp.INCREASE_RESERVATION, 0)).isEqualTo(2);
+        assertThat(d0.totPages()).as("the third extent was allocated and kept").isEqualTo(259);
+        assertThat(d0.unmappedFrames()).isEqualTo(3);
+        assertThat(m.machine.freeFrames()).isEqualTo(free - 3);
     }
 }

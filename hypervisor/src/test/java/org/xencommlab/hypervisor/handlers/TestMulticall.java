@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xencommlab.api.abi.ArgumentStrategy;
@@ -119,7 +120,8 @@ final class TestMulticall {
         assertThat(out.result()).isZero();
         assertThat(out.entries()).extracting(MulticallOutcome.Entry::result)
                 .containsExactly(0x40013L, 0x40013L, 0x40013L, 0x40013L, 0x40013L, 0L, 10L, 4L);
-        assertThat(((ReservationOutcome) out.entries().get(7).outcome()).extents()).containsExactly(100, 101, 102, 103);
+        assertThat(((ReservationOutcome) out.entries().get(7).outcome()).extents())
+                .as("a translated domain: nothing written back").containsExactly(0, 0, 0, 0);
         assertThat(m.console.output(0)).isEqualTo(text);
         assertThat(m.domains.lookup(0).totPages()).isEqualTo(250);
         assertThat(m.metrics.get(Counter.EXTENTS_DONE)).isEqualTo(14);
@@ -136,11 +138,12 @@ final class TestMulticall {
         PreparedCall<MulticallOutcome> call = dom0.prepare(MulticallRequest.of(
                 new ReservationRequest(MemoryOp.DECREASE_RESERVATION, new long[] {100}, 0, 0, SELF)));
         long[] args = call.args();
-        assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 1, 2)).as("resume past the end")
-                .isEqualTo(XenErrno.EINVAL.asResult());
         assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, 1L << 40, 1)).isEqualTo(XenErrno.EFAULT.asResult());
-        assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 1, 1)).as("resume at the end: nothing left").isZero();
         if (strategy.form() == AbiForm.EMBEDDED) {
+            // The lab's embedded form resumes at the entry in its third word.
+            assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 1, 2)).as("resume past the end")
+                    .isEqualTo(XenErrno.EINVAL.asResult());
+            assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 1, 1)).as("resume at the end: nothing left").isZero();
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 2)).as("nr_calls not the block's")
                     .isEqualTo(XenErrno.EINVAL.asResult());
             assertThat(m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], 100)).as("beyond one block")
@@ -160,5 +163,24 @@ final class TestMulticall {
             assertThat(LittleEndian.u64(result, 0)).isEqualTo(0x40013L);
         }
         assertThat(m.domains.lookup(0).totPages()).isEqualTo(256);
+    }
+
+    /**
+     * Xen's do_multicall(call_list, nr_calls) reads no third word, and continues with
+     * (call_list + i, nr_calls - i): the pointer form does the same.
+     */
+    @Test
+    void thePointerFormContinuesAsXenDoesAndIgnoresAThirdWord() {
+        ArgumentStrategy pointer = strategies().stream().filter(s -> s.form() == AbiForm.POINTER).findFirst().orElseThrow();
+        boot(pointer, 1);
+        PreparedCall<MulticallOutcome> call = dom0.prepare(MulticallRequest.of(PlainCall.of(HypercallNumber.XEN_VERSION, 0),
+                PlainCall.of(HypercallNumber.XEN_VERSION, 0), PlainCall.of(HypercallNumber.XEN_VERSION, 0)));
+        long[] args = call.args();
+        long result = m.entry.hypercall(0, 0, HypercallNumber.MULTICALL, args[0], args[1], 7);
+        assertThat(result).as("a stray third word").isZero();
+        assertThat(call.complete(result).entries()).extracting(MulticallOutcome.Entry::result)
+                .containsExactly(0x40013L, 0x40013L, 0x40013L);
+        assertThat(m.trace.events(org.xencommlab.api.trace.TraceKind.CONTINUATION)).extracting(e -> e.detail())
+                .containsExactly("multicall(0x" + Long.toHexString(args[0] + 2 * MulticallEntry.SIZE) + ", 0x1, 0x0, 0x0, 0x0)");
     }
 }

@@ -26,6 +26,14 @@ final class TestXenVersion {
     void reportsVersionAndPageSize() {
         assertThat(call(XenVersion.VERSION)).isEqualTo((4 << 16) | 19);
         assertThat(call(XenVersion.PAGESIZE)).isEqualTo(4096);
+        assertThat(call(XenVersion.PAGESIZE, 0)).as("a NULL argument").isEqualTo(4096);
+    }
+
+    /** xen/common/kernel.c do_xen_version: XENVER_pagesize with a non-NULL argument is -EINVAL. */
+    @Test
+    void pageSizeWithAnArgumentIsEinval() {
+        assertThat(call(XenVersion.PAGESIZE, 0x2000)).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(call(XenVersion.PAGESIZE, -1)).isEqualTo(XenErrno.EINVAL.asResult());
     }
 
     @Test

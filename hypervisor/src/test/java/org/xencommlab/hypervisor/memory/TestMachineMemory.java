@@ -41,6 +41,18 @@ final class TestMachineMemory {
     }
 
     @Test
+    void anAlignedAllocationTakesTheLowestFreeAlignedRunAndKeepsTheFreeOrder() {
+        assertThat(machine.allocate(1, 1)).containsExactly(0);
+        assertThat(machine.allocateAligned(2, 2)).as("0..3 holds frame 0").isEqualTo(4);
+        assertThat(machine.owner(7)).isEqualTo(2);
+        assertThat(machine.freeFrames()).isEqualTo(11);
+        assertThat(machine.allocateAligned(2, 4)).as("no free aligned run of 16").isEqualTo(-1);
+        assertThat(machine.freeFrames()).isEqualTo(11);
+        assertThat(machine.allocate(3, 4)).as("the rest keep their order").containsExactly(1, 2, 3, 8);
+        assertThat(machine.countUnreferenced()).isEqualTo(machine.freeFrames());
+    }
+
+    @Test
     void frameIsFreedOnlyWhenItsLastReferenceDrops() {
         int mfn = machine.allocate(3, 1)[0];
         assertThat(machine.get(mfn, 4)).as("another domain cannot take a reference").isFalse();

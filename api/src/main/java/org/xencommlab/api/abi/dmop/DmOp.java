@@ -16,6 +16,11 @@ package org.xencommlab.api.abi.dmop;
 public final class DmOp {
     /** {@code XEN_DMOP_modified_memory}. */
     public static final int MODIFIED_MEMORY = 11;
+    /**
+     * {@code ARRAY_SIZE(op_size)} in xen/arch/x86/hvm/dm.c {@code dm_op} (Xen 4.19: the last
+     * operation is {@code XEN_DMOP_nr_vcpus} = 20): an operation at or beyond it gets -EOPNOTSUPP.
+     */
+    public static final int OP_TABLE_SIZE = 21;
     /** {@code ARRAY_SIZE(struct dmop_args.buf)}: the most buffers a call may list. */
     public static final int MAX_BUFS = 2;
     /** {@code offsetof(struct xen_dm_op, u)}: the op number and its padding. */

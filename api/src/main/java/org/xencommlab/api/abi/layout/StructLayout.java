@@ -12,11 +12,24 @@ import java.util.Optional;
  * @param name the structure's name ({@code struct xen_memory_reservation} is {@code xen_memory_reservation})
  * @param form which form this layout is
  * @param fields the fields, in offset order, covering every byte of the fixed part
- * @param size bytes of the fixed part; the total size when there is no trailing variable array
+ * @param size bytes of the fixed part; the total size when there is no trailing variable array. In
+ *     the pointer form this is C's {@code sizeof} on x86-64 (gcc).
+ * @param usedBytes bytes of the fixed part the lab reads and writes: {@code size} unless the
+ *     structure is larger than what its modelled operation copies (Xen's {@code dm_op} copies
+ *     {@code offsetof(struct xen_dm_op, u)} plus the operation's own member, 16 of the 32 bytes
+ *     of {@code struct xen_dm_op} for modified_memory)
  * @param alignment the structure's alignment in bytes
  */
-public record StructLayout(String name, AbiForm form, List<Field> fields, int size, int alignment) {
+public record StructLayout(String name, AbiForm form, List<Field> fields, int size, int usedBytes, int alignment) {
+    /** A layout whose every byte is used. */
+    public StructLayout(String name, AbiForm form, List<Field> fields, int size, int alignment) {
+        this(name, form, fields, size, size, alignment);
+    }
+
     public StructLayout {
+        if (usedBytes < 0 || usedBytes > size) {
+            throw new IllegalArgumentException(name + ": " + usedBytes + " bytes used of " + size);
+        }
         requireNonNull(name, "name is null");
         requireNonNull(form, "form is null");
         fields = List.copyOf(requireNonNull(fields, "fields is null"));

@@ -11,11 +11,13 @@ import org.xencommlab.api.errno.XenException;
 
 /**
  * One domain's record in a {@code XEN_SYSCTL_getdomaininfolist} answer: a documented subset of
- * {@code struct xen_domctl_getdomaininfo} (xen/include/public/domctl.h, as of
- * {@code XEN_DOMCTL_INTERFACE_VERSION} 0x14 / {@code XEN_SYSCTL_INTERFACE_VERSION} 0x14, Xen 4.16).
- * Every field up to {@code pad2} is at Xen's offset with Xen's size; the trailing
- * {@code struct xen_arch_domainconfig arch_config} is left out, so the lab's record is 104 bytes
- * where Xen's x86 record is longer. Both forms are the same (the record holds no handle):
+ * {@code struct xen_domctl_getdomaininfo} (xen/include/public/domctl.h; the same layout in Xen 4.16
+ * and 4.19, {@code XEN_SYSCTL_INTERFACE_VERSION} 0x14 and 0x15). Every field is at Xen's offset
+ * with Xen's size, and the record is Xen's x86-64 {@code sizeof}, 112 bytes, so records of an
+ * array lie where a real tool looks for them. The trailing
+ * {@code struct xen_arch_domainconfig arch_config} (x86: {@code emulation_flags},
+ * {@code misc_flags}) is not modelled and written as zero. Both forms are the same (the record
+ * holds no handle):
  *
  * <pre>
  * offset size field               type
@@ -35,8 +37,9 @@ import org.xencommlab.api.errno.XenException;
  *     76   16 handle              xen_domain_handle_t (u8[16])
  *     92    4 cpupool             u32
  *     96    1 gpaddr_bits         u8
- *     97    7 pad2                zero
- *    104      total (lab subset), aligned to 8
+ *     97    7 pad2                zero (implicit padding)
+ *    104    8 arch_config         struct xen_arch_domainconfig, x86: u32 emulation_flags, u32 misc_flags; zero
+ *    112      total (sizeof on x86-64, gcc, Xen 4.16 and 4.19)
  * </pre>
  *
  * @param domain the domain id
@@ -86,7 +89,12 @@ public record DomainInfo(int domain, int flags, long totPages, long maxPages, lo
     public static final int HANDLE_SIZE = 16;
     public static final int CPUPOOL_OFFSET = 92;
     public static final int GPADDR_BITS_OFFSET = 96;
-    public static final int SIZE = 104;
+    /** {@code offsetof(struct xen_domctl_getdomaininfo, arch_config)} on x86-64. */
+    public static final int ARCH_CONFIG_OFFSET = 104;
+    /** {@code sizeof(struct xen_arch_domainconfig)} on x86. */
+    public static final int ARCH_CONFIG_SIZE = 8;
+    /** {@code sizeof(struct xen_domctl_getdomaininfo)} on x86-64: the stride of a record array. */
+    public static final int SIZE = ARCH_CONFIG_OFFSET + ARCH_CONFIG_SIZE;
 
     public static final StructLayout POINTER_LAYOUT = layout(AbiForm.POINTER);
     public static final StructLayout EMBEDDED_LAYOUT = layout(AbiForm.EMBEDDED);
@@ -122,7 +130,8 @@ public record DomainInfo(int domain, int flags, long totPages, long maxPages, lo
                 Field.array("handle", HANDLE_OFFSET, 1, HANDLE_SIZE, "xen_domain_handle_t"),
                 Field.u32("cpupool", CPUPOOL_OFFSET, ""),
                 Field.u8("gpaddr_bits", GPADDR_BITS_OFFSET, ""),
-                Field.padding("pad2", GPADDR_BITS_OFFSET + 1, 7)), SIZE, 8);
+                Field.padding("pad2", GPADDR_BITS_OFFSET + 1, 7),
+                Field.padding("arch_config", ARCH_CONFIG_OFFSET, ARCH_CONFIG_SIZE)), SIZE, 8);
     }
 
     /** A record with the fields the lab's hypervisor fills and zeros elsewhere. */
@@ -136,7 +145,7 @@ public record DomainInfo(int domain, int flags, long totPages, long maxPages, lo
         return handle.clone();
     }
 
-    /** Writes the 104 bytes at {@code offset} of {@code bytes}; padding is written as zero. */
+    /** Writes the 112 bytes at {@code offset} of {@code bytes}; padding is written as zero. */
     public void encode(byte[] bytes, int offset) {
         Arrays.fill(bytes, offset, offset + SIZE, (byte) 0);
         LittleEndian.putU16(bytes, offset + DOMAIN_OFFSET, domain);
@@ -162,7 +171,7 @@ public record DomainInfo(int domain, int flags, long totPages, long maxPages, lo
         return bytes;
     }
 
-    /** Decodes the record at {@code offset}; every 104 bytes are a record (padding ignored). Caller checks bounds. */
+    /** Decodes the record at {@code offset}; every 112 bytes are a record (padding ignored). Caller checks bounds. */
     public static DomainInfo decode(byte[] bytes, int offset) {
         return new DomainInfo(
                 LittleEndian.u16(bytes, offset + DOMAIN_OFFSET),

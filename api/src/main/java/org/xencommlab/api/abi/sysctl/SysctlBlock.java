@@ -17,16 +17,16 @@ import org.xencommlab.api.errno.XenException;
  * offset size  field              type
  *      0   16  header             embedded_block_header, kind 4
  *     16    4  cmd                u32: 6
- *     20    4  interface_version  u32: 0x14
+ *     20    4  interface_version  u32: 0x15
  *     24    2  first_domain       u16
  *     26    2  pad                must be zero
  *     28    4  max_domains        u32
  *     32    4  num_domains        u32, out
  *     36    4  pad                must be zero
- *     40 104*m records            xen_domctl_getdomaininfo (lab subset), out
+ *     40 112*m records            xen_domctl_getdomaininfo, out
  * </pre>
  *
- * The block's length must be exactly {@code 40 + 104 * max_domains}, so one block of
+ * The block's length must be exactly {@code 40 + 112 * max_domains}, so one block of
  * {@code maxBlock} bytes has room for {@link #maxDomains(int)} records: the size limit makes the
  * caller ask again from the next domain, the mail's Problem #3 in its embedded shape.
  */
@@ -43,7 +43,7 @@ public final class SysctlBlock {
     public static final StructLayout LAYOUT = new StructLayout("xen_sysctl_getdomaininfolist", AbiForm.EMBEDDED, List.of(
             Field.array("header", 0, 1, EmbeddedBlockHeader.SIZE, "embedded_block_header, kind 4"),
             Field.u32("cmd", CMD_OFFSET, "XEN_SYSCTL_getdomaininfolist = 6"),
-            Field.u32("interface_version", INTERFACE_VERSION_OFFSET, "0x14"),
+            Field.u32("interface_version", INTERFACE_VERSION_OFFSET, "0x15"),
             Field.u16("first_domain", FIRST_DOMAIN_OFFSET, ""),
             Field.padding("pad", PAD1_OFFSET, 2),
             Field.u32("max_domains", MAX_DOMAINS_OFFSET, "records of room"),
@@ -76,7 +76,7 @@ public final class SysctlBlock {
      * {@link #recordOffset(int)}.
      *
      * @throws XenException EINVAL unless {@code fixed} holds exactly 40 bytes, for a bad header,
-     *     non-zero padding, or a length other than {@code 40 + 104 * max_domains}; E2BIG for a block
+     *     non-zero padding, or a length other than {@code 40 + 112 * max_domains}; E2BIG for a block
      *     above {@code maxBlock}; EACCES for another interface version; ENOSYS for another command
      */
     public static SysctlGetDomainInfoList decodeFixed(byte[] fixed, int maxBlock) {

@@ -8,6 +8,7 @@ import org.xencommlab.api.abi.layout.StructLayout;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.SubOps;
+import org.xencommlab.api.hypercall.XenRelease;
 
 /**
  * {@code struct xen_sysctl} carrying {@code XEN_SYSCTL_getdomaininfolist}
@@ -17,7 +18,7 @@ import org.xencommlab.api.hypercall.SubOps;
  * <pre>
  * offset size field                         type
  *      0    4 cmd                           u32: XEN_SYSCTL_getdomaininfolist (6)
- *      4    4 interface_version             u32: XEN_SYSCTL_INTERFACE_VERSION (0x14)
+ *      4    4 interface_version             u32: XEN_SYSCTL_INTERFACE_VERSION (0x15, Xen 4.19)
  *      8    2 u.getdomaininfolist.first_domain  domid_t
  *     10    2 (padding)                     implicit
  *     12    4 u.getdomaininfolist.max_domains   u32
@@ -40,8 +41,12 @@ import org.xencommlab.api.hypercall.SubOps;
  * @param numDomains records written (out)
  */
 public record SysctlGetDomainInfoList(int cmd, int interfaceVersion, int firstDomain, int maxDomains, long buffer, int numDomains) {
-    /** {@code XEN_SYSCTL_INTERFACE_VERSION} of the modelled layout (Xen 4.16). */
-    public static final int INTERFACE_VERSION = 0x14;
+    /**
+     * {@code XEN_SYSCTL_INTERFACE_VERSION} of the Xen release the lab reports
+     * ({@link XenRelease#SYSCTL_INTERFACE_VERSION}); {@code do_sysctl} (xen/common/sysctl.c)
+     * refuses any other with -EACCES.
+     */
+    public static final int INTERFACE_VERSION = XenRelease.SYSCTL_INTERFACE_VERSION;
     public static final int CMD_OFFSET = 0;
     public static final int INTERFACE_VERSION_OFFSET = 4;
     public static final int FIRST_DOMAIN_OFFSET = 8;
@@ -54,7 +59,7 @@ public record SysctlGetDomainInfoList(int cmd, int interfaceVersion, int firstDo
 
     public static final StructLayout POINTER_LAYOUT = new StructLayout("xen_sysctl_getdomaininfolist", AbiForm.POINTER, List.of(
             Field.u32("cmd", CMD_OFFSET, "XEN_SYSCTL_getdomaininfolist = 6"),
-            Field.u32("interface_version", INTERFACE_VERSION_OFFSET, "XEN_SYSCTL_INTERFACE_VERSION = 0x14"),
+            Field.u32("interface_version", INTERFACE_VERSION_OFFSET, "XEN_SYSCTL_INTERFACE_VERSION = 0x15"),
             Field.u16("u.getdomaininfolist.first_domain", FIRST_DOMAIN_OFFSET, "domid_t"),
             Field.padding("(padding)", FIRST_DOMAIN_OFFSET + 2, 2),
             Field.u32("u.getdomaininfolist.max_domains", MAX_DOMAINS_OFFSET, "records of room"),

@@ -88,7 +88,8 @@ final class TestAbiCatalog {
         assertField(layout, "cpupool", 92, 4, FieldKind.U32);
         assertField(layout, "gpaddr_bits", 96, 1, FieldKind.U8);
         assertField(layout, "pad2", 97, 7, FieldKind.PADDING);
-        assertThat(layout.size()).isEqualTo(104);
+        assertField(layout, "arch_config", 104, 8, FieldKind.PADDING);
+        assertThat(layout.size()).as("sizeof(struct xen_domctl_getdomaininfo), gcc x86-64, Xen 4.16 and 4.19").isEqualTo(112);
     }
 
     @Test
@@ -102,7 +103,8 @@ final class TestAbiCatalog {
         assertField(op, "pad", 4, 4, FieldKind.U32);
         assertField(op, "u.modified_memory.nr_extents", 8, 4, FieldKind.U32);
         assertField(op, "u.modified_memory.opaque", 12, 4, FieldKind.U32);
-        assertThat(op.size()).isEqualTo(16);
+        assertThat(op.size()).as("sizeof(struct xen_dm_op), gcc x86-64").isEqualTo(32);
+        assertThat(op.usedBytes()).as("offsetof(u) + sizeof(modified_memory): what dm_op copies").isEqualTo(16);
         StructLayout extent = pointer("xen_dm_op_modified_memory_extent");
         assertField(extent, "nr", 0, 4, FieldKind.U32);
         assertField(extent, "pad", 4, 4, FieldKind.U32);

@@ -121,7 +121,7 @@ final class HostileArgumentsProperties {
             int at = strategy instanceof PointerStrategy ? 0 : 16;
             bytes[at] = 6;
             bytes[at + 1] = bytes[at + 2] = bytes[at + 3] = 0;
-            bytes[at + 4] = 0x14;
+            bytes[at + 4] = 0x15;
             bytes[at + 5] = bytes[at + 6] = bytes[at + 7] = 0;
         }
         TestingGuestMemory memory = memoryWith(bytes, plausible && strategy instanceof EmbeddedStrategy, BlockKind.SYSCTL_GETDOMAININFOLIST, 300);

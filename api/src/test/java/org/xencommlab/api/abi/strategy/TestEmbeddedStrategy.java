@@ -31,7 +31,7 @@ final class TestEmbeddedStrategy {
     @Test
     void one_page_holds_507_extents() {
         assertThat(ReservationBlock.maxExtents(4096)).isEqualTo(507);
-        assertThat(SysctlBlock.maxDomains(4096)).isEqualTo(39);
+        assertThat(SysctlBlock.maxDomains(4096)).isEqualTo(36);
         assertThat(strategy.maxBlock()).isEqualTo(4096);
     }
 

@@ -35,7 +35,7 @@ final class TestPointerHandleSites {
         assertThat(finder.find(console.op(), console.args(), memory.reader())).contains(List.of(HandleSite.argument(2, 33, List.of())));
         PreparedCall<?> sysctl = strategy.prepare(memory, new GetDomainInfoListRequest(0, 5));
         assertThat(finder.find(sysctl.op(), sysctl.args(), memory.reader())).contains(List.of(
-                HandleSite.argument(0, 136, List.of(HandleSite.field(16, 5 * 104, List.of())))));
+                HandleSite.argument(0, 136, List.of(HandleSite.field(16, 5 * 112, List.of())))));
         PreparedCall<?> dm = strategy.prepare(memory, new ModifiedMemoryRequest(1, List.of(new ModifiedMemoryExtent(1, 2), new ModifiedMemoryExtent(3, 4))));
         assertThat(finder.find(dm.op(), dm.args(), memory.reader())).contains(List.of(
                 HandleSite.argument(2, 32, List.of(HandleSite.field(0, 16, List.of()), HandleSite.field(16, 32, List.of())))));

@@ -30,7 +30,7 @@ final class SysctlProperties {
     @Property(tries = 200)
     void a_domain_info_round_trips(@ForAll("infos") DomainInfo info) {
         byte[] bytes = info.encode();
-        assertThat(bytes).hasSize(104);
+        assertThat(bytes).hasSize(112);
         assertThat(LittleEndian.u16(bytes, 0)).isEqualTo(info.domain());
         assertThat(LittleEndian.u64(bytes, 8)).isEqualTo(info.totPages());
         assertThat(DomainInfo.decode(bytes)).isEqualTo(info);
@@ -47,7 +47,7 @@ final class SysctlProperties {
         byte[] bytes = op.encodePointer();
         assertThat(bytes).hasSize(136);
         assertThat(LittleEndian.u32(bytes, 0)).isEqualTo(6);
-        assertThat(LittleEndian.u32(bytes, 4)).isEqualTo(0x14);
+        assertThat(LittleEndian.u32(bytes, 4)).isEqualTo(0x15);
         assertThat(SysctlGetDomainInfoList.decodePointer(bytes)).isEqualTo(op);
     }
 
@@ -55,27 +55,27 @@ final class SysctlProperties {
     void any_bytes_decode_in_pointer_form_or_are_refused(@ForAll @Size(max = 140) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 8) {
             LittleEndian.putU32(bytes, 0, 6);
-            LittleEndian.putU32(bytes, 4, 0x14);
+            LittleEndian.putU32(bytes, 4, 0x15);
         }
         XenErrors.decodesOrRefuses(() -> SysctlGetDomainInfoList.decodePointer(bytes), XenErrno.EINVAL, XenErrno.EACCES, XenErrno.ENOSYS);
     }
 
     @Property(tries = 50)
     void a_wrong_version_is_eacces_and_a_wrong_command_enosys(@ForAll int version, @ForAll int cmd) {
-        if (version != 0x14) {
+        if (version != 0x15) {
             byte[] bytes = new SysctlGetDomainInfoList(6, version, 0, 1, 0, 0).encodePointer();
             assertThat(XenErrors.errnoOf(() -> SysctlGetDomainInfoList.decodePointer(bytes))).isEqualTo(XenErrno.EACCES);
         }
         if (cmd != 6) {
-            byte[] bytes = new SysctlGetDomainInfoList(cmd, 0x14, 0, 1, 0, 0).encodePointer();
+            byte[] bytes = new SysctlGetDomainInfoList(cmd, 0x15, 0, 1, 0, 0).encodePointer();
             assertThat(XenErrors.errnoOf(() -> SysctlGetDomainInfoList.decodePointer(bytes))).isEqualTo(XenErrno.ENOSYS);
         }
     }
 
     @Property(tries = 100)
-    void the_embedded_block_round_trips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll @IntRange(max = 38) int max) {
+    void the_embedded_block_round_trips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll @IntRange(max = 36) int max) {
         byte[] block = SysctlBlock.encode(first, max);
-        assertThat(block).hasSize(40 + 104 * max);
+        assertThat(block).hasSize(40 + 112 * max);
         SysctlGetDomainInfoList op = SysctlBlock.decodeFixed(java.util.Arrays.copyOf(block, 40), 4096);
         assertThat(op.firstDomain()).isEqualTo(first);
         assertThat(op.maxDomainsUnsigned()).isEqualTo(max);
@@ -84,9 +84,9 @@ final class SysctlProperties {
     @Property(tries = 300)
     void any_bytes_decode_as_a_block_or_are_refused(@ForAll @Size(max = 48) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 40) {
-            new EmbeddedBlockHeader(BlockKind.SYSCTL_GETDOMAININFOLIST, 40 + 104 * (bytes[0] & 3)).encode(bytes, 0);
+            new EmbeddedBlockHeader(BlockKind.SYSCTL_GETDOMAININFOLIST, 40 + 112 * (bytes[0] & 3)).encode(bytes, 0);
             LittleEndian.putU32(bytes, SysctlBlock.CMD_OFFSET, 6);
-            LittleEndian.putU32(bytes, SysctlBlock.INTERFACE_VERSION_OFFSET, 0x14);
+            LittleEndian.putU32(bytes, SysctlBlock.INTERFACE_VERSION_OFFSET, 0x15);
         }
         XenErrors.decodesOrRefuses(() -> SysctlBlock.decodeFixed(bytes, 4096),
                 XenErrno.EINVAL, XenErrno.E2BIG, XenErrno.EACCES, XenErrno.ENOSYS);

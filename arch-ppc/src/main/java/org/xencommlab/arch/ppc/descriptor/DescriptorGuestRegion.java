@@ -90,6 +90,44 @@ public final class DescriptorGuestRegion implements GuestRegion {
         return new DescriptorGuestRegion(memory, metrics, descriptor, (int) nrAddrs);
     }
 
+    /**
+     * Xen's {@code xencomm_add_offset} (xen/common/xencomm.c): advances the descriptor at
+     * guest-physical {@code descriptor} by {@code bytes} in place, in guest memory. Walking its
+     * entries from the first, an {@link XencommDescriptor#INVALID} entry is skipped, an entry whose
+     * page piece is consumed whole becomes {@code INVALID}, and the entry where the bytes run out
+     * is moved forward by the rest. The handle (the descriptor's address) stays the same, so a
+     * continuation re-issues it and the next entry into the hypervisor opens the rewritten
+     * descriptor. Bytes beyond the descriptor's entries are ignored, as in Xen.
+     *
+     * @throws XenException as {@link #open}; EFAULT for an entry that cannot be read or written or
+     *     is not a guest-physical address (entries before it stay advanced, as in Xen)
+     */
+    public static void advanceInPlace(GuestPhysicalMemory memory, long descriptor, long bytes, RunMetrics metrics) {
+        DescriptorGuestRegion region = open(memory, descriptor, metrics);
+        long left = bytes;
+        for (int i = 0; left > 0 && i < region.nrAddrs; i++) {
+            long at = region.arrayAddress + (long) i * XencommDescriptor.ENTRY_BYTES;
+            long entry;
+            try {
+                // Each entry is read once, in order; entries are 8-byte aligned, so each lies within one page.
+                entry = memory.readLong(at, ByteOrder.BIG_ENDIAN);
+            } catch (XenException e) {
+                throw new XenException(XenErrno.EFAULT, "descriptor entry " + i + " cannot be read");
+            }
+            metrics.increment(Counter.TRANSLATION_STEPS);
+            if (entry == XencommDescriptor.INVALID) {
+                continue;
+            }
+            if (entry < 0) {
+                throw new XenException(XenErrno.EFAULT, "descriptor entry " + i + " is 0x" + Long.toHexString(entry));
+            }
+            int covers = region.pageSize.bytesToPageEnd(entry);
+            long skip = Math.min(covers, left);
+            memory.writeLong(at, skip == covers ? XencommDescriptor.INVALID : entry + skip, ByteOrder.BIG_ENDIAN);
+            left -= skip;
+        }
+    }
+
     /** The {@code nr_addrs} snapshot taken at open. */
     public int nrAddrs() {
         return nrAddrs;

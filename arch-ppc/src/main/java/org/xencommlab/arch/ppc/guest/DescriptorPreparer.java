@@ -31,10 +31,14 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  *   <li>a known handle with the inline flag set is not a user address: EFAULT, as any address
  *       outside user space;</li>
  *   <li>a user buffer with no handles inside: its pages are pinned for the call and a xencomm
- *       descriptor naming each page piece is built in kmalloc'd memory, the 3-entry mini descriptor
- *       (32 bytes, aligned to 32, unused entries {@code XENCOMM_INVALID}) when it spans at most three
- *       pages, else a full one with one entry per page; the handle becomes the descriptor's
- *       guest-physical address;</li>
+ *       descriptor naming each page piece is built in kmalloc'd memory, as Linux's
+ *       {@code xencomm_map} builds it (drivers/xen/xencomm.c {@code xencomm_alloc} and
+ *       {@code xencomm_init}): {@code nr_addrs = ((buffer + bytes) | ~PAGE_MASK) - (buffer &
+ *       PAGE_MASK) + 1 >> PAGE_SHIFT}, which is one entry more than the pages spanned when the
+ *       buffer ends exactly on a page boundary; entries beyond the buffer's pieces are
+ *       {@code XENCOMM_INVALID}. The 3-entry mini descriptor of {@code xencomm_map_no_alloc} is for
+ *       kernel callers only (on the stack), never for privcmd, so it is not used here; the handle
+ *       becomes the descriptor's guest-physical address;</li>
  *   <li>a user structure holding handles: copied into kernel memory, its nested handles rewritten
  *       the same way (recursively), and the handle becomes an inline reference to the copy; on
  *       completion the bytes the hypervisor changed in the copy are copied back to the user (handle
@@ -115,7 +119,9 @@ final class DescriptorPreparer {
 
     private long describe(long address, int length) {
         long pages = pageSize.pagesSpanned(address, length);
-        if (pages > XencommDescriptor.MAX_ADDRS) {
+        // Linux's count: one more entry when the buffer ends exactly on a page boundary.
+        long nrAddrs = pages + (pageSize.offsetIn(address + length) == 0 ? 1 : 0);
+        if (nrAddrs > XencommDescriptor.MAX_ADDRS) {
             throw new XenException(XenErrno.E2BIG, "buffer of " + pages + " pages exceeds a descriptor");
         }
         long[] gfns = process.pinUserPages(pageSize.roundDown(address), (int) pages);
@@ -124,13 +130,11 @@ final class DescriptorPreparer {
         for (int i = 0; i < gfns.length; i++) {
             pieces[i] = pageSize.addressOf(gfns[i]) + (i == 0 ? pageSize.offsetIn(address) : 0);
         }
-        return buildDescriptor(pieces);
+        return buildDescriptor(pieces, XencommDescriptor.linuxNrAddrs(address, length, pageSize.shift()));
     }
 
-    private long buildDescriptor(long[] pieces) {
-        boolean mini = pieces.length <= XencommDescriptor.MINI_ADDRS;
-        int nrAddrs = mini ? XencommDescriptor.MINI_ADDRS : pieces.length;
-        int alignment = mini ? XencommDescriptor.MINI_BYTES : XencommDescriptor.ALIGNMENT;
+    private long buildDescriptor(long[] pieces, int nrAddrs) {
+        int alignment = XencommDescriptor.ALIGNMENT;
         byte[] bytes = XencommDescriptor.encode(pieces, nrAddrs);
         KernelBlock block = kernel.kmalloc(bytes.length + alignment);
         undo.push(() -> kernel.kfree(block));

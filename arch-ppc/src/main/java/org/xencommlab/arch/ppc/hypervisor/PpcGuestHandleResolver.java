@@ -35,6 +35,13 @@ import org.xencommlab.arch.ppc.registration.RegistrationTable;
  * </ul>
  * The NULL reference (0) opens a region in which every byte is -EFAULT, so a zero-length copy of a
  * NULL handle succeeds and any other faults.
+ *
+ * <p>{@link #advance} (Xen's {@code guest_handle_add_offset}, for continuations): an inline
+ * reference advances its address (Xen's {@code xencomm_inline_add_offset}); a descriptor is
+ * rewritten in place and keeps its address ({@code xencomm_add_offset}); a registered
+ * {@code bufid | offset} advances its offset, -EFAULT when the offset would leave its 24 bits (it
+ * never carries into the bufid, so an advanced reference never names another buffer); NULL is
+ * -EFAULT.
  */
 public final class PpcGuestHandleResolver implements GuestHandleResolver {
     private static final GuestRegion NOTHING = offset -> XenErrno.EFAULT.asResult();
@@ -88,6 +95,33 @@ public final class PpcGuestHandleResolver implements GuestHandleResolver {
         }
         long first = PpcMemref.inlineAddress(ref.value()) + offset;
         return first >= 0 && first <= Long.MAX_VALUE - (length - 1);
+    }
+
+    @Override
+    public MemoryReference advance(HypercallContext context, MemoryReference ref, long bytes) {
+        long value = ref.value();
+        if (bytes < 0) {
+            throw new XenException(XenErrno.EINVAL, "advance by " + bytes);
+        }
+        if (value == 0) {
+            throw new XenException(XenErrno.EFAULT, "cannot advance the NULL handle");
+        }
+        if (PpcMemref.isInline(value)) {
+            long address = PpcMemref.inlineAddress(value);
+            if (bytes > Long.MAX_VALUE - address) {
+                throw new XenException(XenErrno.EFAULT, "inline address 0x" + Long.toHexString(address) + " + " + bytes);
+            }
+            return new MemoryReference(PpcMemref.inline(address + bytes));
+        }
+        if (config.mode() == PpcConfig.Mode.DESCRIPTOR) {
+            DescriptorGuestRegion.advanceInPlace(context.memory(), value, bytes, context.metrics());
+            return ref;
+        }
+        long offset = value & PpcMemref.OFFSET_MASK;
+        if (bytes > PpcMemref.OFFSET_MASK - offset) {
+            throw new XenException(XenErrno.EFAULT, "offset 0x" + Long.toHexString(offset) + " + " + bytes + " leaves the bufid's offset bits");
+        }
+        return new MemoryReference(value + bytes);
     }
 
     /** A {@link RegistrationTable} of {@code max-registrations} slots in registration mode; none in descriptor mode. */

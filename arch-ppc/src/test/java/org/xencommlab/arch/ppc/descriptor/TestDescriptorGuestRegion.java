@@ -134,6 +134,28 @@ final class TestDescriptorGuestRegion {
         assertThat(cut.translate(0)).isEqualTo(XenErrno.EFAULT.asResult());
     }
 
+    /**
+     * Xen's xencomm_add_offset: a continuation advances the descriptor in place; consumed entries
+     * become INVALID, the entry where the bytes run out moves forward, the handle stays.
+     */
+    @Test
+    void advancingRewritesTheDescriptorInPlaceAsXencommAddOffsetDoes() {
+        long descriptor = 5L * PAGE + 64;
+        put(descriptor, XencommDescriptor.encode(new long[] {10L * PAGE + 4000, XencommDescriptor.INVALID, 20L * PAGE, 12L * PAGE}, 4));
+        DescriptorGuestRegion.advanceInPlace(memory, descriptor, 96 + 100, metrics);
+        DescriptorGuestRegion region = DescriptorGuestRegion.open(memory, descriptor, metrics);
+        assertThat(region.translate(0)).as("the old offset 196").isEqualTo(20L * PAGE + 100);
+        assertThat(region.translate(PAGE - 100)).isEqualTo(12L * PAGE);
+        assertThat(region.translate(2L * PAGE - 100)).isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(memory.readLong(descriptor + 8, java.nio.ByteOrder.BIG_ENDIAN)).isEqualTo(XencommDescriptor.INVALID);
+        assertThat(memory.readLong(descriptor + 24, java.nio.ByteOrder.BIG_ENDIAN)).isEqualTo(20L * PAGE + 100);
+        DescriptorGuestRegion.advanceInPlace(memory, descriptor, 10L * PAGE, metrics);
+        assertThat(DescriptorGuestRegion.open(memory, descriptor, metrics).translate(0)).as("beyond the entries: all consumed")
+                .isEqualTo(XenErrno.EFAULT.asResult());
+        assertThatThrownBy(() -> DescriptorGuestRegion.advanceInPlace(memory, 5L * PAGE + 4, 8, metrics))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL));
+    }
+
     private void assertRefused(long descriptor, XenErrno errno) {
         assertThatThrownBy(() -> DescriptorGuestRegion.open(memory, descriptor, metrics))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(errno));

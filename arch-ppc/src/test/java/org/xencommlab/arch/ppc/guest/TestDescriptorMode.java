@@ -20,6 +20,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.PreparedHypercall;
 import org.xencommlab.arch.ppc.PpcConfig;
+import org.xencommlab.arch.ppc.descriptor.XencommDescriptor;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
 import org.xencommlab.arch.ppc.testing.TestingDomain;
 import org.xencommlab.arch.ppc.testing.TestingKernel;
@@ -91,30 +92,41 @@ final class TestDescriptorMode {
         assertThat(kernel.outstandingBlocks()).isZero();
     }
 
+    /**
+     * PPC Linux's privcmd used xencomm_map, never the 3-entry mini descriptor, and xencomm_alloc
+     * sizes it as ((buffer + bytes) | ~PAGE_MASK) - (buffer & PAGE_MASK) + 1 >> PAGE_SHIFT: exact
+     * for a buffer ending inside a page, one INVALID entry more for one ending on a boundary.
+     */
     @Test
-    void aSmallBufferGetsTheThreeEntryMiniDescriptorWithInvalidEntries() {
+    void aUserBufferGetsLinuxsXencommMapDescriptorSizedAsXencommAllocSizesIt() {
         HypercallBuffer buffer = api.allocBuf(2);
         BufferSlice slice = buffer.allocMem(PAGE + 8);
         tool.writeMemory(slice.userAddress(), pattern(1, PAGE + 8), 0, PAGE + 8);
         PreparedHypercall call = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE + 8));
         long descriptor = call.args()[1];
-        assertThat(descriptor % 32).as("a mini descriptor is aligned to its size").isZero();
-        ByteBuffer expected = ByteBuffer.allocate(32).order(ByteOrder.BIG_ENDIAN)
-                .putInt(0x58434F4D).putInt(3)
+        ByteBuffer expected = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN)
+                .putInt(0x58434F4D).putInt(2)
                 .putLong(tool.translate(slice.userAddress()))
-                .putLong(tool.translate(slice.userAddress() + PAGE))
-                .putLong(-1L);
-        assertThat(domain.memory().readBytes(descriptor, 32)).isEqualTo(expected.array());
+                .putLong(tool.translate(slice.userAddress() + PAGE));
+        assertThat(domain.memory().readBytes(descriptor, 24)).as("two pages spanned, two entries, no mini padding")
+                .isEqualTo(expected.array());
         assertThat(copyFrom(machine, 0, descriptor, 0, PAGE + 8)).isEqualTo(pattern(1, PAGE + 8));
-        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(3);
+        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(2);
         call.completion().run();
 
-        PreparedHypercall small = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(8));
-        ByteBuffer one = ByteBuffer.wrap(domain.memory().readBytes(small.args()[1], 32)).order(ByteOrder.BIG_ENDIAN);
-        assertThat(one.getInt(4)).isEqualTo(3);
-        assertThat(one.getLong(16)).isEqualTo(-1L);
-        assertThat(one.getLong(24)).isEqualTo(-1L);
-        small.completion().run();
+        assertThat(slice.userAddress() % PAGE).as("the slice starts a page").isZero();
+        PreparedHypercall whole = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE));
+        ByteBuffer one = ByteBuffer.wrap(domain.memory().readBytes(whole.args()[1], 24)).order(ByteOrder.BIG_ENDIAN);
+        assertThat(one.getInt(4)).as("one page that ends on a boundary: two entries").isEqualTo(2);
+        assertThat(one.getLong(8)).isEqualTo(tool.translate(slice.userAddress()));
+        assertThat(one.getLong(16)).as("the extra entry is XENCOMM_INVALID").isEqualTo(-1L);
+        assertThat(copyFrom(machine, 0, whole.args()[1], 0, PAGE)).isEqualTo(pattern(1, PAGE));
+        whole.completion().run();
+
+        assertThat(XencommDescriptor.linuxNrAddrs(0x1000, 0x1000, 12)).isEqualTo(2);
+        assertThat(XencommDescriptor.linuxNrAddrs(0x1000, 0xFFF, 12)).isEqualTo(1);
+        assertThat(XencommDescriptor.linuxNrAddrs(0x1FFF, 2, 12)).isEqualTo(2);
+        assertThat(XencommDescriptor.linuxNrAddrs(0x1008, 8, 12)).isEqualTo(1);
     }
 
     @Test

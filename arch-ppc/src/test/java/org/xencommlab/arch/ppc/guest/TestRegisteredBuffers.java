@@ -66,6 +66,31 @@ final class TestRegisteredBuffers {
         assertThat(xencomm.trackedRegistrations(tool)).isEqualTo(1);
     }
 
+    /**
+     * A continuation advances a bufid | offset within its offset bits (Xen's
+     * guest_handle_add_offset); it never carries into the bufid, and an inline reference advances
+     * its address.
+     */
+    @Test
+    void advancingAReferenceMovesItsOffsetAndNeverItsBufid() {
+        TestingProcess tool = kernel.spawn();
+        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        HypercallBuffer buffer = api.allocBuf(2);
+        BufferSlice data = buffer.allocMem(2 * PAGE);
+        byte[] content = pattern(7, 2 * PAGE);
+        tool.writeMemory(data.userAddress(), content, 0, content.length);
+        MemoryReference advanced = machine.context(0).guest().advance(data.reference(), PAGE + 10);
+        assertThat(advanced.value()).isEqualTo(data.reference().value() + PAGE + 10);
+        assertThat(copyFrom(machine, 0, advanced.value(), 0, 100)).isEqualTo(java.util.Arrays.copyOfRange(content, PAGE + 10, PAGE + 110));
+        long top = PpcMemref.withOffset(PpcMemref.bufidOf(data.reference().value()), PpcMemref.OFFSET_MASK);
+        assertThatThrownBy(() -> machine.context(0).guest().advance(new MemoryReference(top), 1))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT));
+        assertThat(machine.context(0).guest().advance(new MemoryReference(PpcMemref.inline(0x5000)), 0x20).value())
+                .isEqualTo(PpcMemref.inline(0x5020));
+        assertThatThrownBy(() -> machine.context(0).guest().advance(MemoryReference.NULL, 1))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT));
+    }
+
     @Test
     void allocMemBeyondTheBufferIsEnospcAndGrowingCountsARetry() {
         TestingProcess tool = kernel.spawn();

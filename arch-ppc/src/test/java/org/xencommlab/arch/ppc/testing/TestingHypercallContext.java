@@ -98,6 +98,11 @@ public final class TestingHypercallContext implements HypercallContext {
     /** Copies page piece by page piece through the resolver, returning bytes not copied. */
     private final class Copy implements GuestCopy {
         @Override
+        public MemoryReference advance(MemoryReference ref, long bytes) {
+            return machine.resolver().advance(TestingHypercallContext.this, ref, bytes);
+        }
+
+        @Override
         public long copyFromGuest(byte[] dst, int dstOffset, MemoryReference ref, long offset, int length) {
             return copy(ref, offset, length, GuestAccessKind.READ, (address, done, piece) -> domain.memory().read(address, dst, dstOffset + done, piece));
         }
