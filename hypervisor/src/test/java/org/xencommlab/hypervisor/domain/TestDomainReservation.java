@@ -202,6 +202,8 @@ final class TestDomainReservation {
         assertThatIllegalArgumentException().isThrownBy(() -> d.markDirty(15, 2));
         assertThatIllegalArgumentException().isThrownBy(() -> d.markDirty(0, -1));
         assertThatIllegalArgumentException().isThrownBy(() -> d.markDirty(-1, 1));
+        d.populatePhysmap(8, 0); // a p2m change after markDirty: it must have let go of its lock
+        assertThat(d.markDirty(8, 1)).isEqualTo(1);
         assertThat(m.hypervisor.audit()).isEmpty();
     }
 
@@ -291,6 +293,16 @@ final class TestDomainReservation {
         assertThat(d.totPages()).isEqualTo(4);
         assertThat(d.countPopulated()).isEqualTo(4);
         assertThat(d.releaseAllFrames()).isZero();
+    }
+
+    @Test
+    void initialMemoryBeyondAnIntOfFramesIsRefusedAndAFullIntIsLeftToTheAllocator() {
+        long most = Integer.MAX_VALUE;
+        Domain huge = new Domain(6, false, 1, most + 1, most + 1, m.machine, m.heap.openAccount(6), m.metrics, 9);
+        assertErrno(() -> huge.populateInitial(most + 1), XenErrno.EINVAL);
+        assertErrno(() -> huge.populateInitial(most), XenErrno.ENOMEM);
+        assertThat(huge.totPages()).isZero();
+        assertThat(m.machine.countOwnedBy(6)).isZero();
     }
 
     @Test

@@ -180,6 +180,57 @@ final class TestGuestPhysicalAccess {
         assertThat(d.dirtyLog().dirtyPages()).isZero();
     }
 
+    /**
+     * Holds a p2m change in progress (the domain's lock taken exclusive, waiting for machine
+     * memory's monitor, which the test holds), so that reads cannot take their lock-free path:
+     * they wait for the change and then take the locked one. Each must still see the domain's
+     * bytes and RAM, and let go of its lock, so the next p2m change can run.
+     */
+    @Test
+    void readsDuringAP2mChangeWaitForItAndSeeTheDomainsBytes() throws Exception {
+        mem.write(PAGE + 8, bytes(8, 1), 0, 8);
+        byte[] seen = new byte[8];
+        long[] word = new long[1];
+        boolean[] ram = new boolean[2];
+        Thread writer = new Thread(() -> d.populatePhysmap(8, 0));
+        Thread[] readers = {
+            new Thread(() -> mem.read(PAGE + 8, seen, 0, 8)),
+            new Thread(() -> word[0] = mem.readLong(PAGE + 8, ByteOrder.LITTLE_ENDIAN)),
+            new Thread(() -> ram[0] = d.isRam(9)),
+            new Thread(() -> ram[1] = d.isRam(1)),
+        };
+        synchronized (m.machine) {
+            writer.start();
+            awaitState(writer, Thread.State.BLOCKED);
+            for (Thread reader : readers) {
+                reader.start();
+                awaitState(reader, Thread.State.WAITING);
+            }
+            assertThat(seen).as("nothing is copied before the change is done").containsOnly(0);
+        }
+        writer.join(10_000);
+        for (Thread reader : readers) {
+            reader.join(10_000);
+            assertThat(reader.isAlive()).isFalse();
+        }
+        assertThat(seen).containsExactly(bytes(8, 1));
+        assertThat(word[0]).isEqualTo(0x0807060504030201L);
+        assertThat(ram[0]).as("gfn 9 is not RAM").isFalse();
+        assertThat(ram[1]).isTrue();
+        assertThat(d.isRam(8)).isTrue();
+        d.populatePhysmap(9, 0); // would wait forever if a reader kept its lock
+        assertThat(d.totPages()).isEqualTo(6);
+        assertThat(m.hypervisor.audit()).isEmpty();
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (thread.getState() != state) {
+            assertThat(System.nanoTime()).as(thread + " never reached " + state).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     void zeroClearsOnlyItsRange() {
         mem.write(0, bytes(32, 1), 0, 32);
