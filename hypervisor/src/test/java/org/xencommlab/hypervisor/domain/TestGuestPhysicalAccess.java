@@ -156,6 +156,19 @@ final class TestGuestPhysicalAccess {
         mem.read(2L * PAGE, new byte[8], 0, 8);
         mem.readLong(3L * PAGE + 8, ByteOrder.LITTLE_ENDIAN);
         assertThat(d.dirtyLog().dirtyPages()).as("reads dirty nothing").isZero();
+        d.populatePhysmap(8, 0); // a p2m change: every access above let go of its lock
+        assertThat(d.isRam(8)).isTrue();
+    }
+
+    @Test
+    void aBadArgumentIsReportedBeforeMissingMemory() {
+        long notRam = 6L * PAGE;
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.zero(notRam, -1));
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.zero(notRam + 1, PAGE));
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.read(notRam + 1, new byte[PAGE], 0, PAGE));
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.write(notRam + 1, new byte[PAGE], 0, PAGE));
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.readLong(notRam + 4, ByteOrder.LITTLE_ENDIAN));
+        assertThatIllegalArgumentException().isThrownBy(() -> mem.writeLong(notRam + 4, 1, ByteOrder.LITTLE_ENDIAN));
     }
 
     @Test
