@@ -41,6 +41,38 @@ final class TestMlockedBufferPlacement {
     }
 
     @Test
+    void anUnlockedBufferIsStillTouchedPageByPage() {
+        MlockedBufferApi api = new MlockedBufferApi(process, X86BufferConfig.Alignment.PAGE, false);
+        HypercallBuffer buffer = api.allocBuf(3);
+        for (int page = 0; page < 3; page++) {
+            assertThat(process.frameOf(buffer.userAddress() + page * 4096L)).as("page %d", page).isNotNegative();
+        }
+        assertThat(process.lockedPages()).isZero();
+    }
+
+    @Test
+    void touchingAPackedBufferLeavesItsNeighboursBytesAlone() {
+        MlockedBufferApi api = new MlockedBufferApi(process, X86BufferConfig.Alignment.NONE, false);
+        HypercallBuffer a = api.allocBuf(1);
+        byte[] mark = new byte[4096];
+        java.util.Arrays.fill(mark, (byte) 0x5a);
+        process.writeMemory(a.userAddress(), mark, 0, mark.length);
+        HypercallBuffer b = api.allocBuf(1);
+        byte[] seen = new byte[4096];
+        process.readMemory(a.userAddress(), seen, 0, seen.length);
+        assertThat(seen).as("b's touch wrote only b's bytes").containsOnly(0x5a);
+        assertThat(process.frameOf(b.userAddress() + 4095)).isNotNegative();
+    }
+
+    @Test
+    void buffersAreNumberedUpwardsInAllocationOrder() {
+        MlockedBufferApi api = new MlockedBufferApi(process, X86BufferConfig.Alignment.NONE);
+        long first = api.allocBuf(1).id();
+        assertThat(api.allocBuf(1).id()).isEqualTo(first + 1);
+        assertThat(api.allocBuf(1).id()).isEqualTo(first + 2);
+    }
+
+    @Test
     void aBufferOfNoPagesIsEinvalWhateverTheAlignment() {
         for (X86BufferConfig.Alignment alignment : X86BufferConfig.Alignment.values()) {
             MlockedBufferApi api = new MlockedBufferApi(process, alignment);
