@@ -39,12 +39,16 @@ final class TestSubCallDispatch {
                 c.createContinuation(ARCH, 50);
                 yield XenErrno.EAGAIN.asResult();
             }
+            case 6 -> {
+                c.createContinuation(ARCH, 60);
+                yield 0;
+            }
             default -> 0;
         };
     };
     private final TestingMachine m = new TestingMachine(
             HypervisorConfig.defaults().withMachineMemoryBytes(64L * PAGE), new TestingGuestHandleResolver(64),
-            Map.of(ARCH, handler));
+            Map.of(ARCH, handler, 0, (c, a) -> 77));
     private final Domain domain = m.domains.create(DomainSpec.guest(2, 4L * PAGE));
     private final HypercallContext parent = new EntryContext(m.entry, domain, domain.vcpu(0), 8);
 
@@ -101,6 +105,19 @@ final class TestSubCallDispatch {
         SubCall call = m.entry.dispatchSubCall(parent, ARCH, new long[] {5});
         assertThat(call).isEqualTo(SubCall.completed(XenErrno.EAGAIN.asResult()));
         assertThat(m.metrics.errors(XenErrno.EAGAIN)).isEqualTo(1);
+    }
+
+    @Test
+    void aContinuationWithAZeroResultIsStillAContinuation() {
+        SubCall call = m.entry.dispatchSubCall(parent, ARCH, new long[] {6});
+        assertThat(call.preempted()).isTrue();
+        assertThat(call.result()).isZero();
+        assertThat(call.continuationArgs()).containsExactly(60, 0, 0, 0, 0);
+    }
+
+    @Test
+    void theFirstNumberOfTheTableIsReachable() {
+        assertThat(m.entry.dispatchSubCall(parent, 0, new long[0])).isEqualTo(SubCall.completed(77));
     }
 
     @Test
