@@ -54,13 +54,13 @@ public final class KernelHypercalls {
     }
 
     /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
-    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+    public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
         return strategy.split(request);
     }
 
     /** A kernel arena big enough for {@code part} (ENOMEM when the kernel has none; E2BIG from the strategy). */
     public KernelPlacement arenaFor(HypercallRequest<?> part) {
-        return KernelPlacement.allocate(kernel, xencomm, ArgumentSizes.bytesNeeded(strategy, part));
+        return KernelPlacement.allocate(kernel, xencomm, strategy.argumentBytes(part));
     }
 
     /**
@@ -71,7 +71,7 @@ public final class KernelHypercalls {
      *     the strategy would have split
      */
     public <R> R call(HypercallRequest<R> part) {
-        int bytes = ArgumentSizes.bytesNeeded(strategy, part);
+        int bytes = strategy.argumentBytes(part);
         if (bytes == 0) {
             PreparedCall<R> prepared = strategy.prepare(NO_MEMORY, part);
             return prepared.complete(kernel.hypercall(prepared.op(), prepared.args()));

@@ -22,7 +22,7 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
  *       ({@link XcHandle#allocBuf}: mlocked on x86, registered on ppc, device pages, or plain
  *       memory in ppc's descriptor mode), one slice per structure or array; the call goes through
  *       {@link XcHandle#hypercall}. The buffer is kept between calls (libxc's hypercall-buffer
- *       cache) and sized up front from the request ({@link org.xencommlab.guest.abi.ArgumentSizes});
+ *       cache) and sized up front from the request ({@link ArgumentStrategy#argumentBytes});
  *       when a request needs more than it holds, it is freed and a larger one allocated, and that
  *       re-make counts as one {@code RETRIES} (the mail's Problem #3);</li>
  *   <li><b>embedded</b>: the one block of each call is built in the tool's ordinary memory (kept
@@ -73,7 +73,7 @@ public final class XcCalls implements AutoCloseable {
     }
 
     /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
-    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+    public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
         return strategy.split(request);
     }
 
@@ -97,7 +97,7 @@ public final class XcCalls implements AutoCloseable {
     public <R> R call(HypercallRequest<R> part) {
         int bytes;
         try {
-            bytes = org.xencommlab.guest.abi.ArgumentSizes.bytesNeeded(strategy, part);
+            bytes = strategy.argumentBytes(part);
         } catch (XenException e) {
             xc.sawError(e.errno());
             throw e;

@@ -69,7 +69,7 @@ public final class ConsoleIoHandler implements HypercallHandler {
         if (!context.isPrivileged() && !unprivilegedAllowed) {
             return XenErrno.EPERM.asResult();
         }
-        ConsoleIoArguments io = strategy.consoleIo(context.guest(), args);
+        ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, context.guest(), args);
         if (io.count() > maxCount) {
             return XenErrno.EINVAL.asResult();
         }

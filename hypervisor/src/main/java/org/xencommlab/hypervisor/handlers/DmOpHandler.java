@@ -66,7 +66,7 @@ public final class DmOpHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        DmOpArguments dm = strategy.dmOp(context.guest(), args);
+        DmOpArguments dm = strategy.decode(DmOpArguments.KIND, context.guest(), args);
         Domain target = domains.lookup(dm.domid());
         if (target == null) {
             return XenErrno.ESRCH.asResult();

@@ -62,7 +62,7 @@ public final class MulticallHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        MulticallArguments calls = strategy.multicall(context.guest(), args);
+        MulticallArguments calls = strategy.decode(MulticallArguments.KIND, context.guest(), args);
         HypercallEntry dispatcher = entry.get();
         long[] subArgs = new long[HypercallEntry.MAX_ARGS];
         for (int i = calls.start(); i < calls.nrCalls(); i++) {

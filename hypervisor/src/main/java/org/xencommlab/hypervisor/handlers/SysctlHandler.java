@@ -55,7 +55,7 @@ public final class SysctlHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(context.guest(), args);
+        GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, context.guest(), args);
         if (!context.isPrivileged()) {
             return XenErrno.EPERM.asResult();
         }

@@ -14,6 +14,7 @@ import org.xencommlab.api.abi.memory.ReservationLimits;
 import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.SysctlGetDomainInfoList;
+import org.xencommlab.api.abi.codec.ArgumentWords;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallNumber;
@@ -51,7 +52,7 @@ public final class PointerHandleSites implements HandleSiteFinder {
     public Optional<List<HandleSite>> find(int op, long[] args, MemoryReader reader) {
         switch (op) {
             case HypercallNumber.XEN_VERSION: {
-                long cmd = Args.u32(args, 0);
+                long cmd = ArgumentWords.u32(args, 0);
                 if (cmd == SubOps.XenVersion.EXTRAVERSION) {
                     return Optional.of(List.of(HandleSite.argument(1, SubOps.XenVersion.EXTRAVERSION_LENGTH, List.of())));
                 }
@@ -61,11 +62,11 @@ public final class PointerHandleSites implements HandleSiteFinder {
                 return Optional.of(List.of()); // VERSION, PAGESIZE and the rest pass no buffer
             }
             case HypercallNumber.CONSOLE_IO: {
-                long cmd = Args.u32(args, 0);
+                long cmd = ArgumentWords.u32(args, 0);
                 if (cmd != SubOps.ConsoleIo.WRITE && cmd != SubOps.ConsoleIo.READ) {
                     return Optional.of(List.of());
                 }
-                return Optional.of(List.of(HandleSite.argument(2, bounded(Args.u32(args, 1)), List.of())));
+                return Optional.of(List.of(HandleSite.argument(2, bounded(ArgumentWords.u32(args, 1)), List.of())));
             }
             case HypercallNumber.MEMORY_OP:
                 return memoryOp(args, reader);
@@ -73,7 +74,7 @@ public final class PointerHandleSites implements HandleSiteFinder {
                 return multicall(args, reader);
             case HypercallNumber.SYSCTL: {
                 byte[] sysctl = new byte[SysctlGetDomainInfoList.SIZE];
-                reader.read(Args.word(args, 0), sysctl, 0, sysctl.length);
+                reader.read(ArgumentWords.word(args, 0), sysctl, 0, sysctl.length);
                 List<HandleSite> nested = List.of();
                 if (LittleEndian.u32(sysctl, SysctlGetDomainInfoList.CMD_OFFSET) == SubOps.Sysctl.GETDOMAININFOLIST) {
                     long room = LittleEndian.u32(sysctl, SysctlGetDomainInfoList.MAX_DOMAINS_OFFSET) * DomainInfo.SIZE;
@@ -82,12 +83,12 @@ public final class PointerHandleSites implements HandleSiteFinder {
                 return Optional.of(List.of(HandleSite.argument(0, SysctlGetDomainInfoList.SIZE, nested)));
             }
             case HypercallNumber.DM_OP: {
-                long nrBufs = Args.u32(args, 1);
+                long nrBufs = ArgumentWords.u32(args, 1);
                 if (nrBufs > DmOp.MAX_BUFS) {
                     throw new XenException(XenErrno.E2BIG, nrBufs + " dm_op buffers, at most " + DmOp.MAX_BUFS);
                 }
                 byte[] array = new byte[(int) nrBufs * DmOpBuf.SIZE];
-                reader.read(Args.word(args, 2), array, 0, array.length);
+                reader.read(ArgumentWords.word(args, 2), array, 0, array.length);
                 List<HandleSite> nested = new ArrayList<>();
                 for (int i = 0; i < nrBufs; i++) {
                     long size = LittleEndian.u64(array, i * DmOpBuf.SIZE + DmOpBuf.SIZE_OFFSET);
@@ -106,9 +107,9 @@ public final class PointerHandleSites implements HandleSiteFinder {
      * a multicall, contributes none: the hypervisor refuses it on its own.
      */
     private Optional<List<HandleSite>> multicall(long[] args, MemoryReader reader) {
-        long nrCalls = Args.u32(args, 1);
+        long nrCalls = ArgumentWords.u32(args, 1);
         long length = bounded(nrCalls * MulticallEntry.SIZE);
-        long list = Args.word(args, 0);
+        long list = ArgumentWords.word(args, 0);
         // One entry at a time: the user's nr_calls never sizes a kernel buffer, and an unmapped
         // list faults after one entry's read, not after allocating room for all of them.
         byte[] entry = new byte[MulticallEntry.SIZE];
@@ -132,10 +133,10 @@ public final class PointerHandleSites implements HandleSiteFinder {
     }
 
     private static Optional<List<HandleSite>> memoryOp(long[] args, MemoryReader reader) {
-        MemoryOpCommand command = MemoryOpCommand.decode(Args.word(args, 0));
+        MemoryOpCommand command = MemoryOpCommand.decode(ArgumentWords.word(args, 0));
         if (MemoryOpCommand.isReservationOp(command.op())) {
             byte[] reservation = new byte[MemoryReservation.SIZE];
-            reader.read(Args.word(args, 1), reservation, 0, reservation.length);
+            reader.read(ArgumentWords.word(args, 1), reservation, 0, reservation.length);
             long nrExtents = LittleEndian.u64(reservation, MemoryReservation.NR_EXTENTS_OFFSET);
             long length = Long.compareUnsigned(nrExtents, ReservationLimits.MAX_NR_EXTENTS) > 0
                     ? 0

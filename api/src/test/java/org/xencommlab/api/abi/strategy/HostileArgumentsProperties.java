@@ -74,7 +74,7 @@ final class HostileArgumentsProperties {
         long[] args = words(0x10_0000, random, mask);
         args[0] &= 0x3FFL; // mostly reservation ops, sometimes others
         xenOnly(() -> {
-            ReservationArguments r = strategy.memoryReservation(memory, args);
+            ReservationArguments r = strategy.decode(ReservationArguments.KIND, memory, args);
             for (long i = r.command().startExtent(); i < Math.min(r.reservation().nrExtents(), r.command().startExtent() + 3); i++) {
                 long index = i;
                 xenOnly(() -> r.writeExtent(index, r.readExtent(index) + 1));
@@ -90,7 +90,7 @@ final class HostileArgumentsProperties {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.MULTICALL, 64);
         long[] args = words(0x10_0000, random, mask);
         xenOnly(() -> {
-            MulticallArguments calls = strategy.multicall(memory, args);
+            MulticallArguments calls = strategy.decode(MulticallArguments.KIND, memory, args);
             assertThat(Integer.toUnsignedLong(calls.start())).isLessThanOrEqualTo(Integer.toUnsignedLong(calls.nrCalls()));
             xenOnly(() -> calls.writeResult(calls.start(), calls.readEntry(calls.start()).op()));
             xenOnly(() -> calls.readEntry(-1));
@@ -103,7 +103,7 @@ final class HostileArgumentsProperties {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.CONSOLE_IO, 64);
         long[] args = words(0x10_0000, random, mask);
         xenOnly(() -> {
-            ConsoleIoArguments io = strategy.consoleIo(memory, args);
+            ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, memory, args);
             assertThat(Long.compareUnsigned(io.done(), io.count())).isLessThanOrEqualTo(0);
             byte[] chunk = new byte[127];
             int n = (int) Math.min(chunk.length, io.count() - io.done());
@@ -127,7 +127,7 @@ final class HostileArgumentsProperties {
         TestingGuestMemory memory = memoryWith(bytes, plausible && strategy instanceof EmbeddedStrategy, BlockKind.SYSCTL_GETDOMAININFOLIST, 300);
         long[] args = words(0x10_0000, random, mask);
         xenOnly(() -> {
-            GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(memory, args);
+            GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, memory, args);
             xenOnly(() -> list.writeDomainInfo(0, DomainInfo.of(0, 0, 1, 2, 1)));
             xenOnly(() -> list.finish(list.maxDomains() > 0 ? 1 : 0));
         });
@@ -139,7 +139,7 @@ final class HostileArgumentsProperties {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.DM_OP, 64);
         long[] args = words(0x10_0000, random, mask);
         xenOnly(() -> {
-            DmOpArguments dm = strategy.dmOp(memory, args);
+            DmOpArguments dm = strategy.decode(DmOpArguments.KIND, memory, args);
             assertThat(dm.domid()).isBetween(0, 0xFFFF);
             xenOnly(dm::readOp);
             assertThat(dm.extentCapacity()).isNotNegative();

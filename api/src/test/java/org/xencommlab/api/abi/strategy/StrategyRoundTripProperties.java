@@ -79,7 +79,7 @@ final class StrategyRoundTripProperties {
             ReservationRequest r = (ReservationRequest) part;
             PreparedCall<ReservationOutcome> call = strategy.prepare(memory, r);
             assertThat(call.op()).isEqualTo(HypercallNumber.MEMORY_OP);
-            ReservationArguments args = strategy.memoryReservation(memory, call.args());
+            ReservationArguments args = strategy.decode(ReservationArguments.KIND, memory, call.args());
             assertThat(args.command()).isEqualTo(new MemoryOpCommand(r.op(), 0));
             assertThat(args.reservation().nrExtents()).isEqualTo(r.nrExtents());
             assertThat(args.reservation().extentOrder()).isEqualTo(r.extentOrder());
@@ -97,7 +97,7 @@ final class StrategyRoundTripProperties {
             assertThat(outcome.extents()).isEqualTo(Arrays.stream(Arrays.copyOf(r.extents(), done)).map(x -> ~x).toArray());
             if (done < r.nrExtents()) {
                 // The continuation resumes exactly where the handler stopped.
-                ReservationArguments resumed = strategy.memoryReservation(memory, args.continuationArgs(done));
+                ReservationArguments resumed = strategy.decode(ReservationArguments.KIND, memory, args.continuationArgs(done));
                 assertThat(resumed.command().startExtent()).isEqualTo(done);
                 assertThat(resumed.readExtent(done)).isEqualTo(r.extents()[done]);
             }
@@ -118,7 +118,7 @@ final class StrategyRoundTripProperties {
         calls.add(MulticallRequest.of(PlainCall.of(HypercallNumber.XEN_VERSION)));
         PreparedCall<MulticallOutcome> call = strategy.prepare(memory, new MulticallRequest(calls));
 
-        MulticallArguments list = strategy.multicall(memory, call.args());
+        MulticallArguments list = strategy.decode(MulticallArguments.KIND, memory, call.args());
         assertThat(list.nrCalls()).isEqualTo(calls.size());
         assertThat(list.start()).isZero();
         List<Long> results = new ArrayList<>();
@@ -129,13 +129,13 @@ final class StrategyRoundTripProperties {
             if (entry.isNested()) {
                 result = XenErrno.EINVAL.asResult();
             } else if (entry.op() == HypercallNumber.MEMORY_OP) {
-                ReservationArguments r = strategy.memoryReservation(memory, sub);
+                ReservationArguments r = strategy.decode(ReservationArguments.KIND, memory, sub);
                 for (long j = 0; j < r.reservation().nrExtents(); j++) {
                     r.writeExtent(j, r.readExtent(j) + 1);
                 }
                 result = r.reservation().nrExtents();
             } else if (entry.op() == HypercallNumber.CONSOLE_IO) {
-                ConsoleIoArguments io = strategy.consoleIo(memory, sub);
+                ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, memory, sub);
                 byte[] got = new byte[(int) io.count()];
                 io.copyIn(0, got, 0, got.length);
                 assertThat(got).isEqualTo(text);
@@ -156,7 +156,7 @@ final class StrategyRoundTripProperties {
         }
         assertThat(outcome.entries().get(calls.size() - 1).result()).isEqualTo(-22);
         assertThat(list.continuationArgs(2)[2]).isEqualTo(2);
-        assertThat(strategy.multicall(memory, list.continuationArgs(2)).start()).isEqualTo(2);
+        assertThat(strategy.decode(MulticallArguments.KIND, memory, list.continuationArgs(2)).start()).isEqualTo(2);
     }
 
     @Property(tries = 60)
@@ -168,13 +168,13 @@ final class StrategyRoundTripProperties {
             PreparedCall<Long> call = strategy.prepare(memory, part);
             long[] args = call.args();
             byte[] chunk = new byte[ConsoleIo.WRITE_CHUNK];
-            ConsoleIoArguments io = strategy.consoleIo(memory, args);
+            ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, memory, args);
             // One chunk per entry: every entry after the first is a continuation.
             while (io.done() < io.count()) {
                 int n = (int) Math.min(chunk.length, io.count() - io.done());
                 io.copyIn(io.done(), chunk, 0, n);
                 console.write(chunk, 0, n);
-                io = strategy.consoleIo(memory, io.continuationArgs(io.done() + n));
+                io = strategy.decode(ConsoleIoArguments.KIND, memory, io.continuationArgs(io.done() + n));
             }
             assertThat(call.complete(0)).isZero();
         }
@@ -186,7 +186,7 @@ final class StrategyRoundTripProperties {
             @ForAll @Size(max = 300) byte[] input) {
         TestingGuestMemory memory = new TestingGuestMemory();
         PreparedCall<ConsoleReadOutcome> call = strategy.prepare(memory, new ConsoleReadRequest(count));
-        ConsoleIoArguments io = strategy.consoleIo(memory, call.args());
+        ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, memory, call.args());
         assertThat(io.cmd()).isEqualTo(SubOps.ConsoleIo.READ);
         int n = Math.min(count, input.length);
         io.copyOut(0, input, 0, n);
@@ -208,7 +208,7 @@ final class StrategyRoundTripProperties {
         while (true) {
             HypercallRequest<DomainInfoListOutcome> part = strategy.split(new GetDomainInfoListRequest(first, Math.max(1, room))).get(0);
             PreparedCall<DomainInfoListOutcome> call = strategy.prepare(memory, part);
-            GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(memory, call.args());
+            GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, memory, call.args());
             int written = 0;
             for (DomainInfo info : all) {
                 if (info.domain() >= list.firstDomain() && written < list.maxDomains()) {
@@ -240,7 +240,7 @@ final class StrategyRoundTripProperties {
         List<ModifiedMemoryExtent> read = new ArrayList<>();
         for (HypercallRequest<ModifiedMemoryOutcome> part : strategy.split(new ModifiedMemoryRequest(7, extents))) {
             PreparedCall<ModifiedMemoryOutcome> call = strategy.prepare(memory, part);
-            DmOpArguments dm = strategy.dmOp(memory, call.args());
+            DmOpArguments dm = strategy.decode(DmOpArguments.KIND, memory, call.args());
             assertThat(dm.domid()).isEqualTo(7);
             ModifiedMemoryOp op = dm.readOp();
             int count = ((ModifiedMemoryRequest) part).extents().size();

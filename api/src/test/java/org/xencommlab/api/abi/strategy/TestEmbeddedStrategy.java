@@ -1,5 +1,9 @@
 package org.xencommlab.api.abi.strategy;
 
+import org.xencommlab.api.abi.dmop.DmOpArguments;
+import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
+import org.xencommlab.api.abi.console.ConsoleIoArguments;
+import org.xencommlab.api.abi.multicall.MulticallArguments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +55,7 @@ final class TestEmbeddedStrategy {
         assertThat(parts).hasSize((100_000 + 506) / 507);
         assertThat(parts.stream().mapToInt(p -> ((ReservationRequest) p).nrExtents()).sum()).isEqualTo(100_000);
         PreparedCall<ReservationOutcome> last = strategy.prepare(memory, parts.get(parts.size() - 1));
-        assertThat(strategy.memoryReservation(memory, last.args()).reservation().nrExtents()).isEqualTo(100_000 % 507);
+        assertThat(strategy.decode(ReservationArguments.KIND, memory, last.args()).reservation().nrExtents()).isEqualTo(100_000 % 507);
         assertThat(new PointerStrategy().split(balloon)).hasSize(1);
     }
 
@@ -59,7 +63,7 @@ final class TestEmbeddedStrategy {
     void the_hypervisor_reads_each_byte_of_a_block_once() {
         PreparedCall<ReservationOutcome> call = strategy.prepare(memory,
                 new ReservationRequest(1, new long[] {5, 6, 7}, 0, 0, ReservationRequest.DOMID_SELF));
-        ReservationArguments args = strategy.memoryReservation(memory, call.args());
+        ReservationArguments args = strategy.decode(ReservationArguments.KIND, memory, call.args());
         assertThat(memory.bytesRead()).isEqualTo(40 + 3 * 8);
         assertThat(args.readExtent(2)).isEqualTo(7);
         assertThat(memory.bytesRead()).as("extents come from the copy").isEqualTo(64);
@@ -74,17 +78,17 @@ final class TestEmbeddedStrategy {
         LittleEndian.putU32(oversized, EmbeddedBlockHeader.LENGTH_OFFSET, 8192);
         byte[] foreign = block.clone();
         LittleEndian.putU16(foreign, EmbeddedBlockHeader.KIND_OFFSET, 3);
-        assertThat(XenErrors.errnoOf(() -> strategy.memoryReservation(memory, new long[] {1, memory.map(truncated)}))).isEqualTo(XenErrno.EINVAL);
-        assertThat(XenErrors.errnoOf(() -> strategy.memoryReservation(memory, new long[] {1, memory.map(oversized)}))).isEqualTo(XenErrno.E2BIG);
-        assertThat(XenErrors.errnoOf(() -> strategy.memoryReservation(memory, new long[] {1, memory.map(foreign)}))).isEqualTo(XenErrno.EINVAL);
-        assertThat(XenErrors.errnoOf(() -> strategy.memoryReservation(memory, new long[] {1, 0xdead_0000L}))).isEqualTo(XenErrno.EFAULT);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, memory.map(truncated)}))).isEqualTo(XenErrno.EINVAL);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, memory.map(oversized)}))).isEqualTo(XenErrno.E2BIG);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, memory.map(foreign)}))).isEqualTo(XenErrno.EINVAL);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, 0xdead_0000L}))).isEqualTo(XenErrno.EFAULT);
     }
 
     @Test
     void a_block_whose_length_exceeds_what_the_guest_mapped_faults() {
         byte[] block = ReservationBlock.encode(new ReservationRequest(1, new long[] {1, 2}, 0, 0, 0));
         long address = memory.map(java.util.Arrays.copyOf(block, 20));
-        assertThat(XenErrors.errnoOf(() -> strategy.memoryReservation(memory, new long[] {1, address}))).isEqualTo(XenErrno.EFAULT);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, address}))).isEqualTo(XenErrno.EFAULT);
     }
 
     @Test
@@ -92,11 +96,11 @@ final class TestEmbeddedStrategy {
         PreparedCall<?> call = strategy.prepare(memory, MulticallRequest.of(
                 MulticallRequest.of(PlainCall.of(HypercallNumber.XEN_VERSION)),
                 new ReservationRequest(6, new long[] {9}, 0, 0, 0)));
-        var list = strategy.multicall(memory, call.args());
+        var list = strategy.decode(MulticallArguments.KIND, memory, call.args());
         assertThat(list.readEntry(0).isNested()).isTrue();
-        var inner = strategy.multicall(memory, java.util.Arrays.copyOf(list.readEntry(0).args(), 5));
+        var inner = strategy.decode(MulticallArguments.KIND, memory, java.util.Arrays.copyOf(list.readEntry(0).args(), 5));
         assertThat(inner.readEntry(0).op()).isEqualTo(HypercallNumber.XEN_VERSION);
-        var reservation = strategy.memoryReservation(memory, java.util.Arrays.copyOf(list.readEntry(1).args(), 5));
+        var reservation = strategy.decode(ReservationArguments.KIND, memory, java.util.Arrays.copyOf(list.readEntry(1).args(), 5));
         assertThat(reservation.readExtent(0)).isEqualTo(9);
     }
 
@@ -110,21 +114,21 @@ final class TestEmbeddedStrategy {
 
     @Test
     void an_embedded_dm_op_passes_exactly_one_block() {
-        assertThat(XenErrors.errnoOf(() -> strategy.dmOp(memory, new long[] {1, 2, 0}))).isEqualTo(XenErrno.EINVAL);
-        assertThat(XenErrors.errnoOf(() -> new PointerStrategy().dmOp(memory, new long[] {1, 3, 0}))).isEqualTo(XenErrno.E2BIG);
-        assertThat(XenErrors.errnoOf(() -> new PointerStrategy().dmOp(memory, new long[] {1, 0, 0}).readOp())).isEqualTo(XenErrno.EFAULT);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(DmOpArguments.KIND, memory, new long[] {1, 2, 0}))).isEqualTo(XenErrno.EINVAL);
+        assertThat(XenErrors.errnoOf(() -> new PointerStrategy().decode(DmOpArguments.KIND, memory, new long[] {1, 3, 0}))).isEqualTo(XenErrno.E2BIG);
+        assertThat(XenErrors.errnoOf(() -> new PointerStrategy().decode(DmOpArguments.KIND, memory, new long[] {1, 0, 0}).readOp())).isEqualTo(XenErrno.EFAULT);
     }
 
     @Test
     void console_and_sysctl_refusals_follow_xen() {
         PointerStrategy pointer = new PointerStrategy();
-        assertThat(XenErrors.errnoOf(() -> pointer.consoleIo(memory, new long[] {7, 0, 0}))).isEqualTo(XenErrno.ENOSYS);
-        assertThat(XenErrors.errnoOf(() -> pointer.consoleIo(memory, new long[] {1, 0x8000_0000L, 0}))).isEqualTo(XenErrno.E2BIG);
-        assertThat(XenErrors.errnoOf(() -> pointer.consoleIo(memory, new long[] {0, 5, 0, 6}))).isEqualTo(XenErrno.EINVAL);
-        assertThat(XenErrors.errnoOf(() -> strategy.consoleIo(memory, new long[] {0, 5000, 0}))).isEqualTo(XenErrno.E2BIG);
+        assertThat(XenErrors.errnoOf(() -> pointer.decode(ConsoleIoArguments.KIND, memory, new long[] {7, 0, 0}))).isEqualTo(XenErrno.ENOSYS);
+        assertThat(XenErrors.errnoOf(() -> pointer.decode(ConsoleIoArguments.KIND, memory, new long[] {1, 0x8000_0000L, 0}))).isEqualTo(XenErrno.E2BIG);
+        assertThat(XenErrors.errnoOf(() -> pointer.decode(ConsoleIoArguments.KIND, memory, new long[] {0, 5, 0, 6}))).isEqualTo(XenErrno.EINVAL);
+        assertThat(XenErrors.errnoOf(() -> strategy.decode(ConsoleIoArguments.KIND, memory, new long[] {0, 5000, 0}))).isEqualTo(XenErrno.E2BIG);
         byte[] sysctl = new org.xencommlab.api.abi.sysctl.SysctlGetDomainInfoList(6, 0x13, 0, 1, 0, 0).encodePointer();
-        assertThat(XenErrors.errnoOf(() -> pointer.sysctlGetDomainInfoList(memory, new long[] {memory.map(sysctl)}))).isEqualTo(XenErrno.EACCES);
-        assertThat(XenErrors.errnoOf(() -> pointer.memoryReservation(memory, new long[] {11, 0}))).isEqualTo(XenErrno.ENOSYS);
+        assertThat(XenErrors.errnoOf(() -> pointer.decode(GetDomainInfoListArguments.KIND, memory, new long[] {memory.map(sysctl)}))).isEqualTo(XenErrno.EACCES);
+        assertThat(XenErrors.errnoOf(() -> pointer.decode(ReservationArguments.KIND, memory, new long[] {11, 0}))).isEqualTo(XenErrno.ENOSYS);
         assertThat(new MemoryReference(0).isNull()).isTrue();
     }
 }

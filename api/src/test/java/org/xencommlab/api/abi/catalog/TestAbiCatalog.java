@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.layout;
+package org.xencommlab.api.abi.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.xencommlab.api.abi.layout.AbiForm;
+import org.xencommlab.api.abi.layout.AbiStructure;
+import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
+import org.xencommlab.api.abi.layout.Field;
+import org.xencommlab.api.abi.layout.FieldKind;
+import org.xencommlab.api.abi.layout.StructLayout;
 
 /**
  * The pointer forms match Xen's x86-64 layouts byte for byte. The numbers are from the public

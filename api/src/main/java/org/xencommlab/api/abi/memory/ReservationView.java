@@ -1,25 +1,26 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.api.abi.memory;
 
+import org.xencommlab.api.abi.codec.ArgumentMemory;
+import org.xencommlab.api.abi.codec.ArgumentWords;
 import org.xencommlab.api.abi.layout.LittleEndian;
-import org.xencommlab.api.abi.memory.MemoryOpCommand;
-import org.xencommlab.api.abi.memory.MemoryReservation;
-import org.xencommlab.api.abi.memory.ReservationArguments;
 
 /** A decoded reservation; the extent array lives in {@code extents} from byte {@code base}. */
 final class ReservationView implements ReservationArguments {
     private final MemoryOpCommand command;
     private final MemoryReservation reservation;
-    private final Region extents;
+    private final ArgumentMemory extents;
     private final long base;
     private final long argument;
+    private final boolean hasExtentArray;
     private final byte[] scratch = new byte[MemoryReservation.EXTENT_SIZE];
 
-    ReservationView(MemoryOpCommand command, MemoryReservation reservation, Region extents, long base, long argument) {
+    ReservationView(MemoryOpCommand command, MemoryReservation reservation, ArgumentMemory extents, long base, long argument, boolean hasExtentArray) {
         this.command = command;
         this.reservation = reservation;
         this.extents = extents;
         this.base = base;
         this.argument = argument;
+        this.hasExtentArray = hasExtentArray;
     }
 
     @Override
@@ -33,15 +34,20 @@ final class ReservationView implements ReservationArguments {
     }
 
     @Override
+    public boolean hasExtentArray() {
+        return hasExtentArray;
+    }
+
+    @Override
     public long readExtent(long index) {
-        Args.checkIndex(index, reservation.nrExtents(), "extent");
+        ArgumentWords.checkIndex(index, reservation.nrExtents(), "extent");
         extents.read(base + index * MemoryReservation.EXTENT_SIZE, scratch, 0, scratch.length);
         return LittleEndian.u64(scratch, 0);
     }
 
     @Override
     public void writeExtent(long index, long frame) {
-        Args.checkIndex(index, reservation.nrExtents(), "extent");
+        ArgumentWords.checkIndex(index, reservation.nrExtents(), "extent");
         LittleEndian.putU64(scratch, 0, frame);
         extents.write(base + index * MemoryReservation.EXTENT_SIZE, scratch, 0, scratch.length);
     }

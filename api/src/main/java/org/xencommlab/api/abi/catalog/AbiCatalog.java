@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.layout;
+package org.xencommlab.api.abi.catalog;
 
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +7,8 @@ import org.xencommlab.api.abi.dmop.DmOpBlock;
 import org.xencommlab.api.abi.dmop.DmOpBuf;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryExtent;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryOp;
+import org.xencommlab.api.abi.layout.AbiStructure;
+import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
 import org.xencommlab.api.abi.memory.MemoryReservation;
 import org.xencommlab.api.abi.memory.ReservationBlock;
 import org.xencommlab.api.abi.multicall.MulticallBlock;

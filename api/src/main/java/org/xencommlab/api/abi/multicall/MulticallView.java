@@ -1,19 +1,19 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.api.abi.multicall;
 
+import org.xencommlab.api.abi.codec.ArgumentMemory;
+import org.xencommlab.api.abi.codec.ArgumentWords;
 import org.xencommlab.api.abi.layout.LittleEndian;
-import org.xencommlab.api.abi.multicall.MulticallArguments;
-import org.xencommlab.api.abi.multicall.MulticallEntry;
 
 /** A decoded multicall; entries live in {@code entries} from byte {@code base}. */
 final class MulticallView implements MulticallArguments {
-    private final Region entries;
+    private final ArgumentMemory entries;
     private final long base;
     private final int nrCalls;
     private final int start;
     private final long list;
     private final byte[] entry = new byte[MulticallEntry.SIZE];
 
-    MulticallView(Region entries, long base, int nrCalls, int start, long list) {
+    MulticallView(ArgumentMemory entries, long base, int nrCalls, int start, long list) {
         this.entries = entries;
         this.base = base;
         this.nrCalls = nrCalls;
@@ -33,14 +33,14 @@ final class MulticallView implements MulticallArguments {
 
     @Override
     public MulticallEntry readEntry(int index) {
-        Args.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
+        ArgumentWords.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
         entries.read(base + (long) index * MulticallEntry.SIZE, entry, 0, MulticallEntry.SIZE);
         return MulticallEntry.decode(entry, 0);
     }
 
     @Override
     public void writeResult(int index, long result) {
-        Args.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
+        ArgumentWords.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
         byte[] word = new byte[8];
         LittleEndian.putU64(word, 0, result);
         entries.write(base + (long) index * MulticallEntry.SIZE + MulticallEntry.RESULT_OFFSET, word, 0, 8);
@@ -48,7 +48,7 @@ final class MulticallView implements MulticallArguments {
 
     @Override
     public void writeEntry(int index, MulticallEntry newEntry) {
-        Args.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
+        ArgumentWords.checkIndex(index, Integer.toUnsignedLong(nrCalls), "multicall entry");
         byte[] bytes = newEntry.encode();
         entries.write(base + (long) index * MulticallEntry.SIZE, bytes, 0, bytes.length);
     }

@@ -1,15 +1,15 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.api.abi.codec;
 
 import java.util.function.LongFunction;
 import org.xencommlab.api.abi.PreparedCall;
 
 /** A prepared call made of its words and a completion. */
-final class SimplePreparedCall<R> implements PreparedCall<R> {
+public final class SimplePreparedCall<R> implements PreparedCall<R> {
     private final int op;
     private final long[] args;
     private final LongFunction<R> completion;
 
-    SimplePreparedCall(int op, long[] args, LongFunction<R> completion) {
+    public SimplePreparedCall(int op, long[] args, LongFunction<R> completion) {
         this.op = op;
         this.args = args.clone();
         this.completion = completion;

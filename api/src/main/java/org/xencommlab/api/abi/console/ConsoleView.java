@@ -1,6 +1,6 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.api.abi.console;
 
-import org.xencommlab.api.abi.console.ConsoleIoArguments;
+import org.xencommlab.api.abi.codec.ArgumentMemory;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 
@@ -9,11 +9,11 @@ final class ConsoleView implements ConsoleIoArguments {
     private final int cmd;
     private final long count;
     private final long done;
-    private final Region buffer;
+    private final ArgumentMemory buffer;
     private final long base;
     private final long bufferWord;
 
-    ConsoleView(int cmd, long count, long done, Region buffer, long base, long bufferWord) {
+    ConsoleView(int cmd, long count, long done, ArgumentMemory buffer, long base, long bufferWord) {
         this.cmd = cmd;
         this.count = count;
         this.done = done;
