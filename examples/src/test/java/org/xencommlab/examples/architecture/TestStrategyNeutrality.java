@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.api.abi.cyclebite.ping.Ping;
 import org.xencommlab.api.abi.cyclebite.pong.Pong;
 import org.xencommlab.hypervisor.formbite.FormAwareHandler;
+import org.xencommlab.strategy.embeddedish.BorrowingStrategy;
+import org.xencommlab.strategy.pointerish.HypervisorAwareStrategy;
 
 /**
  * The argument-strategy axis is open only if the guest and the hypervisor never know which
@@ -42,7 +44,7 @@ final class TestStrategyNeutrality {
             .and().doNotHaveFullyQualifiedName(FORM_AWARE_GUEST_CLASSES[0])
             .and().doNotHaveFullyQualifiedName(FORM_AWARE_GUEST_CLASSES[1])
             .and().doNotHaveFullyQualifiedName(FORM_AWARE_GUEST_CLASSES[2])
-            .should().dependOnClassesThat().resideInAnyPackage("org.xencommlab.api.abi.strategy..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.xencommlab.strategy..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xencommlab.api.abi.layout.AbiForm")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xencommlab.api.abi.layout.EmbeddedBlockHeader")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xencommlab.api.abi.layout.BlockKind")
@@ -51,6 +53,17 @@ final class TestStrategyNeutrality {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xencommlab.api.abi.codec.EmbeddedCall")
             .because("a strategy is a plug-in: the guest and the hypervisor ask the run's ArgumentStrategy and the"
                     + " hypercall's view, so a new strategy needs no change in either");
+
+    @ArchTest
+    static final ArchRule a_strategy_module_depends_only_on_api = noClasses().that().resideInAPackage("org.xencommlab.strategy..")
+            .should().dependOnClassesThat().resideInAnyPackage(TestArchitecture.HYPERVISOR, TestArchitecture.GUEST,
+                    TestArchitecture.ARCH, TestArchitecture.EXAMPLES)
+            .because("a strategy is a plug-in like an arch: it builds on the SPI and the per-hypercall ABI only");
+
+    @ArchTest
+    static final ArchRule strategies_do_not_depend_on_each_other = slices().matching("org.xencommlab.strategy.(*)..")
+            .should().notDependOnEachOther()
+            .because("each strategy is its own module; one borrowing another's code would tie them together");
 
     /** A class of the ABI whose simple name ends with {@code suffix} (a block layout, a form's codec). */
     private static DescribedPredicate<JavaClass> abiClassNamed(String suffix) {
@@ -91,5 +104,21 @@ final class TestStrategyNeutrality {
     void theOldModuleLevelSlicesMissedThatCycle() {
         ArchRule moduleLevel = slices().matching("org.xencommlab.(*).(*)..").should().beFreeOfCycles();
         assertThatCode(() -> moduleLevel.check(load(Ping.class, Pong.class))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aStrategyThatReachesIntoTheHypervisorIsCaught() {
+        assertThatThrownBy(() -> a_strategy_module_depends_only_on_api.check(load(HypervisorAwareStrategy.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("HypervisorAwareStrategy")
+                .hasMessageContaining("MemoryOpHandler");
+    }
+
+    @Test
+    void aStrategyThatBorrowsFromAnotherIsCaught() {
+        assertThatThrownBy(() -> strategies_do_not_depend_on_each_other.check(
+                load(BorrowingStrategy.class, HypervisorAwareStrategy.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("BorrowingStrategy");
     }
 }

@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.pointer;
 
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.plugin.Parameters;

@@ -1,5 +1,6 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.embedded;
 
+import org.xencommlab.strategy.pointer.PointerStrategy;
 import org.xencommlab.api.abi.dmop.DmOpArguments;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.abi.console.ConsoleIoArguments;
@@ -130,5 +131,12 @@ final class TestEmbeddedStrategy {
         assertThat(XenErrors.errnoOf(() -> pointer.decode(GetDomainInfoListArguments.KIND, memory, new long[] {memory.map(sysctl)}))).isEqualTo(XenErrno.EACCES);
         assertThat(XenErrors.errnoOf(() -> pointer.decode(ReservationArguments.KIND, memory, new long[] {11, 0}))).isEqualTo(XenErrno.ENOSYS);
         assertThat(new MemoryReference(0).isNull()).isTrue();
+    }
+
+    @Test
+    void embedded_arguments_name_no_user_memory() {
+        TestingGuestMemory memory = new TestingGuestMemory();
+        assertThat(strategy.handleSites().find(HypercallNumber.CONSOLE_IO, new long[] {0, 5, 0x1000}, memory.reader()))
+                .as("embedded arguments never name user memory").contains(List.of());
     }
 }

@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.pointer;
 
 import java.util.ArrayList;
 import java.util.List;

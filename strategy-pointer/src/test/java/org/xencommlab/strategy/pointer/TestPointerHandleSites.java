@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.pointer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,8 +43,6 @@ final class TestPointerHandleSites {
                 .contains(List.of(HandleSite.argument(0, 192, List.of())));
         assertThat(finder.find(HypercallNumber.GRANT_TABLE_OP, new long[5], memory.reader())).isEmpty();
         assertThat(strategy.handleSites()).isInstanceOf(PointerHandleSites.class);
-        assertThat(new EmbeddedStrategy().handleSites().find(HypercallNumber.CONSOLE_IO, new long[] {0, 5, 0x1000}, memory.reader()))
-                .as("embedded arguments never name user memory").contains(List.of());
     }
 
     @Test

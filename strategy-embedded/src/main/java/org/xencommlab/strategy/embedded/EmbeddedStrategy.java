@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.embedded;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.embedded;
 
+import org.xencommlab.strategy.pointer.PointerStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

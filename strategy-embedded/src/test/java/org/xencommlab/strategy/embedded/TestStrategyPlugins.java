@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

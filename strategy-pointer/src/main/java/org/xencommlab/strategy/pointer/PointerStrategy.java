@@ -1,4 +1,4 @@
-package org.xencommlab.api.abi.strategy;
+package org.xencommlab.strategy.pointer;
 
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentKind;
