@@ -6,6 +6,7 @@ import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 
 /**
@@ -72,6 +73,16 @@ public final class HypercallIssuer {
             return prepared.complete(channel.issue(prepared.op(), prepared.args(), placement));
         } finally {
             channel.close(placement);
+        }
+    }
+
+    /**
+     * Throws the errno a negative result stands for (EINVAL if it is not one of Xen's); the one
+     * check every caller makes on a result.
+     */
+    public static void check(long result, String what) {
+        if (result < 0) {
+            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EINVAL), what + " failed: " + XenErrno.describeResult(result));
         }
     }
 }

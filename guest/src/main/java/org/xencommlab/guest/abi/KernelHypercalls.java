@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
-import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.xencomm.GuestXencomm;
@@ -104,12 +103,5 @@ public final class KernelHypercalls {
                 return kernel.hypercall(op, args);
             }
         });
-    }
-
-    /** Throws the errno a negative result stands for (EINVAL if it is not one of Xen's). */
-    public static void check(long result, String what) {
-        if (result < 0) {
-            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EINVAL), what + " failed: " + XenErrno.describeResult(result));
-        }
     }
 }
