@@ -1,12 +1,7 @@
 package org.xencommlab.api.abi;
 
 import java.util.List;
-import org.xencommlab.api.abi.console.ConsoleIoArguments;
-import org.xencommlab.api.abi.dmop.DmOpArguments;
 import org.xencommlab.api.abi.layout.AbiForm;
-import org.xencommlab.api.abi.memory.ReservationArguments;
-import org.xencommlab.api.abi.multicall.MulticallArguments;
-import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.hypercall.GuestCopy;
 
 /**
@@ -17,11 +12,13 @@ import org.xencommlab.api.hypercall.GuestCopy;
  *
  * <h2>Guest side</h2>
  * A caller (the balloon driver, the privcmd driver on behalf of a tool) describes what it wants as
- * a {@link HypercallRequest}, cuts it to size with {@link #split}, and for each part asks
+ * a {@link HypercallRequest}, cuts it to size with {@link #split} (the parts keep the request's
+ * type), asks {@link #argumentBytes} how much memory a part needs, and for each part asks
  * {@link #prepare} for argument words and placed memory, issues the hypercall and reads the
  * outcome:
  * <pre>{@code
- * for (HypercallRequest<ReservationOutcome> part : strategy.split(ReservationRequest.increase(n, 0, DOMID_SELF))) {
+ * for (ReservationRequest part : strategy.split(ReservationRequest.increase(n, 0, DOMID_SELF))) {
+ *     placement = ... room for strategy.argumentBytes(part) bytes ...
  *     PreparedCall<ReservationOutcome> call = strategy.prepare(placement, part);
  *     ReservationOutcome out = call.complete(kernel.hypercall(call.op(), call.args()));
  *     ... out.extents() are the frames the hypervisor gave; stop if out.result() < nr of the part
@@ -29,9 +26,9 @@ import org.xencommlab.api.hypercall.GuestCopy;
  * }</pre>
  *
  * <h2>Hypervisor side</h2>
- * A handler asks the active strategy to decode its arguments into a view ({@link #memoryReservation},
- * {@link #multicall}, {@link #consoleIo}, {@link #sysctlGetDomainInfoList}, {@link #dmOp}): the
- * fixed fields are copied once and validated on the copy; arrays are reached one element at a time
+ * A handler asks the active strategy to decode its arguments into the view its hypercall's package
+ * declares ({@link #decode} with, for example, {@code ReservationArguments.KIND}): the fixed
+ * fields are copied once and validated on the copy; arrays are reached one element at a time
  * (Xen's {@code copy_from_guest_offset}), so a handler never materialises an unbounded array; the
  * view writes results back where the guest will read them (through the handles, or into the block).
  *
@@ -47,8 +44,14 @@ import org.xencommlab.api.hypercall.GuestCopy;
  *       decoding, and writes only where the request's handles or block say;</li>
  *   <li>{@link #prepare} places memory only through the given {@link ArgumentPlacement} and fails
  *       with E2BIG (placing nothing) for a request that {@link #split} would have cut;</li>
+ *   <li>{@link #argumentBytes} is exactly what {@link #prepare} places, computed without placing
+ *       or encoding anything into guest memory;</li>
  *   <li>it is stateless apart from its configuration, and thread-safe.</li>
  * </ul>
+ *
+ * <p>A strategy knows no hypercall itself: it finds each one's codec for its form in a
+ * {@link org.xencommlab.api.abi.codec.CodecRegistry} built from every hypercall package's
+ * {@link org.xencommlab.api.abi.codec.HypercallAbi}.
  */
 public interface ArgumentStrategy {
     /** The strategy's name, as its plugin gives it. */
@@ -57,15 +60,37 @@ public interface ArgumentStrategy {
     /** Which form of the ABI this strategy speaks. */
     AbiForm form();
 
+    /**
+     * Whether this strategy's argument words are Xen's own (the public headers' x86-64 ABI), so a
+     * handler applies Xen's rules about the words themselves: a multicall or console write
+     * continues as Xen re-issues it (the list or buffer handle advanced, no extra progress word),
+     * and dm_op's buffer count is checked as Xen checks it. A strategy with its own block format
+     * returns {@code false} (the default): it keeps its progress in its own words and its block
+     * carries what Xen would take from separate buffers. Handlers ask this, never the form.
+     */
+    default boolean followsXenArgumentWords() {
+        return false;
+    }
+
     // ---- guest side ----
 
     /**
-     * {@code request} cut into parts this strategy can carry in one hypercall each, in order: an
-     * extent list or a console write beyond the maximum block is split; a domain-info request gets
-     * at most the room one block holds (the caller asks again for the rest). A request that fits
-     * is returned alone.
+     * {@code request} cut into parts this strategy can carry in one hypercall each, in order, each
+     * of the request's own type: an extent list or a console write beyond the maximum block is
+     * split; a domain-info request gets at most the room one block holds (the caller asks again
+     * for the rest). A request that fits is returned alone.
      */
-    <R> List<HypercallRequest<R>> split(HypercallRequest<R> request);
+    <Q extends HypercallRequest<?>> List<Q> split(Q request);
+
+    /**
+     * Bytes of argument memory {@link #prepare} will place for {@code request}, alignment
+     * included; 0 for a call that names no memory. Nothing is placed.
+     *
+     * @throws org.xencommlab.api.errno.XenException E2BIG when the request does not fit in one
+     *     hypercall of this strategy (split it first)
+     * @throws IllegalArgumentException for a request type this strategy does not know
+     */
+    int argumentBytes(HypercallRequest<?> request);
 
     /**
      * Encodes {@code request}: places its memory through {@code placement} and returns the words to
@@ -89,48 +114,13 @@ public interface ArgumentStrategy {
     // ---- hypervisor side ----
 
     /**
-     * Decodes {@code memory_op} increase_reservation, decrease_reservation or populate_physmap:
-     * {@code args[0]} is {@code cmd}, {@code args[1]} names the reservation.
+     * Decodes the hostile arguments of a call into the view {@code kind} names (each hypercall's
+     * package declares its kind and documents the errnos: for example
+     * {@code ReservationArguments.KIND} for {@code memory_op}'s reservation sub-ops, ENOSYS for
+     * another sub-op).
      *
-     * @throws org.xencommlab.api.errno.XenException ENOSYS for another sub-op; EFAULT, EINVAL, E2BIG
-     *     (see {@link org.xencommlab.api.abi.memory.ReservationLimits#checkCounts}; Xen answers these
-     *     with {@code start_extent}, see {@link ReservationArguments})
+     * @throws org.xencommlab.api.errno.XenException with Xen's errno for bad arguments
+     * @throws IllegalArgumentException for a kind this strategy does not decode (a wiring bug)
      */
-    ReservationArguments memoryReservation(GuestCopy guest, long[] args);
-
-    /**
-     * Decodes a multicall: {@code args[0]} the list, {@code args[1]} {@code nr_calls},
-     * {@code args[2]} the entry to resume at.
-     *
-     * @throws org.xencommlab.api.errno.XenException EINVAL for a resume index above {@code nr_calls}
-     *     or a bad block; E2BIG for an oversized block; EFAULT
-     */
-    MulticallArguments multicall(GuestCopy guest, long[] args);
-
-    /**
-     * Decodes {@code console_io}: {@code args[0]} cmd, {@code args[1]} count, {@code args[2]} the
-     * buffer, {@code args[3]} bytes done.
-     *
-     * @throws org.xencommlab.api.errno.XenException ENOSYS for an unknown command; E2BIG for a read
-     *     above {@code INT_MAX} or a count beyond the maximum block; EINVAL for progress beyond the
-     *     count or a bad block; EFAULT
-     */
-    ConsoleIoArguments consoleIo(GuestCopy guest, long[] args);
-
-    /**
-     * Decodes {@code sysctl} getdomaininfolist: {@code args[0]} names the sysctl structure.
-     *
-     * @throws org.xencommlab.api.errno.XenException EACCES for another interface version; ENOSYS for
-     *     another command; EINVAL, E2BIG for a bad block; EFAULT
-     */
-    GetDomainInfoListArguments sysctlGetDomainInfoList(GuestCopy guest, long[] args);
-
-    /**
-     * Decodes {@code dm_op}: {@code args[0]} the target domain, {@code args[1]} {@code nr_bufs},
-     * {@code args[2]} the buffer array (pointer form) or the block (embedded form, {@code nr_bufs} 1).
-     *
-     * @throws org.xencommlab.api.errno.XenException E2BIG for more than two buffers or an oversized
-     *     block; EINVAL, EOPNOTSUPP for a bad block; EFAULT
-     */
-    DmOpArguments dmOp(GuestCopy guest, long[] args);
+    <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args);
 }

@@ -3,7 +3,7 @@ package org.xencommlab.examples.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import org.xencommlab.api.abi.layout.AbiCatalog;
+import org.xencommlab.api.abi.catalog.AbiCatalog;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.layout.AbiStructure;
 import org.xencommlab.api.abi.layout.Field;

@@ -3,20 +3,17 @@ package org.xencommlab.guest.abi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
-import org.xencommlab.api.abi.PreparedCall;
-import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.xencomm.GuestXencomm;
 
 /**
  * Hypercalls a guest kernel issues on its own behalf (the balloon driver), in whichever form the
- * run's {@link ArgumentStrategy} speaks: each part is prepared into kernel memory
- * ({@link KernelPlacement}), issued from kernel mode ({@link KernelServices#hypercall}) and its
- * outcome read back from the same memory.
+ * run's {@link ArgumentStrategy} speaks, through the same {@link HypercallIssuer} a tool's library
+ * uses: each part is prepared into kernel memory ({@link KernelPlacement}), issued from kernel
+ * mode ({@link KernelServices#hypercall}) and its outcome read back from the same memory.
  *
  * <pre>{@code
  * KernelHypercalls calls = new KernelHypercalls(kernel, xencomm, strategy);
@@ -26,19 +23,33 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  * }</pre>
  */
 public final class KernelHypercalls {
-    /** For calls that name no memory: placing anything is a strategy bug. */
-    private static final ArgumentPlacement NO_MEMORY = (src, offset, length) -> {
-        throw new IllegalStateException("a call measured to need no memory placed " + length + " bytes");
-    };
-
     private final KernelServices kernel;
     private final GuestXencomm xencomm;
     private final ArgumentStrategy strategy;
+    private final HypercallIssuer issuer;
+    /** An arena of its own per call: kmalloc'd to the part's size, kfree'd once the outcome is read. */
+    private final HypercallIssuer.Channel<KernelPlacement> ownArena = new HypercallIssuer.Channel<>() {
+        @Override
+        public KernelPlacement open(int bytes) {
+            return KernelPlacement.allocate(kernel, xencomm, bytes);
+        }
+
+        @Override
+        public long issue(int op, long[] args, KernelPlacement placement) {
+            return kernel.hypercall(op, args);
+        }
+
+        @Override
+        public void close(KernelPlacement placement) {
+            placement.close();
+        }
+    };
 
     public KernelHypercalls(KernelServices kernel, GuestXencomm xencomm, ArgumentStrategy strategy) {
         this.kernel = requireNonNull(kernel, "kernel is null");
         this.xencomm = requireNonNull(xencomm, "xencomm is null");
         this.strategy = requireNonNull(strategy, "strategy is null");
+        this.issuer = new HypercallIssuer(strategy);
     }
 
     public KernelServices kernel() {
@@ -54,13 +65,13 @@ public final class KernelHypercalls {
     }
 
     /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
-    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+    public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
         return strategy.split(request);
     }
 
     /** A kernel arena big enough for {@code part} (ENOMEM when the kernel has none; E2BIG from the strategy). */
     public KernelPlacement arenaFor(HypercallRequest<?> part) {
-        return KernelPlacement.allocate(kernel, xencomm, ArgumentSizes.bytesNeeded(strategy, part));
+        return KernelPlacement.allocate(kernel, xencomm, strategy.argumentBytes(part));
     }
 
     /**
@@ -71,14 +82,7 @@ public final class KernelHypercalls {
      *     the strategy would have split
      */
     public <R> R call(HypercallRequest<R> part) {
-        int bytes = ArgumentSizes.bytesNeeded(strategy, part);
-        if (bytes == 0) {
-            PreparedCall<R> prepared = strategy.prepare(NO_MEMORY, part);
-            return prepared.complete(kernel.hypercall(prepared.op(), prepared.args()));
-        }
-        try (KernelPlacement arena = KernelPlacement.allocate(kernel, xencomm, bytes)) {
-            return call(arena, part);
-        }
+        return issuer.call(part, ownArena);
     }
 
     /**
@@ -87,16 +91,17 @@ public final class KernelHypercalls {
      */
     public <R> R call(KernelPlacement arena, HypercallRequest<R> part) {
         requireNonNull(arena, "arena is null");
-        arena.reset();
-        PreparedCall<R> prepared = strategy.prepare(arena, part);
-        long result = kernel.hypercall(prepared.op(), prepared.args());
-        return prepared.complete(result);
-    }
+        return issuer.call(part, new HypercallIssuer.Channel<KernelPlacement>() {
+            @Override
+            public KernelPlacement open(int bytes) {
+                arena.reset();
+                return arena;
+            }
 
-    /** Throws the errno a negative result stands for (EINVAL if it is not one of Xen's). */
-    public static void check(long result, String what) {
-        if (result < 0) {
-            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EINVAL), what + " failed: " + XenErrno.describeResult(result));
-        }
+            @Override
+            public long issue(int op, long[] args, KernelPlacement placement) {
+                return kernel.hypercall(op, args);
+            }
+        });
     }
 }

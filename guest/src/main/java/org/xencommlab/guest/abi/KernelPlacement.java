@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Objects;
 import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
@@ -18,8 +19,8 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  * ({@link GuestXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
  * address on ppc). Nothing is locked or registered: kernel memory is never swapped or moved.
  *
- * <p>The arena is sized up front ({@link ArgumentSizes#bytesNeeded}); a piece that does not fit is
- * ENOSPC. {@link #reset} lets one arena serve several calls in turn; {@link #close} frees it
+ * <p>The arena is sized up front ({@link org.xencommlab.api.abi.ArgumentStrategy#argumentBytes});
+ * a piece that does not fit is ENOSPC. {@link #reset} lets one arena serve several calls in turn; {@link #close} frees it
  * ({@code kfree}) and may be called more than once. Not thread-safe.
  */
 public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
@@ -69,7 +70,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
     public Placed place(byte[] src, int srcOffset, int length) {
         checkOpen();
         Objects.checkFromIndexSize(srcOffset, length, src.length);
-        long start = ArgumentSizes.align(used);
+        long start = PlacementSize.align(used);
         if (start + length > block.length()) {
             throw new XenException(XenErrno.ENOSPC, length + " bytes do not fit in a kernel arena of " + block.length()
                     + " with " + used + " used");

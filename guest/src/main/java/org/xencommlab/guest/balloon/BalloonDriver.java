@@ -256,7 +256,7 @@ public final class BalloonDriver {
 
     /** One arena big enough for the largest part of a request of {@code count} extents (the first). */
     private KernelPlacement arenaFor(int op, int count) {
-        List<HypercallRequest<ReservationOutcome>> parts = calls.split(request(op, new long[count]));
+        List<ReservationRequest> parts = calls.split(request(op, new long[count]));
         try {
             return calls.arenaFor(parts.get(0));
         } catch (XenException e) {

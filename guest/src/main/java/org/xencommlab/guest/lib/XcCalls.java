@@ -3,16 +3,15 @@ package org.xencommlab.guest.lib;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
-import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.HypercallBuffer;
+import org.xencommlab.guest.abi.HypercallIssuer;
 
 /**
  * The library's marshalling of a tool's hypercalls through the run's {@link ArgumentStrategy},
@@ -22,7 +21,7 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
  *       ({@link XcHandle#allocBuf}: mlocked on x86, registered on ppc, device pages, or plain
  *       memory in ppc's descriptor mode), one slice per structure or array; the call goes through
  *       {@link XcHandle#hypercall}. The buffer is kept between calls (libxc's hypercall-buffer
- *       cache) and sized up front from the request ({@link org.xencommlab.guest.abi.ArgumentSizes});
+ *       cache) and sized up front from the request ({@link ArgumentStrategy#argumentBytes});
  *       when a request needs more than it holds, it is freed and a larger one allocated, and that
  *       re-make counts as one {@code RETRIES} (the mail's Problem #3);</li>
  *   <li><b>embedded</b>: the one block of each call is built in the tool's ordinary memory (kept
@@ -44,14 +43,12 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
  * Not thread-safe (one process, one thread).
  */
 public final class XcCalls implements AutoCloseable {
-    private static final ArgumentPlacement NO_MEMORY = (src, offset, length) -> {
-        throw new IllegalStateException("a call measured to need no memory placed " + length + " bytes");
-    };
-
     private final XcHandle xc;
     private final ArgumentStrategy strategy;
     private final Trace trace;
     private final PageSize pageSize;
+    private final HypercallIssuer issuer;
+    private final HypercallIssuer.Channel<?> channel;
     private HypercallBuffer buffer;
     private long blockAddress;
     private long blockLength;
@@ -62,6 +59,8 @@ public final class XcCalls implements AutoCloseable {
         this.strategy = requireNonNull(strategy, "strategy is null");
         this.trace = requireNonNull(trace, "trace is null");
         this.pageSize = xc.process().pageSize();
+        this.issuer = new HypercallIssuer(strategy);
+        this.channel = strategy.form() == AbiForm.EMBEDDED ? new BlockChannel() : new BufferChannel();
     }
 
     public XcHandle handle() {
@@ -73,7 +72,7 @@ public final class XcCalls implements AutoCloseable {
     }
 
     /** {@code request} cut as the strategy must carry it ({@link ArgumentStrategy#split}). */
-    public <R> List<HypercallRequest<R>> split(HypercallRequest<R> request) {
+    public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
         return strategy.split(request);
     }
 
@@ -95,28 +94,46 @@ public final class XcCalls implements AutoCloseable {
      *     is killed during the call
      */
     public <R> R call(HypercallRequest<R> part) {
-        int bytes;
-        try {
-            bytes = org.xencommlab.guest.abi.ArgumentSizes.bytesNeeded(strategy, part);
-        } catch (XenException e) {
+        return issuer.call(part, channel);
+    }
+
+    /** Pointer form: slices of the hypercall buffer, kept between calls; an ordinary privcmd hypercall. */
+    private final class BufferChannel implements HypercallIssuer.Channel<BufferPlacement> {
+        @Override
+        public BufferPlacement open(int bytes) {
+            ensureBuffer(bytes);
+            buffer.reset();
+            return new BufferPlacement(xc, buffer);
+        }
+
+        @Override
+        public long issue(int op, long[] args, BufferPlacement placement) {
+            return xc.hypercall(op, args);
+        }
+
+        @Override
+        public void refused(XenException e) {
             xc.sawError(e.errno());
-            throw e;
         }
-        if (bytes == 0) {
-            PreparedCall<R> prepared = strategy.prepare(NO_MEMORY, part);
-            return prepared.complete(xc.hypercall(prepared.op(), prepared.args()));
-        }
-        if (strategy.form() == AbiForm.EMBEDDED) {
+    }
+
+    /** Embedded form: one block in the tool's ordinary memory, kept between calls; privcmd's embedded ioctl. */
+    private final class BlockChannel implements HypercallIssuer.Channel<UserBlockPlacement> {
+        @Override
+        public UserBlockPlacement open(int bytes) {
             ensureBlock(bytes);
-            UserBlockPlacement placement = new UserBlockPlacement(xc.process(), blockAddress, blockLength);
-            PreparedCall<R> prepared = strategy.prepare(placement, part);
-            long result = xc.hypercallEmbedded(prepared.op(), prepared.args(), placement.address(), placement.placedLength());
-            return prepared.complete(result);
+            return new UserBlockPlacement(xc.process(), blockAddress, blockLength);
         }
-        ensureBuffer(bytes);
-        buffer.reset();
-        PreparedCall<R> prepared = strategy.prepare(new BufferPlacement(xc, buffer), part);
-        return prepared.complete(xc.hypercall(prepared.op(), prepared.args()));
+
+        @Override
+        public long issue(int op, long[] args, UserBlockPlacement placement) {
+            return placement == null ? xc.hypercall(op, args) : xc.hypercallEmbedded(op, args, placement.address(), placement.placedLength());
+        }
+
+        @Override
+        public void refused(XenException e) {
+            xc.sawError(e.errno());
+        }
     }
 
     private void ensureBuffer(int bytes) {

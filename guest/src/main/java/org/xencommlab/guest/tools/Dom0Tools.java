@@ -24,6 +24,7 @@ import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.guest.abi.HypercallIssuer;
 import org.xencommlab.guest.lib.XcCalls;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.xenstore.XenStore;
@@ -102,7 +103,7 @@ public final class Dom0Tools implements AutoCloseable {
             for (HypercallRequest<DomainInfoListOutcome> part : calls.split(new GetDomainInfoListRequest(first, room))) {
                 DomainInfoListOutcome out = calls.call(part);
                 rounds++;
-                check(out.result(), "getdomaininfolist");
+                HypercallIssuer.check(out.result(), "getdomaininfolist");
                 domains.addAll(out.domains());
                 int max = ((GetDomainInfoListRequest) part).maxDomains();
                 full = out.domains().size() == max && max > 0;
@@ -135,7 +136,7 @@ public final class Dom0Tools implements AutoCloseable {
     public long writeConsole(byte[] bytes) {
         requireNonNull(bytes, "bytes is null");
         for (HypercallRequest<Long> part : calls.split(new ConsoleWriteRequest(bytes))) {
-            check(calls.call(part), "console write");
+            HypercallIssuer.check(calls.call(part), "console write");
         }
         return bytes.length;
     }
@@ -150,7 +151,7 @@ public final class Dom0Tools implements AutoCloseable {
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         for (HypercallRequest<ConsoleReadOutcome> part : calls.split(new ConsoleReadRequest(max))) {
             ConsoleReadOutcome out = calls.call(part);
-            check(out.result(), "console read");
+            HypercallIssuer.check(out.result(), "console read");
             byte[] bytes = out.bytes();
             read.write(bytes, 0, bytes.length);
             if (bytes.length < ((ConsoleReadRequest) part).count()) {
@@ -196,7 +197,7 @@ public final class Dom0Tools implements AutoCloseable {
         long done = 0;
         for (HypercallRequest<ModifiedMemoryOutcome> part : calls.split(new ModifiedMemoryRequest(domid, extents))) {
             ModifiedMemoryOutcome out = calls.call(part);
-            check(out.result(), "dm_op modified_memory");
+            HypercallIssuer.check(out.result(), "dm_op modified_memory");
             // A call that returns 0 did every extent; Xen copies nothing back to buffer 0 then.
             done += ((ModifiedMemoryRequest) part).extents().size();
         }
@@ -206,7 +207,7 @@ public final class Dom0Tools implements AutoCloseable {
     /** {@code xen_version(XENVER_version, NULL)}: major in the high 16 bits, minor in the low. */
     public long xenVersion() {
         long result = calls.call(PlainCall.of(HypercallNumber.XEN_VERSION, SubOps.XenVersion.VERSION, 0));
-        check(result, "xen_version");
+        HypercallIssuer.check(result, "xen_version");
         return result;
     }
 
@@ -219,7 +220,7 @@ public final class Dom0Tools implements AutoCloseable {
      */
     public MulticallOutcome multicall(HypercallRequest<?>... requests) {
         MulticallOutcome out = calls.call(MulticallRequest.of(requests));
-        check(out.result(), "multicall");
+        HypercallIssuer.check(out.result(), "multicall");
         return out;
     }
 
@@ -236,12 +237,5 @@ public final class Dom0Tools implements AutoCloseable {
 
     private int domid() {
         return xc.process().kernel().domid();
-    }
-
-    private static void check(long result, String what) {
-        if (result < 0) {
-            // XcHandle already counted it among the errors seen.
-            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EINVAL), what + " failed: " + XenErrno.describeResult(result));
-        }
     }
 }

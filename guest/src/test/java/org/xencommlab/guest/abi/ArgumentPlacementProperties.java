@@ -10,6 +10,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentStrategy;
+import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.abi.console.ConsoleWriteRequest;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.guest.kernel.GuestKernel;
@@ -27,7 +28,7 @@ final class ArgumentPlacementProperties {
         int blocks = kernel.kernelBlocksLive();
         int total = 0;
         for (byte[] piece : pieces) {
-            total = (int) ArgumentSizes.align(total) + piece.length;
+            total = (int) PlacementSize.align(total) + piece.length;
         }
         List<ArgumentPlacement.Placed> placed = new ArrayList<>();
         try (KernelPlacement arena = KernelPlacement.allocate(kernel, new TestingGuestXencomm(true), total)) {
@@ -65,7 +66,7 @@ final class ArgumentPlacementProperties {
             xl.writeConsole(bytes);
         }
         assertThat(machine.gate.console(0)).isEqualTo(bytes);
-        assertThat(ArgumentSizes.bytesNeeded(strategy, new ConsoleWriteRequest(new byte[Math.min(length, 200)])))
+        assertThat(strategy.argumentBytes(new ConsoleWriteRequest(new byte[Math.min(length, 200)])))
                 .isGreaterThanOrEqualTo(Math.min(length, 200));
         if (strategy.form() == org.xencommlab.api.abi.layout.AbiForm.EMBEDDED) {
             assertThat(machine.metrics.get(Counter.MLOCK_CALLS)).isZero();

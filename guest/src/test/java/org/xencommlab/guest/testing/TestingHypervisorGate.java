@@ -20,7 +20,7 @@ import org.xencommlab.api.abi.memory.ReservationLimits;
 import org.xencommlab.api.abi.memory.ReservationRequest;
 import org.xencommlab.api.abi.multicall.MulticallArguments;
 import org.xencommlab.api.abi.multicall.MulticallEntry;
-import org.xencommlab.api.abi.strategy.PointerStrategy;
+import org.xencommlab.strategy.pointer.PointerStrategy;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.errno.XenErrno;
@@ -289,7 +289,7 @@ public final class TestingHypervisorGate implements HypervisorGate {
         ReservationArguments r;
         Domain target;
         try {
-            r = strategy.memoryReservation(call, args);
+            r = strategy.decode(ReservationArguments.KIND, call, args);
             ReservationLimits.checkOrder(r.reservation().extentOrder(), ReservationLimits.maxOrder(call.domid == 0));
             target = targetOf(call, r.reservation().domid());
         } catch (XenException e) {
@@ -381,7 +381,7 @@ public final class TestingHypervisorGate implements HypervisorGate {
     }
 
     private long multicall(Call call, long[] args) {
-        MulticallArguments m = strategy.multicall(call, args);
+        MulticallArguments m = strategy.decode(MulticallArguments.KIND, call, args);
         for (int i = m.start(); i < m.nrCalls(); i++) {
             MulticallEntry entry = m.readEntry(i);
             long result = entry.isNested()
@@ -393,7 +393,7 @@ public final class TestingHypervisorGate implements HypervisorGate {
     }
 
     private long consoleIo(Call call, long[] args) {
-        ConsoleIoArguments io = strategy.consoleIo(call, args);
+        ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, call, args);
         if (io.cmd() == SubOps.ConsoleIo.WRITE) {
             byte[] chunk = new byte[ConsoleIo.WRITE_CHUNK];
             for (long done = io.done(); done < io.count(); ) {
@@ -427,7 +427,7 @@ public final class TestingHypervisorGate implements HypervisorGate {
     }
 
     private long sysctl(Call call, long[] args) {
-        GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(call, args);
+        GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, call, args);
         if (call.domid != 0) {
             return XenErrno.EPERM.asResult();
         }
@@ -447,7 +447,7 @@ public final class TestingHypervisorGate implements HypervisorGate {
     }
 
     private long dmOp(Call call, long[] args) {
-        DmOpArguments dm = strategy.dmOp(call, args);
+        DmOpArguments dm = strategy.decode(DmOpArguments.KIND, call, args);
         if (call.domid != 0) {
             return XenErrno.EPERM.asResult();
         }

@@ -3,8 +3,8 @@ package org.xencommlab.guest.testing;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.api.abi.strategy.EmbeddedStrategyPlugin;
-import org.xencommlab.api.abi.strategy.PointerStrategyPlugin;
+import org.xencommlab.strategy.embedded.EmbeddedStrategyPlugin;
+import org.xencommlab.strategy.pointer.PointerStrategyPlugin;
 import org.xencommlab.api.plugin.Parameters;
 
 /** The strategies a guest test runs in, made by their plugins as the composition root makes them. */

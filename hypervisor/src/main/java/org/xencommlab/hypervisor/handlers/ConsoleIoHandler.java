@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.console.ConsoleIoArguments;
-import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
@@ -78,13 +77,13 @@ public final class ConsoleIoHandler implements HypercallHandler {
         if (!access.allows(context.isPrivileged(), args.length == 0 ? 0 : args[0] & 0xFFFF_FFFFL)) {
             return XenErrno.EPERM.asResult();
         }
-        boolean xenEncoding = strategy.form() == AbiForm.POINTER;
+        boolean xenEncoding = strategy.followsXenArgumentWords();
         long[] words = args;
         if (xenEncoding && args.length > 3 && args[3] != 0) {
             words = args.clone();
             words[3] = 0; // do_console_io(cmd, count, buffer) has no fourth parameter
         }
-        ConsoleIoArguments io = strategy.consoleIo(context.guest(), words);
+        ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, context.guest(), words);
         return io.cmd() == ConsoleIo.WRITE ? write(context, io, args.length > 2 ? args[2] : 0) : read(context, io);
     }
 
@@ -95,7 +94,7 @@ public final class ConsoleIoHandler implements HypercallHandler {
         byte[] chunk = new byte[(int) Math.min(chunkBytes, count - done)];
         while (done < count) {
             if (done != io.done() && context.preemptionPending()) {
-                return context.createContinuation(HypercallNumber.CONSOLE_IO, strategy.form() == AbiForm.POINTER
+                return context.createContinuation(HypercallNumber.CONSOLE_IO, strategy.followsXenArgumentWords()
                         ? new long[] {ConsoleIo.WRITE, count - done, context.guest().advance(new MemoryReference(buffer), done).value()}
                         : io.continuationArgs(done));
             }

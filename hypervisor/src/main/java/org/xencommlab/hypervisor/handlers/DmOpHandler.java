@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Arrays;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.dmop.DmOp;
 import org.xencommlab.api.abi.dmop.DmOpArguments;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryExtent;
@@ -85,7 +84,7 @@ public final class DmOpHandler implements HypercallHandler {
         if (nrBufs == 0) {
             return XenErrno.ENODATA.asResult();
         }
-        DmOpArguments dm = strategy.dmOp(context.guest(), args);
+        DmOpArguments dm = strategy.decode(DmOpArguments.KIND, context.guest(), args);
         Domain target = domains.lookup(dm.domid());
         if (target == null) {
             return XenErrno.ESRCH.asResult();
@@ -96,7 +95,7 @@ public final class DmOpHandler implements HypercallHandler {
         ModifiedMemoryOp op = dm.readOp();
         // dm_op, case XEN_DMOP_modified_memory: "if ( op_args->nr_bufs != 2 ) rc = -EINVAL".
         // The embedded form carries the extents inside its one block, so this is the pointer form's.
-        if (strategy.form() == AbiForm.POINTER && nrBufs != DmOp.MAX_BUFS) {
+        if (strategy.followsXenArgumentWords() && nrBufs != DmOp.MAX_BUFS) {
             return XenErrno.EINVAL.asResult();
         }
         long remaining = op.nrExtentsUnsigned();

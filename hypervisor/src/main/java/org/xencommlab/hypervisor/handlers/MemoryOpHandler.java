@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.layout.LittleEndian;
 import org.xencommlab.api.abi.memory.MemoryOpCommand;
 import org.xencommlab.api.abi.memory.MemoryReservation;
@@ -114,7 +113,7 @@ public final class MemoryOpHandler implements HypercallHandler {
         ReservationArguments r;
         Domain target;
         try {
-            r = strategy.memoryReservation(context.guest(), args);
+            r = strategy.decode(ReservationArguments.KIND, context.guest(), args);
             target = Targets.byAnyId(domains, context, r.reservation().domid());
             if (target == null) {
                 throw new XenException(XenErrno.ESRCH, "no domain " + r.reservation().domid());
@@ -128,7 +127,7 @@ public final class MemoryOpHandler implements HypercallHandler {
         }
         MemoryReservation reservation = r.reservation();
         int order = reservation.extentOrder();
-        boolean writeBack = strategy.form() != AbiForm.POINTER || reservation.extentStart() != 0;
+        boolean writeBack = r.hasExtentArray();
         long start = cmd.startExtent();
         long i = start;
         for (; i < reservation.nrExtents(); i++) {

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.multicall.MulticallArguments;
 import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.errno.XenErrno;
@@ -69,13 +68,13 @@ public final class MulticallHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        boolean xenEncoding = strategy.form() == AbiForm.POINTER;
+        boolean xenEncoding = strategy.followsXenArgumentWords();
         long[] words = args;
         if (xenEncoding && args.length > 2 && args[2] != 0) {
             words = args.clone();
             words[2] = 0; // do_multicall(call_list, nr_calls) has no third parameter
         }
-        MulticallArguments calls = strategy.multicall(context.guest(), words);
+        MulticallArguments calls = strategy.decode(MulticallArguments.KIND, context.guest(), words);
         HypercallEntry dispatcher = entry.get();
         long[] subArgs = new long[HypercallEntry.MAX_ARGS];
         for (int i = calls.start(); i < calls.nrCalls(); i++) {

@@ -60,7 +60,7 @@ public final class SysctlHandler implements HypercallHandler {
     public long handle(HypercallContext context, long[] args) {
         GetDomainInfoListArguments list;
         try {
-            list = strategy.sysctlGetDomainInfoList(context.guest(), args);
+            list = strategy.decode(GetDomainInfoListArguments.KIND, context.guest(), args);
         } catch (XenException e) {
             // The strategy refuses another command (ENOSYS) only after the copy and the version
             // check passed; Xen's XSM check comes between those and the command switch.

@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.console;
 
+import org.xencommlab.api.abi.ArgumentKind;
+
 /**
  * A {@code console_io} call as the hypervisor sees it: the command, the count, the progress, and
  * bounded copies in and out of the guest's buffer (or block).
@@ -9,7 +11,7 @@ package org.xencommlab.api.abi.console;
  * is EFAULT, never another exception.
  *
  * <pre>{@code
- * ConsoleIoArguments io = strategy.consoleIo(context.guest(), args);   // ENOSYS, E2BIG, EINVAL, EFAULT
+ * ConsoleIoArguments io = strategy.decode(ConsoleIoArguments.KIND, context.guest(), args);   // ENOSYS, E2BIG, EINVAL, EFAULT
  * byte[] kbuf = new byte[ConsoleIo.WRITE_CHUNK];
  * for (long done = io.done(); done < io.count(); ) {
  *     if (done != io.done() && context.preemptionPending()) {
@@ -24,6 +26,9 @@ package org.xencommlab.api.abi.console;
  * }</pre>
  */
 public interface ConsoleIoArguments {
+    /** What a handler asks {@link org.xencommlab.api.abi.ArgumentStrategy#decode} for. */
+    ArgumentKind<ConsoleIoArguments> KIND = new ArgumentKind<>("console_io", ConsoleIoArguments.class);
+
     /** {@code CONSOLEIO_write} or {@code CONSOLEIO_read}. */
     int cmd();
 

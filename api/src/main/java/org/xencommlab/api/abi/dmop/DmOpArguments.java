@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.dmop;
 
+import org.xencommlab.api.abi.ArgumentKind;
+
 /**
  * A dm_op as the hypervisor sees it: the target domain and bounded, index-and-offset access to the
  * buffers, as Xen's {@code COPY_FROM_GUEST_BUF_OFFSET} gives it.
@@ -10,7 +12,7 @@ package org.xencommlab.api.abi.dmop;
  * in Xen), and that nothing but {@link org.xencommlab.api.errno.XenException} is thrown.
  *
  * <pre>{@code
- * DmOpArguments dm = strategy.dmOp(context.guest(), args);      // E2BIG, EFAULT, EINVAL
+ * DmOpArguments dm = strategy.decode(DmOpArguments.KIND, context.guest(), args);      // E2BIG, EFAULT, EINVAL
  * Domain target = lookupRemote(dm.domid());                    // ESRCH, EPERM
  * ModifiedMemoryOp op = dm.readOp();                           // EFAULT, EOPNOTSUPP, EINVAL
  * if (dm.extentCapacity() < op.nrExtentsUnsigned()) return -EINVAL;
@@ -24,6 +26,9 @@ package org.xencommlab.api.abi.dmop;
  * }</pre>
  */
 public interface DmOpArguments {
+    /** What a handler asks {@link org.xencommlab.api.abi.ArgumentStrategy#decode} for. */
+    ArgumentKind<DmOpArguments> KIND = new ArgumentKind<>("dm_op", DmOpArguments.class);
+
     /** The target domain ({@code domid_t}). */
     int domid();
 

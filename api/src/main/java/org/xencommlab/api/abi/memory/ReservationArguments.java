@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.memory;
 
+import org.xencommlab.api.abi.ArgumentKind;
+
 /**
  * A reservation {@code memory_op} as the hypervisor sees it after the strategy copied and
  * validated its fixed fields: the operation, where to start, the request's counts, and access to
@@ -12,15 +14,15 @@ package org.xencommlab.api.abi.memory;
  * EFAULT, never another exception.
  *
  * <p>In the pointer form Xen lets increase_reservation pass a NULL {@code extent_start} and then
- * writes no frames back; a handler checks {@code reservation().extentStart() == 0} (always 0 in
- * the embedded form, whose array is in the block, so check {@code strategy.form()} too).
+ * writes no frames back; a handler asks {@link #hasExtentArray()}, which every form answers for
+ * itself (the embedded form's array is always in its block).
  *
  * <p>A handler uses it like Xen's {@code increase_reservation}:
  * <pre>{@code
  * MemoryOpCommand cmd = MemoryOpCommand.decode(args[0]);
  * ReservationArguments r;
  * try {
- *     r = strategy.memoryReservation(context.guest(), args);
+ *     r = strategy.decode(ReservationArguments.KIND, context.guest(), args);
  *     ReservationLimits.checkOrder(r.reservation().extentOrder(), ReservationLimits.maxOrder(context.isPrivileged()));
  * } catch (XenException e) {
  *     return cmd.startExtent();            // Xen returns start_extent for every refusal
@@ -37,11 +39,20 @@ package org.xencommlab.api.abi.memory;
  * }</pre>
  */
 public interface ReservationArguments {
+    /** What a handler asks {@link org.xencommlab.api.abi.ArgumentStrategy#decode} for. */
+    ArgumentKind<ReservationArguments> KIND = new ArgumentKind<>("memory_op reservation", ReservationArguments.class);
+
     /** The operation and the start extent, from the {@code cmd} word. */
     MemoryOpCommand command();
 
     /** The copied, validated fixed fields ({@code extentStart} is 0 in the embedded form). */
     MemoryReservation reservation();
+
+    /**
+     * Whether the request has an extent array the hypervisor reads or writes: false only for a
+     * pointer-form request whose {@code extent_start} is NULL (Xen then writes no frames back).
+     */
+    boolean hasExtentArray();
 
     /**
      * Reads extent {@code index} (an input frame of decrease_reservation or populate_physmap).

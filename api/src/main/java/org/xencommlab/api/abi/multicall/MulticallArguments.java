@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.multicall;
 
+import org.xencommlab.api.abi.ArgumentKind;
+
 /**
  * A multicall as the hypervisor sees it: the number of calls, where to resume, and access to one
  * entry at a time (Xen copies each entry once, runs it and writes back only {@code result}).
@@ -15,7 +17,7 @@ package org.xencommlab.api.abi.multicall;
  * exception.
  *
  * <pre>{@code
- * MulticallArguments calls = strategy.multicall(context.guest(), args);   // EINVAL, EFAULT
+ * MulticallArguments calls = strategy.decode(MulticallArguments.KIND, context.guest(), args);   // EINVAL, EFAULT
  * for (int i = calls.start(); i < calls.nrCalls(); i++) {
  *     if (i != calls.start() && context.preemptionPending()) {
  *         return context.createContinuation(HypercallNumber.MULTICALL, calls.continuationArgs(i));
@@ -29,6 +31,9 @@ package org.xencommlab.api.abi.multicall;
  * }</pre>
  */
 public interface MulticallArguments {
+    /** What a handler asks {@link org.xencommlab.api.abi.ArgumentStrategy#decode} for. */
+    ArgumentKind<MulticallArguments> KIND = new ArgumentKind<>("multicall", MulticallArguments.class);
+
     /** {@code nr_calls}. */
     int nrCalls();
 

@@ -1,5 +1,7 @@
 package org.xencommlab.api.abi.sysctl;
 
+import org.xencommlab.api.abi.ArgumentKind;
+
 /**
  * A getdomaininfolist call as the hypervisor sees it once the strategy copied and checked the
  * sysctl structure (version EACCES, command ENOSYS, block checks EINVAL/E2BIG, copy EFAULT).
@@ -9,7 +11,7 @@ package org.xencommlab.api.abi.sysctl;
  * and that unreachable guest memory is EFAULT, never another exception.
  *
  * <pre>{@code
- * GetDomainInfoListArguments list = strategy.sysctlGetDomainInfoList(context.guest(), args);
+ * GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, context.guest(), args);
  * int n = 0;
  * for (Domain d : domainsFrom(list.firstDomain())) {     // ascending domain id
  *     if (n == list.maxDomains()) break;
@@ -20,6 +22,9 @@ package org.xencommlab.api.abi.sysctl;
  * }</pre>
  */
 public interface GetDomainInfoListArguments {
+    /** What a handler asks {@link org.xencommlab.api.abi.ArgumentStrategy#decode} for. */
+    ArgumentKind<GetDomainInfoListArguments> KIND = new ArgumentKind<>("sysctl getdomaininfolist", GetDomainInfoListArguments.class);
+
     /** The lowest domain id to report. */
     int firstDomain();
 

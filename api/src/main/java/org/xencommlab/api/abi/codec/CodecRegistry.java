@@ -1,0 +1,81 @@
+package org.xencommlab.api.abi.codec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xencommlab.api.abi.ArgumentKind;
+import org.xencommlab.api.abi.HypercallRequest;
+
+/**
+ * The codecs of one form, by request type and by view kind: how a strategy finds the code for a
+ * hypercall without knowing the hypercall. Immutable once built.
+ *
+ * @param <C> the form's codec type
+ */
+public final class CodecRegistry<C extends FormCodec> {
+    private final Map<Class<?>, C> byRequest;
+    private final Map<ArgumentKind<?>, C> byKind;
+
+    private CodecRegistry(Map<Class<?>, C> byRequest, Map<ArgumentKind<?>, C> byKind) {
+        this.byRequest = Map.copyOf(byRequest);
+        this.byKind = Map.copyOf(byKind);
+    }
+
+    /**
+     * The codecs of type {@code form} among {@code abis}.
+     *
+     * @throws IllegalStateException when two codecs claim one request type or one kind
+     */
+    public static <C extends FormCodec> CodecRegistry<C> of(Class<C> form, List<? extends HypercallAbi> abis) {
+        requireNonNull(form, "form is null");
+        Map<Class<?>, C> byRequest = new HashMap<>();
+        Map<ArgumentKind<?>, C> byKind = new HashMap<>();
+        for (HypercallAbi abi : abis) {
+            for (FormCodec codec : abi.codecs()) {
+                if (!form.isInstance(codec)) {
+                    continue;
+                }
+                C typed = form.cast(codec);
+                for (Class<?> type : codec.requestTypes()) {
+                    if (byRequest.putIfAbsent(type, typed) != null) {
+                        throw new IllegalStateException(form.getSimpleName() + ": two codecs encode " + type.getName());
+                    }
+                }
+                for (ArgumentKind<?> kind : codec.kinds()) {
+                    if (byKind.putIfAbsent(kind, typed) != null) {
+                        throw new IllegalStateException(form.getSimpleName() + ": two codecs decode " + kind);
+                    }
+                }
+            }
+        }
+        return new CodecRegistry<>(byRequest, byKind);
+    }
+
+    /**
+     * The codec that encodes {@code request}.
+     *
+     * @throws IllegalArgumentException for a request type no codec of this form knows
+     */
+    public C encoder(HypercallRequest<?> request) {
+        C codec = byRequest.get(request.getClass());
+        if (codec == null) {
+            throw new IllegalArgumentException("unknown request type " + request.getClass().getName());
+        }
+        return codec;
+    }
+
+    /**
+     * The codec that decodes {@code kind}.
+     *
+     * @throws IllegalArgumentException for a kind no codec of this form decodes
+     */
+    public C decoder(ArgumentKind<?> kind) {
+        C codec = byKind.get(kind);
+        if (codec == null) {
+            throw new IllegalArgumentException("no decoder for " + kind);
+        }
+        return codec;
+    }
+}

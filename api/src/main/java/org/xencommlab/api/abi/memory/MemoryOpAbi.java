@@ -1,0 +1,173 @@
+package org.xencommlab.api.abi.memory;
+
+import java.util.List;
+import org.xencommlab.api.abi.ArgumentKind;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HypercallRequest;
+import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.abi.codec.ArgumentMemory;
+import org.xencommlab.api.abi.codec.ArgumentWords;
+import org.xencommlab.api.abi.codec.EmbeddedBlocks;
+import org.xencommlab.api.abi.codec.EmbeddedCall;
+import org.xencommlab.api.abi.codec.EmbeddedCodec;
+import org.xencommlab.api.abi.codec.FormCodec;
+import org.xencommlab.api.abi.codec.HypercallAbi;
+import org.xencommlab.api.abi.codec.PlacementSize;
+import org.xencommlab.api.abi.codec.PointerCodec;
+import org.xencommlab.api.abi.codec.SimplePreparedCall;
+import org.xencommlab.api.abi.layout.BlockKind;
+import org.xencommlab.api.abi.layout.LittleEndian;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.GuestCopy;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.memory.MemoryReference;
+
+/**
+ * {@code memory_op}'s reservation sub-ops (increase/decrease_reservation, populate_physmap) in
+ * each form: {@link ReservationRequest} on the guest side, {@link ReservationArguments#KIND} on the
+ * hypervisor side. The {@code cmd} word is decoded once, here, and handed to the handler in
+ * {@link ReservationArguments#command()}.
+ */
+public final class MemoryOpAbi implements HypercallAbi {
+    @Override
+    public String name() {
+        return "memory_op";
+    }
+
+    @Override
+    public List<FormCodec> codecs() {
+        return List.of(new Pointer(), new Embedded());
+    }
+
+    /** The command word, or ENOSYS for a sub-op that is not a reservation. */
+    private static MemoryOpCommand reservationCommand(long[] args) {
+        MemoryOpCommand command = MemoryOpCommand.decode(ArgumentWords.word(args, 0));
+        if (!MemoryOpCommand.isReservationOp(command.op())) {
+            throw new XenException(XenErrno.ENOSYS, "memory_op " + command.op() + " is not a reservation operation");
+        }
+        return command;
+    }
+
+    private static ReservationOutcome readFrames(long result, int n, Placed placed, int offset) {
+        int done = ArgumentWords.clamp(result, n);
+        long[] out = new long[done];
+        if (done > 0) {
+            byte[] bytes = new byte[done * MemoryReservation.EXTENT_SIZE];
+            placed.read(offset, bytes, 0, bytes.length);
+            for (int i = 0; i < done; i++) {
+                out[i] = LittleEndian.u64(bytes, i * MemoryReservation.EXTENT_SIZE);
+            }
+        }
+        return new ReservationOutcome(result, out);
+    }
+
+    private static <V> V view(ArgumentKind<V> kind, ReservationArguments view) {
+        return kind.type().cast(view);
+    }
+
+    /** Xen's {@code xen_memory_reservation} with a handle to the extent array. */
+    static final class Pointer implements PointerCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(ReservationRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(ReservationArguments.KIND);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
+            return (List<Q>) ((ReservationRequest) request).split((int) ReservationLimits.MAX_NR_EXTENTS);
+        }
+
+        @Override
+        public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
+            ReservationRequest r = (ReservationRequest) request;
+            size.pieceIfAny((long) r.nrExtents() * MemoryReservation.EXTENT_SIZE);
+            size.piece(MemoryReservation.SIZE);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request, SubCalls sub) {
+            ReservationRequest r = (ReservationRequest) request;
+            long[] extents = r.extents();
+            byte[] array = new byte[extents.length * MemoryReservation.EXTENT_SIZE];
+            for (int i = 0; i < extents.length; i++) {
+                LittleEndian.putU64(array, i * MemoryReservation.EXTENT_SIZE, extents[i]);
+            }
+            Placed placedArray = array.length == 0 ? null : placement.place(array);
+            long arrayWord = placedArray == null ? MemoryReference.NULL.value() : placedArray.reference().value();
+            MemoryReservation reservation = new MemoryReservation(arrayWord, extents.length, r.extentOrder(), r.memFlags(), r.domid());
+            Placed struct = placement.place(reservation.encodePointer());
+            long[] args = {new MemoryOpCommand(r.op(), 0).encode(), struct.reference().value()};
+            return (PreparedCall<R>) new SimplePreparedCall<ReservationOutcome>(HypercallNumber.MEMORY_OP, args,
+                    result -> readFrames(result, extents.length, placedArray, 0));
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
+            MemoryOpCommand command = reservationCommand(args);
+            long argument = ArgumentWords.word(args, 1);
+            byte[] copy = new byte[MemoryReservation.SIZE];
+            ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(argument), 0, copy.length);
+            MemoryReservation reservation = MemoryReservation.decodePointer(copy);
+            ReservationLimits.checkCounts(reservation.nrExtents(), command.startExtent());
+            return view(kind, new ReservationView(command, reservation,
+                    ArgumentMemory.guest(guest, new MemoryReference(reservation.extentStart())), 0, argument,
+                    reservation.extentStart() != 0));
+        }
+    }
+
+    /** The reservation block: fixed fields and the extents inline. */
+    static final class Embedded implements EmbeddedCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(ReservationRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(ReservationArguments.KIND);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {
+            return (List<Q>) ((ReservationRequest) request).split(ReservationBlock.maxExtents(maxBlock));
+        }
+
+        @Override
+        public long blockBytes(HypercallRequest<?> request, int maxBlock, SubCalls sub) {
+            return ReservationBlock.EXTENTS_OFFSET + (long) ((ReservationRequest) request).nrExtents() * MemoryReservation.EXTENT_SIZE;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> EmbeddedCall<R> encode(HypercallRequest<R> request, int maxBlock, SubCalls sub) {
+            ReservationRequest r = (ReservationRequest) request;
+            byte[] block = EmbeddedBlocks.fit(ReservationBlock.encode(r), maxBlock, r);
+            int n = r.nrExtents();
+            return (EmbeddedCall<R>) new EmbeddedCall<ReservationOutcome>(HypercallNumber.MEMORY_OP,
+                    new long[] {new MemoryOpCommand(r.op(), 0).encode(), 0}, 1, block, List.of(),
+                    (result, placed, base) -> readFrames(result, n, placed, base + ReservationBlock.EXTENTS_OFFSET));
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
+            MemoryOpCommand command = reservationCommand(args);
+            long argument = ArgumentWords.word(args, 1);
+            MemoryReference ref = new MemoryReference(argument);
+            byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.MEMORY_RESERVATION, maxBlock);
+            MemoryReservation reservation = ReservationBlock.decode(block, maxBlock);
+            ReservationLimits.checkCounts(reservation.nrExtents(), command.startExtent());
+            return view(kind, new ReservationView(command, reservation, ArgumentMemory.copiedBlock(guest, ref, block),
+                    ReservationBlock.EXTENTS_OFFSET, argument, true));
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.xencommlab.api.abi.multicall;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xencommlab.api.abi.ArgumentKind;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HypercallRequest;
+import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.abi.codec.ArgumentMemory;
+import org.xencommlab.api.abi.codec.ArgumentWords;
+import org.xencommlab.api.abi.codec.EmbeddedBlocks;
+import org.xencommlab.api.abi.codec.EmbeddedCall;
+import org.xencommlab.api.abi.codec.EmbeddedCodec;
+import org.xencommlab.api.abi.codec.FormCodec;
+import org.xencommlab.api.abi.codec.HypercallAbi;
+import org.xencommlab.api.abi.codec.PlacementSize;
+import org.xencommlab.api.abi.codec.PointerCodec;
+import org.xencommlab.api.abi.codec.SimplePreparedCall;
+import org.xencommlab.api.abi.layout.BlockKind;
+import org.xencommlab.api.abi.layout.LittleEndian;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.GuestCopy;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.memory.MemoryReference;
+
+/**
+ * {@code multicall} in each form: {@link MulticallRequest} on the guest side (its calls encoded
+ * by the same strategy, through {@code SubCalls}), {@link MulticallArguments#KIND} on the
+ * hypervisor side.
+ */
+public final class MulticallAbi implements HypercallAbi {
+    @Override
+    public String name() {
+        return "multicall";
+    }
+
+    @Override
+    public List<FormCodec> codecs() {
+        return List.of(new Pointer(), new Embedded());
+    }
+
+    private static long resumeIndex(long[] args, long nrCalls) {
+        long start = ArgumentWords.word(args, 2);
+        if (Long.compareUnsigned(start, nrCalls) > 0) {
+            throw new XenException(XenErrno.EINVAL, "multicall resumes at " + Long.toUnsignedString(start) + " of " + nrCalls);
+        }
+        return start;
+    }
+
+    /** An array of {@code multicall_entry}; each call's memory placed before the list. */
+    static final class Pointer implements PointerCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(MulticallRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(MulticallArguments.KIND);
+        }
+
+        @Override
+        public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
+            MulticallRequest m = (MulticallRequest) request;
+            for (HypercallRequest<?> call : m.calls()) {
+                sub.measure(call, size);
+            }
+            size.pieceIfAny((long) m.calls().size() * MulticallEntry.SIZE);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request, SubCalls sub) {
+            MulticallRequest m = (MulticallRequest) request;
+            List<PreparedCall<?>> calls = new ArrayList<>(m.calls().size());
+            byte[] list = new byte[m.calls().size() * MulticallEntry.SIZE];
+            for (int i = 0; i < m.calls().size(); i++) {
+                PreparedCall<?> call = sub.prepare(placement, m.calls().get(i));
+                calls.add(call);
+                MulticallEntry.of(call.op(), call.args()).encode(list, i * MulticallEntry.SIZE);
+            }
+            Placed placedList = list.length == 0 ? null : placement.place(list);
+            long[] args = {placedList == null ? MemoryReference.NULL.value() : placedList.reference().value(), calls.size()};
+            return (PreparedCall<R>) new SimplePreparedCall<MulticallOutcome>(HypercallNumber.MULTICALL, args, result -> {
+                List<MulticallOutcome.Entry> entries = new ArrayList<>(calls.size());
+                byte[] resultWord = new byte[8];
+                for (int i = 0; i < calls.size(); i++) {
+                    placedList.read(i * MulticallEntry.SIZE + MulticallEntry.RESULT_OFFSET, resultWord, 0, 8);
+                    long entryResult = LittleEndian.u64(resultWord, 0);
+                    entries.add(new MulticallOutcome.Entry(entryResult, calls.get(i).complete(entryResult)));
+                }
+                return new MulticallOutcome(result, entries);
+            });
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
+            long nrCalls = ArgumentWords.u32(args, 1);
+            long start = resumeIndex(args, nrCalls);
+            if (nrCalls > Integer.MAX_VALUE) {
+                // Xen's guest_handle_okay(call_list, nr_calls) refuses a list of this size (128 GiB and up).
+                throw new XenException(XenErrno.EFAULT, "a call list of " + nrCalls + " entries");
+            }
+            long list = ArgumentWords.word(args, 0);
+            return kind.type().cast(new MulticallView(ArgumentMemory.guest(guest, new MemoryReference(list)), 0, (int) nrCalls,
+                    (int) start, list));
+        }
+    }
+
+    /**
+     * One placement: the multicall block, then each call's own block at an 8-byte aligned offset;
+     * an entry's memory word is a reference to its sub-block, patched in once placed.
+     */
+    static final class Embedded implements EmbeddedCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(MulticallRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(MulticallArguments.KIND);
+        }
+
+        @Override
+        public long blockBytes(HypercallRequest<?> request, int maxBlock, SubCalls sub) {
+            MulticallRequest m = (MulticallRequest) request;
+            long total = MulticallBlock.ENTRIES_OFFSET + (long) m.calls().size() * MulticallEntry.SIZE;
+            for (HypercallRequest<?> call : m.calls()) {
+                long bytes = sub.blockBytes(call);
+                if (bytes > 0) {
+                    total = ((total + 7) & ~7L) + bytes;
+                }
+            }
+            return total;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> EmbeddedCall<R> encode(HypercallRequest<R> request, int maxBlock, SubCalls sub) {
+            MulticallRequest m = (MulticallRequest) request;
+            int nrCalls = m.calls().size();
+            List<EmbeddedCall<?>> subs = new ArrayList<>(nrCalls);
+            List<MulticallEntry> entries = new ArrayList<>(nrCalls);
+            int[] subOffsets = new int[nrCalls];
+            long total = MulticallBlock.ENTRIES_OFFSET + (long) nrCalls * MulticallEntry.SIZE;
+            for (int i = 0; i < nrCalls; i++) {
+                EmbeddedCall<?> encoded = sub.encode(m.calls().get(i));
+                subs.add(encoded);
+                entries.add(MulticallEntry.of(encoded.op(), encoded.args()));
+                if (encoded.bytes() != null) {
+                    total = (total + 7) & ~7L;
+                    subOffsets[i] = (int) Math.min(total, Integer.MAX_VALUE);
+                    total += encoded.bytes().length;
+                }
+            }
+            if (total > maxBlock) {
+                throw new XenException(XenErrno.E2BIG, "a multicall of " + nrCalls + " calls needs " + total
+                        + " bytes, the maximum block is " + maxBlock);
+            }
+            byte[] bytes = new byte[(int) total];
+            byte[] list = MulticallBlock.encode(entries);
+            System.arraycopy(list, 0, bytes, 0, list.length);
+            List<int[]> patches = new ArrayList<>();
+            for (int i = 0; i < nrCalls; i++) {
+                EmbeddedCall<?> encoded = subs.get(i);
+                if (encoded.bytes() == null) {
+                    continue;
+                }
+                System.arraycopy(encoded.bytes(), 0, bytes, subOffsets[i], encoded.bytes().length);
+                int argPosition = MulticallBlock.ENTRIES_OFFSET + i * MulticallEntry.SIZE + MulticallEntry.ARGS_OFFSET + 8 * encoded.refArg();
+                patches.add(new int[] {argPosition, subOffsets[i]});
+                for (int[] patch : encoded.patches()) {
+                    patches.add(new int[] {patch[0] + subOffsets[i], patch[1] + subOffsets[i]});
+                }
+            }
+            return (EmbeddedCall<R>) new EmbeddedCall<MulticallOutcome>(HypercallNumber.MULTICALL, new long[] {0, nrCalls}, 0, bytes,
+                    patches, (result, placed, base) -> {
+                        List<MulticallOutcome.Entry> outcomes = new ArrayList<>(nrCalls);
+                        byte[] word = new byte[8];
+                        for (int i = 0; i < nrCalls; i++) {
+                            placed.read(base + MulticallBlock.ENTRIES_OFFSET + i * MulticallEntry.SIZE + MulticallEntry.RESULT_OFFSET,
+                                    word, 0, 8);
+                            long entryResult = LittleEndian.u64(word, 0);
+                            Object outcome = subs.get(i).completion().complete(entryResult, placed, base + subOffsets[i]);
+                            outcomes.add(new MulticallOutcome.Entry(entryResult, outcome));
+                        }
+                        return new MulticallOutcome(result, outcomes);
+                    });
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
+            long nrCalls = ArgumentWords.u32(args, 1);
+            long start = resumeIndex(args, nrCalls);
+            if (MulticallBlock.ENTRIES_OFFSET + nrCalls * MulticallEntry.SIZE > maxBlock) {
+                throw new XenException(XenErrno.E2BIG, nrCalls + " multicall entries exceed the maximum block " + maxBlock);
+            }
+            long list = ArgumentWords.word(args, 0);
+            MemoryReference ref = new MemoryReference(list);
+            byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.MULTICALL, maxBlock);
+            MulticallBlock.decode(block, maxBlock, nrCalls);
+            return kind.type().cast(new MulticallView(ArgumentMemory.copiedBlock(guest, ref, block), MulticallBlock.ENTRIES_OFFSET,
+                    (int) nrCalls, (int) start, list));
+        }
+    }
+}

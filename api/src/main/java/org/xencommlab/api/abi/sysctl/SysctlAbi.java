@@ -1,0 +1,233 @@
+package org.xencommlab.api.abi.sysctl;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xencommlab.api.abi.ArgumentKind;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HypercallRequest;
+import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.abi.codec.ArgumentMemory;
+import org.xencommlab.api.abi.codec.ArgumentWords;
+import org.xencommlab.api.abi.codec.EmbeddedCall;
+import org.xencommlab.api.abi.codec.EmbeddedCodec;
+import org.xencommlab.api.abi.codec.FormCodec;
+import org.xencommlab.api.abi.codec.HypercallAbi;
+import org.xencommlab.api.abi.codec.PlacementSize;
+import org.xencommlab.api.abi.codec.PointerCodec;
+import org.xencommlab.api.abi.codec.SimplePreparedCall;
+import org.xencommlab.api.abi.layout.LittleEndian;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.GuestCopy;
+import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.memory.MemoryReference;
+
+/**
+ * {@code sysctl} getdomaininfolist in each form: {@link GetDomainInfoListRequest} on the guest
+ * side, {@link GetDomainInfoListArguments#KIND} on the hypervisor side.
+ */
+public final class SysctlAbi implements HypercallAbi {
+    @Override
+    public String name() {
+        return "sysctl";
+    }
+
+    @Override
+    public List<FormCodec> codecs() {
+        return List.of(new Pointer(), new Embedded());
+    }
+
+    /** The records and count the hypervisor wrote back, bounded by what was asked. */
+    private static DomainInfoListOutcome readOutcome(long result, int maxDomains, Placed numPlace, int numOffset, Placed records,
+            int recordsOffset) {
+        if (result < 0) {
+            return new DomainInfoListOutcome(result, List.of());
+        }
+        byte[] num = new byte[4];
+        numPlace.read(numOffset, num, 0, 4);
+        int n = ArgumentWords.clamp(LittleEndian.u32(num, 0), maxDomains);
+        if (n == 0) {
+            return new DomainInfoListOutcome(result, List.of());
+        }
+        byte[] bytes = new byte[n * DomainInfo.SIZE];
+        records.read(recordsOffset, bytes, 0, bytes.length);
+        List<DomainInfo> infos = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            infos.add(DomainInfo.decode(bytes, i * DomainInfo.SIZE));
+        }
+        return new DomainInfoListOutcome(result, infos);
+    }
+
+    /** Xen's {@code struct xen_sysctl} with a handle to the record buffer. */
+    static final class Pointer implements PointerCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(GetDomainInfoListRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(GetDomainInfoListArguments.KIND);
+        }
+
+        @Override
+        public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
+            size.pieceIfAny((long) ((GetDomainInfoListRequest) request).maxDomains() * DomainInfo.SIZE);
+            size.piece(SysctlGetDomainInfoList.SIZE);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request, SubCalls sub) {
+            GetDomainInfoListRequest g = (GetDomainInfoListRequest) request;
+            byte[] room = new byte[g.maxDomains() * DomainInfo.SIZE];
+            Placed buffer = room.length == 0 ? null : placement.place(room);
+            long bufferWord = buffer == null ? MemoryReference.NULL.value() : buffer.reference().value();
+            Placed struct = placement.place(SysctlGetDomainInfoList.request(g.firstDomain(), g.maxDomains(), bufferWord).encodePointer());
+            return (PreparedCall<R>) new SimplePreparedCall<DomainInfoListOutcome>(HypercallNumber.SYSCTL,
+                    new long[] {struct.reference().value()},
+                    result -> readOutcome(result, g.maxDomains(), struct, SysctlGetDomainInfoList.NUM_DOMAINS_OFFSET, buffer, 0));
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
+            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, 0));
+            byte[] copy = new byte[SysctlGetDomainInfoList.SIZE];
+            ArgumentMemory.copyIn(guest, copy, 0, ref, 0, copy.length);
+            SysctlGetDomainInfoList op = SysctlGetDomainInfoList.decodePointer(copy);
+            return kind.type().cast(new PointerView(guest, ref, copy, op));
+        }
+    }
+
+    private static final class PointerView implements GetDomainInfoListArguments {
+        private final GuestCopy guest;
+        private final MemoryReference ref;
+        private final byte[] copy;
+        private final SysctlGetDomainInfoList op;
+        private final MemoryReference buffer;
+        private final byte[] record = new byte[DomainInfo.SIZE];
+
+        PointerView(GuestCopy guest, MemoryReference ref, byte[] copy, SysctlGetDomainInfoList op) {
+            this.guest = guest;
+            this.ref = ref;
+            this.copy = copy;
+            this.op = op;
+            this.buffer = new MemoryReference(op.buffer());
+        }
+
+        @Override
+        public int firstDomain() {
+            return op.firstDomain();
+        }
+
+        @Override
+        public long maxDomains() {
+            return op.maxDomainsUnsigned();
+        }
+
+        @Override
+        public void writeDomainInfo(int index, DomainInfo info) {
+            ArgumentWords.checkIndex(index, maxDomains(), "domain record");
+            info.encode(record, 0);
+            ArgumentMemory.copyOut(guest, buffer, (long) index * DomainInfo.SIZE, record, 0, record.length);
+        }
+
+        @Override
+        public void finish(int numDomains) {
+            if (numDomains < 0 || numDomains > maxDomains()) {
+                throw new IllegalArgumentException("num_domains out of range: " + numDomains);
+            }
+            // Xen copies its whole copy of the structure back, the guest's other bytes unchanged.
+            LittleEndian.putU32(copy, SysctlGetDomainInfoList.NUM_DOMAINS_OFFSET, numDomains);
+            ArgumentMemory.copyOut(guest, ref, 0, copy, 0, copy.length);
+        }
+    }
+
+    /** The sysctl block: the fixed fields, then room for the records. */
+    static final class Embedded implements EmbeddedCodec {
+        @Override
+        public List<Class<?>> requestTypes() {
+            return List.of(GetDomainInfoListRequest.class);
+        }
+
+        @Override
+        public List<ArgumentKind<?>> kinds() {
+            return List.of(GetDomainInfoListArguments.KIND);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {
+            GetDomainInfoListRequest g = (GetDomainInfoListRequest) request;
+            return (List<Q>) List.of(new GetDomainInfoListRequest(g.firstDomain(), Math.min(g.maxDomains(), SysctlBlock.maxDomains(maxBlock))));
+        }
+
+        @Override
+        public long blockBytes(HypercallRequest<?> request, int maxBlock, SubCalls sub) {
+            return SysctlBlock.RECORDS_OFFSET + (long) ((GetDomainInfoListRequest) request).maxDomains() * DomainInfo.SIZE;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> EmbeddedCall<R> encode(HypercallRequest<R> request, int maxBlock, SubCalls sub) {
+            GetDomainInfoListRequest g = (GetDomainInfoListRequest) request;
+            if (g.maxDomains() > SysctlBlock.maxDomains(maxBlock)) {
+                throw new XenException(XenErrno.E2BIG, "room for " + g.maxDomains() + " domains exceeds one block; split it");
+            }
+            byte[] block = SysctlBlock.encode(g.firstDomain(), g.maxDomains());
+            return (EmbeddedCall<R>) new EmbeddedCall<DomainInfoListOutcome>(HypercallNumber.SYSCTL, new long[] {0}, 0, block, List.of(),
+                    (result, placed, base) -> readOutcome(result, g.maxDomains(), placed, base + SysctlBlock.NUM_DOMAINS_OFFSET, placed,
+                            base + SysctlBlock.RECORDS_OFFSET));
+        }
+
+        @Override
+        public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
+            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, 0));
+            byte[] fixed = new byte[SysctlBlock.RECORDS_OFFSET];
+            ArgumentMemory.copyIn(guest, fixed, 0, ref, 0, fixed.length);
+            SysctlGetDomainInfoList op = SysctlBlock.decodeFixed(fixed, maxBlock);
+            return kind.type().cast(new EmbeddedView(guest, ref, op));
+        }
+    }
+
+    private static final class EmbeddedView implements GetDomainInfoListArguments {
+        private final GuestCopy guest;
+        private final MemoryReference ref;
+        private final SysctlGetDomainInfoList op;
+        private final byte[] record = new byte[DomainInfo.SIZE];
+
+        EmbeddedView(GuestCopy guest, MemoryReference ref, SysctlGetDomainInfoList op) {
+            this.guest = guest;
+            this.ref = ref;
+            this.op = op;
+        }
+
+        @Override
+        public int firstDomain() {
+            return op.firstDomain();
+        }
+
+        @Override
+        public long maxDomains() {
+            return op.maxDomainsUnsigned();
+        }
+
+        @Override
+        public void writeDomainInfo(int index, DomainInfo info) {
+            ArgumentWords.checkIndex(index, maxDomains(), "domain record");
+            info.encode(record, 0);
+            ArgumentMemory.copyOut(guest, ref, SysctlBlock.recordOffset(index), record, 0, record.length);
+        }
+
+        @Override
+        public void finish(int numDomains) {
+            if (numDomains < 0 || numDomains > maxDomains()) {
+                throw new IllegalArgumentException("num_domains out of range: " + numDomains);
+            }
+            byte[] num = new byte[4];
+            LittleEndian.putU32(num, 0, numDomains);
+            ArgumentMemory.copyOut(guest, ref, SysctlBlock.NUM_DOMAINS_OFFSET, num, 0, 4);
+        }
+    }
+}
