@@ -87,25 +87,37 @@ public final class LabRunner {
      * {@code specs}. {@code progress} is told how many runs are done after each one.
      */
     public List<RunResult> runAll(List<RunSpec> specs, int threads, IntConsumer progress) {
+        RunResult[] results = new RunResult[specs.size()];
+        forEach(specs, threads, progress, (index, result) -> results[index] = result);
+        return List.of(results);
+    }
+
+    /**
+     * Runs every spec, {@code threads} at a time, and hands each result to {@code sink} with the
+     * index of its spec as soon as it is done, keeping none: a caller that folds results keeps
+     * only what it folds. {@code sink} is called from the worker threads, one result at a time
+     * per thread; {@code progress} is told how many runs are done after each one.
+     */
+    public void forEach(List<RunSpec> specs, int threads, IntConsumer progress, ResultSink sink) {
+        requireNonNull(sink, "sink is null");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger done = new AtomicInteger();
         try {
-            List<Future<RunResult>> futures = new ArrayList<>();
-            for (RunSpec spec : specs) {
+            List<Future<?>> futures = new ArrayList<>(specs.size());
+            for (int i = 0; i < specs.size(); i++) {
+                RunSpec spec = specs.get(i);
+                int index = i;
                 futures.add(pool.submit(() -> {
-                    RunResult result = run(spec, RunEnvironment.defaults(spec.seed()));
+                    sink.accept(index, run(spec, RunEnvironment.defaults(spec.seed())));
                     progress.accept(done.incrementAndGet());
-                    return result;
                 }));
             }
-            List<RunResult> results = new ArrayList<>();
-            for (Future<RunResult> future : futures) {
-                results.add(future.get());
+            for (Future<?> future : futures) {
+                future.get();
             }
-            return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running the lab", e);
@@ -118,5 +130,11 @@ public final class LabRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Receives each result of {@link #forEach} with its spec's index. */
+    @FunctionalInterface
+    public interface ResultSink {
+        void accept(int index, RunResult result);
     }
 }

@@ -38,6 +38,12 @@ public final class Metrics {
 
     public static final String MODELLED_NANOS = "modelledNanos";
 
+    /**
+     * The prefix of the per-hypercall metrics: {@code hypercall.<name>[.<sub-op>].calls},
+     * {@code .entries} and {@code .modelledNanos}, what the machine counted while such calls ran.
+     */
+    public static final String CALL_PREFIX = "hypercall.";
+
     private static final List<String> KNOWN = knownNamesInOrder();
 
     private final Map<String, Long> values;
@@ -134,6 +140,7 @@ public final class Metrics {
     public static final class Builder {
         private final Map<String, Long> known = new LinkedHashMap<>();
         private final Map<String, Long> extra = new TreeMap<>();
+        private final Map<String, Map<String, Long>> calls = new TreeMap<>();
 
         private Builder() {
             KNOWN.forEach(name -> known.put(name, 0L));
@@ -176,6 +183,10 @@ public final class Metrics {
                 }
                 set(gauge.reportName() + "Leaked", end);
             }
+            run.calls().forEach((key, counts) -> {
+                Map<String, Long> byName = calls.computeIfAbsent(callName(key.op(), key.subOp()), k -> new TreeMap<>());
+                counts.forEach((counter, n) -> byName.merge(counter.reportName(), n, Long::sum));
+            });
             return this;
         }
 
@@ -188,6 +199,11 @@ public final class Metrics {
         public Metrics build(CostModel costModel) {
             requireNonNull(costModel, "costModel is null");
             known.put(MODELLED_NANOS, costModel.modelledNanos(this::get));
+            calls.forEach((name, counts) -> {
+                set(CALL_PREFIX + name + ".calls", counts.getOrDefault(Counter.HYPERCALLS.reportName(), 0L));
+                set(CALL_PREFIX + name + ".entries", counts.getOrDefault(Counter.HYPERVISOR_ENTRIES.reportName(), 0L));
+                set(CALL_PREFIX + name + ".modelledNanos", costModel.modelledNanos(m -> counts.getOrDefault(m, 0L)));
+            });
             return buildAsIs();
         }
 
@@ -197,6 +213,29 @@ public final class Metrics {
             all.putAll(extra);
             return new Metrics(Collections.unmodifiableMap(all));
         }
+    }
+
+    /** {@code memory_op.decrease_reservation}, {@code console_io.write}, {@code multicall}, {@code arch_1.3}. */
+    static String callName(int op, int subOp) {
+        String name = org.xencommlab.api.hypercall.HypercallNumber.name(op);
+        if (subOp < 0) {
+            return name;
+        }
+        String sub = switch (name) {
+            case "memory_op" -> switch (subOp) {
+                case 0 -> "increase_reservation";
+                case 1 -> "decrease_reservation";
+                case 6 -> "populate_physmap";
+                default -> "cmd" + subOp;
+            };
+            case "console_io" -> switch (subOp) {
+                case 0 -> "write";
+                case 1 -> "read";
+                default -> "cmd" + subOp;
+            };
+            default -> "cmd" + subOp;
+        };
+        return name + "." + sub;
     }
 
     private static List<String> knownNamesInOrder() {
