@@ -48,19 +48,24 @@ final class CliSupport {
 
     /** Fails before any work is done if {@code out} cannot be written. */
     static void checkWritable(Path out) {
-        if (out == null) {
+        checkWritable(out, "--out");
+    }
+
+    /** Fails before any work is done if {@code file}, given with {@code option}, cannot be written. */
+    static void checkWritable(Path file, String option) {
+        if (file == null) {
             return;
         }
-        Path absolute = out.toAbsolutePath();
+        Path absolute = file.toAbsolutePath();
         Path parent = absolute.getParent();
         if (Files.isDirectory(absolute)) {
-            throw new UsageException("cannot write --out " + out + ": it is a directory");
+            throw new UsageException("cannot write " + option + " " + file + ": it is a directory");
         }
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new UsageException("cannot write --out " + out + ": no such directory " + parent);
+            throw new UsageException("cannot write " + option + " " + file + ": no such directory " + parent);
         }
         if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(parent)) {
-            throw new UsageException("cannot write --out " + out + ": permission denied");
+            throw new UsageException("cannot write " + option + " " + file + ": permission denied");
         }
     }
 

@@ -88,6 +88,9 @@ public final class HypercallEntry implements HypervisorGate {
     @Override
     public long hypercall(int domid, int vcpu, long op, long... args) {
         metrics.increment(Counter.HYPERCALLS);
+        if (trace.enabled()) {
+            trace.begin(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args));
+        }
         long result;
         try {
             result = enter(domid, vcpu, op, args);
@@ -104,7 +107,7 @@ public final class HypercallEntry implements HypervisorGate {
         }
         if (trace.enabled()) {
             long traced = result;
-            trace.event(TraceKind.HYPERCALL, domid, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
+            trace.end(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
         }
         return result;
     }
