@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.cost.CostModelException;
@@ -24,12 +27,19 @@ final class CliSupport {
             }
         }
         if (out != null) {
-            String file = out.getFileName().toString().toLowerCase(Locale.ROOT);
+            checkWritable(out);
+            String file = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+            List<String> extensions = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (ReportFormat format : ReportFormat.values()) {
                 if (file.endsWith("." + format.extension()) || (format == ReportFormat.HTML && file.endsWith(".htm"))) {
                     return format;
                 }
+                extensions.add("." + format.extension());
+                names.add(format.cliName());
             }
+            throw new UsageException("cannot tell the format of --out " + out + " from its extension; name it "
+                    + String.join(", ", extensions) + ", or give --format " + String.join("|", names));
         }
         return ReportFormat.TABLE;
     }
@@ -66,6 +76,22 @@ final class CliSupport {
         }
         if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(parent)) {
             throw new UsageException("cannot write " + option + " " + file + ": permission denied");
+        }
+        // Permissions do not tell everything (root in /sys, a read-only mount): open the file for
+        // writing now, as the run's end will, and remove it again if it was not there before.
+        boolean existed = Files.exists(absolute);
+        try {
+            Files.newOutputStream(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND).close();
+            if (!existed) {
+                Files.delete(absolute);
+            }
+        } catch (IOException | SecurityException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+                why = fs.getReason();
+            }
+            throw new UsageException("cannot write " + option + " " + file + ": " + why);
         }
     }
 

@@ -25,6 +25,7 @@ import org.xencommlab.examples.lab.RunSpec;
 import org.xencommlab.examples.lab.SettingsRouter;
 import org.xencommlab.examples.lab.TraceWriter;
 import org.xencommlab.examples.report.ReportFormat;
+import org.xencommlab.examples.report.TableRenderer;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Outcome;
 import org.xencommlab.examples.report.model.RunResult;
@@ -169,7 +170,13 @@ final class RunCommand implements Runnable {
                 List.of(ScenarioInfo.of(chosen.name(), chosen.summary(),
                         new TreeMap<>(Parameters.of(chosen.parameters(), scenarioSets).all()))),
                 costModel, List.of(result), List.of());
-        out.print(outputFormat.render(report));
+        if (outputFormat == ReportFormat.TABLE) {
+            out.printf("xencomm-lab %s run: %s, scenario %s, seed %d%n%n", LabVersion.version(), configuration.label(),
+                    scenario, seed);
+            out.print(TableRenderer.renderBlocks(report));
+        } else {
+            out.print(outputFormat.render(report));
+        }
         out.flush();
         if (result.outcome() == Outcome.FAILED) {
             throw new RunFailedException(scenario + " failed on " + configuration.label() + ": " + result.failure());

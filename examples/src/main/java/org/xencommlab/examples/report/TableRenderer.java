@@ -69,6 +69,19 @@ public final class TableRenderer {
         return out.toString();
     }
 
+    /**
+     * The scenario blocks alone, without the comparison's header and the mail's problems (which
+     * compare configurations): what {@code run} prints for its one run.
+     */
+    public static String renderBlocks(ComparisonReport report) {
+        requireNonNull(report, "report is null");
+        StringBuilder out = new StringBuilder();
+        for (ScenarioInfo scenario : report.scenarios()) {
+            renderScenario(out, scenario, report.resultsOf(scenario.name()), DEFAULT_WIDTH);
+        }
+        return out.toString();
+    }
+
     private static void renderScenario(StringBuilder out, ScenarioInfo scenario, List<RunResult> results, int width) {
         out.append("== ").append(scenario.name());
         if (!scenario.description().isEmpty()) {
