@@ -42,6 +42,20 @@ final class TestDocsStandAlone {
     }
 
     @Test
+    void ciRunsExactlyTheReadmesTestCommandThroughThePinnedMavenWrapper() throws IOException {
+        String command = "./mvnw -B verify";
+        List<String> ci = read(".ci/run").lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+
+        assertThat(read("README.md")).contains("```\n" + command + "\n```");
+        assertThat(ci.get(ci.size() - 1)).isEqualTo(command);
+        assertThat(read("xencomm-lab")).contains("./mvnw -B -q -DskipTests -pl examples -am package");
+        assertThat(Files.isExecutable(ROOT.resolve("mvnw"))).isTrue();
+        assertThat(read(".mvn/wrapper/maven-wrapper.properties"))
+                .containsPattern("distributionUrl=\\S*/apache-maven/3\\.[89]\\.\\d+/apache-maven-3\\.[89]\\.\\d+-bin\\.zip");
+    }
+
+    @Test
     void everyCitedSectionOfSourcesExists() throws IOException {
         String sources = read("docs/SOURCES.md");
         StringBuilder citing = new StringBuilder(read("docs/cost-model.md"));
