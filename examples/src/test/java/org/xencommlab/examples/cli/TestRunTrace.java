@@ -96,6 +96,30 @@ final class TestRunTrace {
     }
 
     @Test
+    void scheduledKillsAppearAsSchedulingInstantsBeforeTheKill(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("death.json");
+
+        TestCommandLine.run("run", "--arch", "ppc", "--strategy", "pointer", "--scenario", "process-death",
+                "--trace", file.toString());
+
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode event : JSON.readTree(file.toFile()).get("traceEvents")) {
+            if (event.get("ph").asText().equals("i")) {
+                names.add(event.get("cat").asText() + ": " + event.get("name").asText());
+            }
+        }
+        int schedule = -1;
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).startsWith("schedule: point ") && names.get(i).contains("1 scheduled task")) {
+                schedule = i;
+                break;
+            }
+        }
+        assertThat(schedule).as("a scheduling point that ran a kill").isNotNegative();
+        assertThat(names.subList(schedule + 1, names.size())).anySatisfy(name -> assertThat(name).startsWith("process: kill"));
+    }
+
+    @Test
     void aTextTraceOnStdoutIsRefusedWhenStdoutCarriesJson() {
         Result json = TestCommandLine.run("run", "--arch", "x86", "--strategy", "pointer", "--scenario", "balloon",
                 "--trace", "--format", "json");
