@@ -2,7 +2,10 @@ package org.xencommlab.examples.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -87,9 +90,15 @@ final class CliSupport {
                 Files.delete(absolute);
             }
         } catch (IOException | SecurityException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            String why;
+            if (e instanceof AccessDeniedException) {
+                why = "permission denied";
+            } else if (e instanceof NoSuchFileException) {
+                why = "no file can be created there";
+            } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
                 why = fs.getReason();
+            } else {
+                why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
             throw new UsageException("cannot write " + option + " " + file + ": " + why);
         }
