@@ -42,7 +42,17 @@ public final class XencommLabCommand implements Runnable {
         return commandLine;
     }
 
+    /**
+     * Guice's option for generating bytecode (method interception, fast construction). The lab
+     * uses no AOP, and the generator calls {@code sun.misc.Unsafe}, which JDK 24 and later warn
+     * about on every run; with it disabled Guice constructs by reflection and prints nothing.
+     */
+    static final String GUICE_BYTECODE_OPTION = "guice_bytecode_gen_option";
+
     public static void main(String[] args) {
+        if (System.getProperty(GUICE_BYTECODE_OPTION) == null) {
+            System.setProperty(GUICE_BYTECODE_OPTION, "DISABLED");
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code;

@@ -131,8 +131,10 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         try {
             check.run();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(whose + ": " + e.getMessage()
-                    + " (choose the archs or strategies it applies to with --arch or --strategy)", e);
+            // Only an arch's or a strategy's parameter can be aimed with --arch or --strategy.
+            String hint = whose.startsWith("scenario ") ? ""
+                    : " (choose the archs or strategies it applies to with --arch or --strategy)";
+            throw new IllegalArgumentException(whose + ": " + e.getMessage() + hint, e);
         }
     }
 

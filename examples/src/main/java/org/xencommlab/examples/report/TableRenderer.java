@@ -97,6 +97,19 @@ public final class TableRenderer {
         return out.toString();
     }
 
+    /**
+     * The scenario blocks alone, without the comparison's header and the mail's problems (which
+     * compare configurations): what {@code run} prints for its one run.
+     */
+    public static String renderBlocks(ComparisonReport report) {
+        requireNonNull(report, "report is null");
+        StringBuilder out = new StringBuilder();
+        for (ScenarioInfo scenario : report.scenarios()) {
+            renderScenario(out, scenario, report.aggregatesOf(scenario.name()), DEFAULT_WIDTH);
+        }
+        return out.toString();
+    }
+
     /** Rows: configurations; columns: scenarios; a cell: FAILED or the median modelled µs, * for the cheapest. */
     private static void renderVerdict(StringBuilder out, ComparisonReport report, int width) {
         List<String> scenarios = report.scenarios().stream().map(ScenarioInfo::name).toList();

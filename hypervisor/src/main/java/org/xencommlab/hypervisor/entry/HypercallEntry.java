@@ -89,6 +89,9 @@ public final class HypercallEntry implements HypervisorGate {
     public long hypercall(int domid, int vcpu, long op, long... args) {
         long[] before = metrics.counterSnapshot();
         metrics.increment(Counter.HYPERCALLS);
+        if (trace.enabled()) {
+            trace.begin(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args));
+        }
         long result;
         try {
             result = enter(domid, vcpu, op, args);
@@ -106,7 +109,7 @@ public final class HypercallEntry implements HypervisorGate {
         metrics.addCall((int) Math.min(Math.max(op, -1), Integer.MAX_VALUE), HypercallNumber.subOp(op, args), before);
         if (trace.enabled()) {
             long traced = result;
-            trace.event(TraceKind.HYPERCALL, domid, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
+            trace.end(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
         }
         return result;
     }

@@ -25,8 +25,10 @@ import org.xencommlab.examples.cost.CostModel;
  *
  * <p>Names: each {@link Counter} by its {@link Counter#reportName()}; each {@link Gauge} twice, as
  * {@code <reportName>Peak} (highest level during the run) and {@code <reportName>Leaked} (level at
- * the end of the run, after every process exited and every domain was torn down: whatever is left
- * was left behind); and {@code modelledNanos} from the {@link CostModel}.
+ * the end of the run, after every process exited, less what kernels hold on purpose as long-lived
+ * reservations: whatever is left was left behind); registrations, Xen heap bytes and pinned frames
+ * also as {@code <reportName>Reserved} (what kernels hold on purpose at the end, such as ppc's
+ * registered device area); and {@code modelledNanos} from the {@link CostModel}.
  */
 public final class Metrics {
     /** The names the report schema requires, in report order. */
@@ -43,6 +45,13 @@ public final class Metrics {
      * {@code .entries} and {@code .modelledNanos}, what the machine counted while such calls ran.
      */
     public static final String CALL_PREFIX = "hypercall.";
+
+    /**
+     * Gauges a kernel may hold part of as a long-lived reservation ({@link RunMetrics#markReserved}):
+     * each is also reported as {@code <reportName>Reserved}, and its {@code Leaked} leaves it out.
+     */
+    private static final Set<Gauge> RESERVABLE = Set.of(Gauge.REGISTRATIONS_LIVE, Gauge.XEN_HEAP_BYTES,
+            Gauge.PINNED_FRAMES);
 
     private static final List<String> KNOWN = knownNamesInOrder();
 
@@ -181,7 +190,15 @@ public final class Metrics {
                     throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
                             + ": more was released than taken");
                 }
-                set(gauge.reportName() + "Leaked", end);
+                long reserved = run.reserved(gauge);
+                if (reserved < 0 || reserved > end) {
+                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                            + " with " + reserved + " of it marked as kernel reservations");
+                }
+                set(gauge.reportName() + "Leaked", end - reserved);
+                if (RESERVABLE.contains(gauge)) {
+                    set(gauge.reportName() + "Reserved", reserved);
+                }
             }
             run.calls().forEach((key, counts) -> {
                 Map<String, Long> byName = calls.computeIfAbsent(callName(key.op(), key.subOp()), k -> new TreeMap<>());
@@ -246,6 +263,9 @@ public final class Metrics {
         for (Gauge gauge : Gauge.values()) {
             names.add(gauge.reportName() + "Peak");
             names.add(gauge.reportName() + "Leaked");
+            if (RESERVABLE.contains(gauge)) {
+                names.add(gauge.reportName() + "Reserved");
+            }
         }
         names.addAll(CostModel.pricedMetrics());
         return List.copyOf(new ArrayList<>(names));
