@@ -3,13 +3,13 @@ package org.xencommlab.examples.lab;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
@@ -163,12 +163,18 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
     /** How many runs {@link #run} makes: the comparison's own and the sweeps'. */
     public int totalRuns(PluginRegistry registry) {
         List<LabConfiguration> configurations = configurations(registry);
-        return runs(registry).size() + (sweep ? sweepJobs(configurations).size() : 0);
+        return ownRunCount(configurations) + (sweep ? sweepJobs(configurations).size() : 0);
+    }
+
+    private int ownRunCount(List<LabConfiguration> configurations) {
+        return Math.multiplyExact(Math.multiplyExact(scenarios.size(), configurations.size()), repeat);
     }
 
     /**
      * Runs the comparison on {@code threads} threads and builds its report; {@code progress} is
-     * told how many runs are done after each one.
+     * told how many runs are done after each one. The comparison's own runs are made one by one
+     * as the runner asks for them, in {@link #runs} order, and folded in that order, so the
+     * state held grows with configurations x scenarios, not with {@code repeat} (unless raw).
      */
     public ComparisonReport run(RunInjectors injectors, CostModel costModel, String toolVersion, int threads,
             IntConsumer progress) {
@@ -176,10 +182,22 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         PluginRegistry registry = injectors.registry();
         LabRunner runner = new LabRunner(injectors, costModel);
         List<LabConfiguration> configurations = configurations(registry);
-        List<RunSpec> runs = runs(registry);
+        List<Map<String, String>> scenarioParameters = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            scenarioParameters.add(scenarioSettings(scenario));
+        }
         List<SweepJob> sweepJobs = sweep ? sweepJobs(configurations) : List.of();
-        List<RunSpec> all = new ArrayList<>(runs);
-        sweepJobs.forEach(job -> all.add(job.spec()));
+        int own = ownRunCount(configurations);
+        int perScenario = configurations.size() * repeat;
+        IntFunction<RunSpec> specAt = index -> {
+            if (index >= own) {
+                return sweepJobs.get(index - own).spec();
+            }
+            int scenario = index / perScenario;
+            int configuration = index % perScenario / repeat;
+            return new RunSpec(configurations.get(configuration), scenarios.get(scenario),
+                    scenarioParameters.get(scenario), seed + index % repeat);
+        };
 
         Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();
         for (LabConfiguration configuration : configurations) {
@@ -196,10 +214,9 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
                 accumulators.put(List.of(key, scenario.name()), new AggregateAccumulator(key, scenario.name(), parameters));
             }
         }
-        List<RunResult> rawResults = raw ? Collections.synchronizedList(new ArrayList<>()) : List.of();
+        List<RunResult> rawResults = new ArrayList<>();
         RunResult[] sweepResults = new RunResult[sweepJobs.size()];
-        int own = runs.size();
-        runner.forEach(all, threads, progress, (index, result) -> {
+        runner.forEach(own + sweepJobs.size(), specAt, threads, progress, (index, result) -> {
             if (index >= own) {
                 sweepResults[index - own] = result;
                 return;

@@ -28,7 +28,10 @@ final class TestComparison {
         ComparisonReport folded = streaming.run(INJECTORS, CostModel.defaults(), "test", 2, done -> {});
         ComparisonReport kept = raw.run(INJECTORS, CostModel.defaults(), "test", 1, done -> {});
 
+        ComparisonReport keptOnThreeThreads = raw.run(INJECTORS, CostModel.defaults(), "test", 3, done -> {});
+
         assertThat(folded.results()).isEmpty();
+        assertThat(keptOnThreeThreads.results()).isEqualTo(kept.results());
         assertThat(kept.results()).hasSize(4 * kept.aggregates().size());
         assertThat(folded.aggregates()).isEqualTo(kept.aggregates());
         // The same runs folded by the report's own factory agree too.
