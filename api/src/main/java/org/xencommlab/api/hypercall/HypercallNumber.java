@@ -36,4 +36,22 @@ public final class HypercallNumber {
             default -> (op >= ARCH_0 && op <= ARCH_7) ? "arch_" + (op - ARCH_0) : "hypercall_" + op;
         };
     }
+
+    /**
+     * The sub-operation a call names in its first argument word, for per-call statistics:
+     * {@code memory_op}'s command (its low 6 bits; the rest carry a continuation's progress),
+     * {@code console_io}'s, {@code grant_table_op}'s, {@code xen_version}'s and an arch call's; -1
+     * for calls whose sub-operation is not an argument word ({@code multicall}, {@code sysctl},
+     * {@code domctl}, {@code dm_op}) or when there is no argument.
+     */
+    public static int subOp(long op, long[] args) {
+        if (args == null || args.length == 0) {
+            return -1;
+        }
+        return switch ((int) op) {
+            case MEMORY_OP -> (int) (args[0] & 0x3f);
+            case CONSOLE_IO, GRANT_TABLE_OP, XEN_VERSION -> (int) Math.min(Math.max(args[0], -1), Integer.MAX_VALUE);
+            default -> (op >= ARCH_0 && op <= ARCH_7) ? (int) Math.min(Math.max(args[0], -1), Integer.MAX_VALUE) : -1;
+        };
+    }
 }

@@ -1,6 +1,6 @@
 package org.xencommlab.api.metrics;
 
-/** Monotonic counts of one run (DESIGN.md section 7). Names are the report's metric names. */
+/** Monotonic counts of one run (docs/SOURCES.md section 6). Names are the report's metric names. */
 public enum Counter {
     HYPERCALLS("hypercalls", "hypercalls issued by guests (continuations not included)"),
     HYPERVISOR_ENTRIES("hypervisorEntries", "entries into the hypervisor, continuations included"),

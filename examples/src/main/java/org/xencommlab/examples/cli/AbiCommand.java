@@ -54,16 +54,23 @@ final class AbiCommand implements Runnable {
                 } else {
                     out.printf("  %s form (%d bytes, aligned to %d):%n", form.label(), l.size(), l.alignment());
                 }
-                out.printf("    %-24s %6s %6s  %-8s %s%n", "field", "offset", "size", "kind", "note");
+                // The name column is as wide as the longest name of this layout, so columns align.
+                int nameWidth = "field".length();
                 for (Field field : layout.get().fields()) {
-                    out.printf("    %-24s %6d %6s  %-8s %s%n", field.name(), field.offset(),
-                            field.isVariable() ? "n*" + field.size() : Integer.toString(field.size()),
-                            field.kind().label(), field.note() == null ? "" : field.note());
+                    nameWidth = Math.max(nameWidth, field.name().length());
                 }
-                out.printf("    %-24s %6s %6d%n", "total", "", l.size());
+                String header = "    %-" + nameWidth + "s %6s %6s  %-8s %s%n";
+                String row = "    %-" + nameWidth + "s %6d %6s  %-8s %s%n";
+                out.print(String.format(header, "field", "offset", "size", "kind", "note").stripTrailing() + "\n");
+                for (Field field : layout.get().fields()) {
+                    out.print(String.format(row, field.name(), field.offset(),
+                            field.isVariable() ? "n*" + field.size() : Integer.toString(field.size()),
+                            field.kind().label(), field.note() == null ? "" : field.note()).stripTrailing() + "\n");
+                }
+                out.printf("    %-" + nameWidth + "s %6s %6d%n", "total", "", l.size());
                 if (l.usedBytes() != l.size()) {
-                    out.printf("    %-24s %6s %6d  %-8s %s%n", "used", "", l.usedBytes(), "",
-                            "bytes the hypervisor copies; the rest of sizeof is not read or written");
+                    out.print(String.format(row.replace("%6d", "%6s"), "used", "", l.usedBytes(), "",
+                            "bytes the hypervisor copies; the rest of sizeof is not read or written").stripTrailing() + "\n");
                 }
             }
             out.println();

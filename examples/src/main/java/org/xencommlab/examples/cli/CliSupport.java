@@ -2,8 +2,14 @@ package org.xencommlab.examples.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.cost.CostModelException;
@@ -24,12 +30,19 @@ final class CliSupport {
             }
         }
         if (out != null) {
-            String file = out.getFileName().toString().toLowerCase(Locale.ROOT);
+            checkWritable(out);
+            String file = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+            List<String> extensions = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (ReportFormat format : ReportFormat.values()) {
                 if (file.endsWith("." + format.extension()) || (format == ReportFormat.HTML && file.endsWith(".htm"))) {
                     return format;
                 }
+                extensions.add("." + format.extension());
+                names.add(format.cliName());
             }
+            throw new UsageException("cannot tell the format of --out " + out + " from its extension; name it "
+                    + String.join(", ", extensions) + ", or give --format " + String.join("|", names));
         }
         return ReportFormat.TABLE;
     }
@@ -48,19 +61,46 @@ final class CliSupport {
 
     /** Fails before any work is done if {@code out} cannot be written. */
     static void checkWritable(Path out) {
-        if (out == null) {
+        checkWritable(out, "--out");
+    }
+
+    /** Fails before any work is done if {@code file}, given with {@code option}, cannot be written. */
+    static void checkWritable(Path file, String option) {
+        if (file == null) {
             return;
         }
-        Path absolute = out.toAbsolutePath();
+        Path absolute = file.toAbsolutePath();
         Path parent = absolute.getParent();
         if (Files.isDirectory(absolute)) {
-            throw new UsageException("cannot write --out " + out + ": it is a directory");
+            throw new UsageException("cannot write " + option + " " + file + ": it is a directory");
         }
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new UsageException("cannot write --out " + out + ": no such directory " + parent);
+            throw new UsageException("cannot write " + option + " " + file + ": no such directory " + parent);
         }
         if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(parent)) {
-            throw new UsageException("cannot write --out " + out + ": permission denied");
+            throw new UsageException("cannot write " + option + " " + file + ": permission denied");
+        }
+        // Permissions do not tell everything (root in /sys, a read-only mount): open the file for
+        // writing now, as the run's end will, and remove it again if it was not there before.
+        boolean existed = Files.exists(absolute);
+        try {
+            Files.newOutputStream(absolute, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND).close();
+            if (!existed) {
+                Files.delete(absolute);
+            }
+        } catch (IOException | SecurityException e) {
+            String why;
+            if (e instanceof AccessDeniedException) {
+                why = "permission denied";
+            } else if (e instanceof NoSuchFileException) {
+                why = "no file can be created there";
+            } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
+                why = fs.getReason();
+            } else {
+                why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+            throw new UsageException("cannot write " + option + " " + file + ": " + why);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.lab.Comparison;
 import org.xencommlab.examples.report.ReportFormat;
+import org.xencommlab.examples.report.Sensitivities;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
@@ -66,13 +67,54 @@ final class CompareCommand implements Runnable {
     @Option(names = "--threads", description = "Runs at a time (default: one per core).")
     private Integer threads;
 
-    @Option(names = "--sweep", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Sweep sized scenarios over a few sizes for the growth charts (default on; --no-sweep turns it off).")
-    private boolean sweep;
+    @Option(names = "--sweep", arity = "0..1", paramLabel = "KEY=V1,V2,...", fallbackValue = "",
+            description = "Sweep a sized scenario's size parameter over these values for the growth charts (repeatable),"
+                    + " e.g. --sweep balloon-pages=1024,4096,16384. Sized scenarios not named are swept over their"
+                    + " default points. Sweeping is on by default.")
+    private List<String> sweeps = new ArrayList<>();
+
+    @Option(names = "--no-sweep", description = "Do not sweep sized scenarios (no growth charts).")
+    private boolean noSweep;
+
+    @Option(names = "--raw", description = "Keep every seed's result in the JSON and CSV besides the aggregates"
+            + " (the CSV then has one row per run).")
+    private boolean raw;
+
+    @Option(names = "--sensitivity", description = "Scale each per-event cost by x0.25, x0.5, x2 and x4 and report"
+            + " whether each scenario's ranking of configurations changes, and which cost decides it.")
+    private boolean sensitivity;
 
     CompareCommand(PluginRegistry registry, ScenarioCatalog catalog) {
         this.registry = requireNonNull(registry, "registry is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /** Parses {@code --sweep key=v1,v2,...} options; a bare {@code --sweep} adds nothing. */
+    static Map<String, List<Long>> sweepValues(List<String> options) {
+        Map<String, List<Long>> values = new LinkedHashMap<>();
+        for (String option : options) {
+            if (option.isEmpty()) {
+                continue;
+            }
+            int equals = option.indexOf('=');
+            if (equals <= 0 || equals == option.length() - 1) {
+                throw new UsageException("--sweep wants KEY=V1,V2,... (for example balloon-pages=1024,4096,16384),"
+                        + " not '" + option + "'");
+            }
+            String key = option.substring(0, equals);
+            List<Long> list = new ArrayList<>();
+            for (String piece : option.substring(equals + 1).split(",", -1)) {
+                try {
+                    list.add(Long.parseLong(piece.strip()));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--sweep " + key + ": '" + piece + "' is not a whole number");
+                }
+            }
+            if (values.putIfAbsent(key, List.copyOf(list)) != null) {
+                throw new UsageException("--sweep " + key + " is given twice");
+            }
+        }
+        return values;
     }
 
     @Override
@@ -91,14 +133,26 @@ final class CompareCommand implements Runnable {
             throw new UsageException("--threads must be between 1 and 256, not " + cores);
         }
 
-        Comparison comparison = new Comparison(archs.stream().distinct().toList(), strategies.stream().distinct().toList(),
-                chosen, settings, seed, repeat, sweep);
+        if (noSweep && sweeps.stream().anyMatch(s -> !s.isEmpty())) {
+            throw new UsageException("--no-sweep and --sweep " + sweeps.get(0) + " contradict each other");
+        }
+        Map<String, List<Long>> sweepValues = sweepValues(sweeps);
+        Comparison comparison;
+        try {
+            comparison = new Comparison(archs.stream().distinct().toList(), strategies.stream().distinct().toList(),
+                    chosen, settings, seed, repeat, !noSweep, sweepValues, raw);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         comparison.configurations(registry);
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         int total = comparison.totalRuns(registry);
         ComparisonReport report = comparison.run(new RunInjectors(registry), costModel, LabVersion.version(), cores,
                 done -> progress.update(done, total));
         progress.finish();
+        if (sensitivity) {
+            report = report.withSensitivity(Sensitivities.of(report, Sensitivities.DEFAULT_FACTORS));
+        }
 
         PrintWriter terminal = spec.commandLine().getOut();
         if (out == null) {

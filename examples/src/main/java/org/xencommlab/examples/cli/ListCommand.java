@@ -50,10 +50,17 @@ final class ListCommand implements Runnable {
         out.flush();
     }
 
+    /** What a parameter accepts: its choices, or its integer range ({@code 1..244736}, {@code 0..}). */
+    static String range(ParameterSpec parameter) {
+        if (!parameter.allowedValues().isEmpty()) {
+            return String.join("|", parameter.allowedValues());
+        }
+        return parameter.min() + ".." + (parameter.max() == Long.MAX_VALUE ? "" : Long.toString(parameter.max()));
+    }
+
     private static void printParameters(PrintWriter out, Iterable<ParameterSpec> parameters) {
         for (ParameterSpec parameter : parameters) {
-            out.printf("      --set %s=<%s> (default %s): %s%n", parameter.name(),
-                    parameter.allowedValues().isEmpty() ? "n" : String.join("|", parameter.allowedValues()),
+            out.printf("      --set %s=<%s> (default %s): %s%n", parameter.name(), range(parameter),
                     parameter.defaultValue(), parameter.description());
         }
     }

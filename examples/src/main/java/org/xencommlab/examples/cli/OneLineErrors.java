@@ -1,5 +1,7 @@
 package org.xencommlab.examples.cli;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -14,8 +16,25 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
         String valid = commandLine.getSubcommands().isEmpty()
                 ? "see '" + commandLine.getCommandSpec().qualifiedName() + " --help'"
                 : "commands: " + String.join(", ", commandLine.getSubcommands().keySet());
-        commandLine.getErr().println("xencomm-lab: " + e.getMessage() + " (" + valid + ")");
+        commandLine.getErr().println("xencomm-lab: " + clearer(e.getMessage()) + " (" + valid + ")");
         return XencommLabCommand.EXIT_USAGE;
+    }
+
+    private static final Pattern NOT_KEY_VALUE = Pattern.compile(
+            "Value for option (?:option )?'(--[\\w-]+)' \\(KEY=VALUE\\) should be in KEY=VALUE format but was (.*)");
+
+    /** Picocli's message, with its "option option" and its format talk said plainly. */
+    static String clearer(String message) {
+        if (message == null) {
+            return "bad command line";
+        }
+        Matcher keyValue = NOT_KEY_VALUE.matcher(message);
+        if (keyValue.matches()) {
+            String given = keyValue.group(2);
+            return keyValue.group(1) + " " + given + " has no value; write " + keyValue.group(1) + " "
+                    + (given.isEmpty() ? "KEY" : given) + "=VALUE";
+        }
+        return message.replace("option option", "option");
     }
 
     @Override

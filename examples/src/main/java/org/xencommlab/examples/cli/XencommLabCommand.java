@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = LabVersion.class,
         description = "Simulates a Xen-like hypervisor and its guests byte for byte, and compares how a guest"
                 + " hands memory to the hypervisor in a hypercall.",
-        subcommands = {CompareCommand.class, RunCommand.class, ListCommand.class, AbiCommand.class,
+        subcommands = {CompareCommand.class, DiffCommand.class, RunCommand.class, ListCommand.class, AbiCommand.class,
                 CommandLine.HelpCommand.class})
 public final class XencommLabCommand implements Runnable {
     /** Exit code for a usage error. */
@@ -42,7 +42,17 @@ public final class XencommLabCommand implements Runnable {
         return commandLine;
     }
 
+    /**
+     * Guice's option for generating bytecode (method interception, fast construction). The lab
+     * uses no AOP, and the generator calls {@code sun.misc.Unsafe}, which JDK 24 and later warn
+     * about on every run; with it disabled Guice constructs by reflection and prints nothing.
+     */
+    static final String GUICE_BYTECODE_OPTION = "guice_bytecode_gen_option";
+
     public static void main(String[] args) {
+        if (System.getProperty(GUICE_BYTECODE_OPTION) == null) {
+            System.setProperty(GUICE_BYTECODE_OPTION, "DISABLED");
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The events the cost model prices: the key a cost-model file uses, the report metrics it
- * multiplies, its default and where that default comes from (REFERENCE.md section 4 for the
+ * multiplies, its default and where that default comes from (docs/SOURCES.md section 5 for the
  * measured ones; a stated estimate with its reasoning for the rest). Declaration order is the
  * order of the documentation table, of the report's {@code costModel.costs} and of the sum in
  * {@link CostModel#modelledNanos}.
@@ -15,24 +15,24 @@ import java.util.Optional;
  */
 public enum CostEvent {
     HYPERVISOR_ENTRY("hypervisorEntryNanos", List.of("hypervisorEntries"), 500,
-            "REFERENCE.md s.4: a hypercall round trip costs about 1,200-2,000 cycles on x86 (published VM exit"
+            "SOURCES.md s.5: a hypercall round trip costs about 1,200-2,000 cycles on x86 (published VM exit"
                     + " measurements, 2011-2020); 1,500 cycles at 3.0 GHz = 500 ns. Charged per entry, so each"
                     + " continuation pays a round trip too."),
     CONTINUATION("continuationNanos", List.of("continuations"), 100,
             "Estimate: beyond its re-entry (charged as a hypervisor entry), a continuation saves its progress in"
                     + " the argument registers (cmd = op | start << 6) and is dispatched again: about 300 cycles."),
     GUEST_SYSCALL("guestSyscallNanos", List.of("guestSyscalls"), 170,
-            "REFERENCE.md s.4: a null system call takes about 0.17 us."),
+            "SOURCES.md s.5: a null system call takes about 0.17 us."),
     MLOCK_CALL("mlockCallNanos", List.of("mlockCalls"), 2_080,
-            "REFERENCE.md s.4: mlock+munlock of n pages takes about 4.5 us + 0.43 us per page; half of the fixed"
+            "SOURCES.md s.5: mlock+munlock of n pages takes about 4.5 us + 0.43 us per page; half of the fixed"
                     + " 4.5 us per call (2,250 ns) minus the 170 ns null system call already charged as a guest"
                     + " syscall."),
     MUNLOCK_CALL("munlockCallNanos", List.of("munlockCalls"), 2_080,
             "As mlockCallNanos: the other half of the measured mlock+munlock pair."),
     MLOCKED_PAGE("mlockedPageNanos", List.of("mlockedPages"), 215,
-            "REFERENCE.md s.4: half of the 0.43 us per page of an mlock+munlock pair."),
+            "SOURCES.md s.5: half of the 0.43 us per page of an mlock+munlock pair."),
     MUNLOCKED_PAGE("munlockedPageNanos", List.of("munlockedPages"), 215,
-            "REFERENCE.md s.4: the other half of the 0.43 us per page."),
+            "SOURCES.md s.5: the other half of the 0.43 us per page."),
     TRANSLATION_STEP("translationStepNanos", List.of("translationSteps"), 20,
             "Estimate: one dependent load of a page-table entry, descriptor entry or registration slot; on a"
                     + " hot path it hits L2/L3 (about 15-60 cycles): 60 cycles at 3 GHz = 20 ns. A DRAM miss"
@@ -69,7 +69,7 @@ public enum CostEvent {
             "Estimate: per memory_op extent Xen allocates or frees one page and updates the p2m, about 250 ns"
                     + " (scrubbing a freed 4 KiB page at 10 GB/s would add 0.4 us)."),
     COPY_BANDWIDTH("copyGigabytesPerSecond", List.of("bytesToHypervisor", "bytesToGuest", "kernelCopyBytes"), 10,
-            "Should be measured on the machine modelled (REFERENCE.md s.4). Default: one core copying buffers of"
+            "Should be measured on the machine modelled (docs/SOURCES.md s.5). Default: one core copying buffers of"
                     + " 64 KiB and more held in L2/L3 reaches about 10-20 GB/s on a current x86 server; 10 GB/s"
                     + " (10 bytes per ns) is the conservative end.");
 

@@ -136,6 +136,34 @@ public final class CostModel {
         return shares;
     }
 
+    /**
+     * Each event's share of the modelled time for fractional counts (such as means over seeds), in
+     * {@link CostEvent} order. The model is linear in the counts, so the shares of the mean counts
+     * are the mean shares.
+     */
+    public Map<CostEvent, Double> nanosByEventOf(java.util.function.ToDoubleFunction<String> metric) {
+        requireNonNull(metric, "metric is null");
+        Map<CostEvent, Double> shares = new EnumMap<>(CostEvent.class);
+        for (CostEvent event : CostEvent.values()) {
+            double count = 0;
+            for (String name : event.metrics()) {
+                count += metric.applyAsDouble(name);
+            }
+            double value = values.get(event);
+            shares.put(event, event.isBandwidth() ? count / value : count * value);
+        }
+        return shares;
+    }
+
+    /** The modelled time for fractional counts, not rounded. */
+    public double modelledNanosOf(java.util.function.ToDoubleFunction<String> metric) {
+        double total = 0;
+        for (double nanos : nanosByEventOf(metric).values()) {
+            total += nanos;
+        }
+        return total;
+    }
+
     /** Every metric name the model reads, in {@link CostEvent} order. */
     public static List<String> pricedMetrics() {
         return java.util.Arrays.stream(CostEvent.values()).flatMap(e -> e.metrics().stream()).toList();

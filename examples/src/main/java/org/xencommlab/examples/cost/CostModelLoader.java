@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +40,15 @@ import java.util.regex.Pattern;
  * the file, the key and what is valid. Nothing is partially applied.
  */
 public final class CostModelLoader {
+    /**
+     * The largest per-event cost accepted: one second. A run counts at most a few hundred million
+     * events, so modelled times stay far below {@code Long.MAX_VALUE} nanoseconds (292 years)
+     * instead of saturating there.
+     */
+    static final double MAX_NANOS_PER_EVENT = 1e9;
+    /** The smallest copy bandwidth accepted, for the same reason: 1 MB/s. */
+    static final double MIN_GIGABYTES_PER_SECOND = 0.001;
+
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** A file holding every default with its reasoning, for users to copy and edit. */
@@ -84,8 +96,16 @@ public final class CostModelLoader {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CostModelException("cannot read cost model " + path + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new CostModelException("cannot read cost model " + path + ": permission denied", e);
+        } catch (CharacterCodingException e) {
+            throw new CostModelException("cannot read cost model " + path + ": it is not UTF-8 text (save it as UTF-8;"
+                    + " keys and numbers are plain ASCII)", e);
         } catch (IOException e) {
-            throw new CostModelException("cannot read cost model " + path + ": " + describe(e), e);
+            throw new CostModelException("cannot read cost model " + path + ": "
+                    + (Files.isDirectory(path) ? "it is a directory" : describe(e)), e);
         }
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         return parse(text, name, Format.detect(name, text));
@@ -119,6 +139,12 @@ public final class CostModelLoader {
             if (!event.accepts(number)) {
                 throw new CostModelException("cost model " + name + ": " + event.key() + " = " + value
                         + " is out of range; valid: " + event.describeValid());
+            }
+            if (event.isBandwidth() ? number < MIN_GIGABYTES_PER_SECOND : number > MAX_NANOS_PER_EVENT) {
+                throw new CostModelException("cost model " + name + ": " + event.key() + " = " + value
+                        + " is out of range: it would overflow modelledNanos; valid: " + (event.isBandwidth()
+                                ? "at least " + MIN_GIGABYTES_PER_SECOND + " GB/s (1 MB/s)"
+                                : "at most " + (long) MAX_NANOS_PER_EVENT + " ns (one second per event)"));
             }
             parsed.put(event, number);
             keys.add(event.key());

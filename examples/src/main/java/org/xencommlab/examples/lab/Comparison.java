@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.report.model.Aggregate;
+import org.xencommlab.examples.report.model.AggregateAccumulator;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.RunResult;
@@ -39,10 +42,44 @@ import org.xencommlab.examples.wiring.RunInjectors;
  * @param seed the first seed
  * @param repeat how many seeds, from {@code seed} on
  * @param sweep whether to sweep sized scenarios for the growth charts
+ * @param sweepValues user-chosen sweep values by scenario size parameter ({@code balloon-pages});
+ *     a sized scenario not named here is swept over {@link #defaultSweepValues its default points}
+ * @param raw whether the report keeps every run besides the aggregates (memory grows with the runs)
  */
 public record Comparison(List<String> archs, List<String> strategies, List<Scenario> scenarios,
-        Map<String, String> settings, long seed, int repeat, boolean sweep) {
+        Map<String, String> settings, long seed, int repeat, boolean sweep, Map<String, List<Long>> sweepValues,
+        boolean raw) {
+    public Comparison(List<String> archs, List<String> strategies, List<Scenario> scenarios,
+            Map<String, String> settings, long seed, int repeat, boolean sweep) {
+        this(archs, strategies, scenarios, settings, seed, repeat, sweep, Map.of(), false);
+    }
+
     public Comparison {
+        List<Scenario> chosen = List.copyOf(scenarios);
+        for (Map.Entry<String, List<Long>> entry : sweepValues.entrySet()) {
+            Scenario owner = chosen.stream().filter(s -> entry.getKey().equals(s.sizeParameter())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--sweep " + entry.getKey()
+                            + ": no chosen scenario is swept by it; valid: " + String.join(", ",
+                                    chosen.stream().map(Scenario::sizeParameter)
+                                            .filter(java.util.Objects::nonNull).toList())));
+            List<Long> values = entry.getValue();
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("--sweep " + entry.getKey() + " has no values");
+            }
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0 && values.get(i) <= values.get(i - 1)) {
+                    throw new IllegalArgumentException("--sweep " + entry.getKey()
+                            + " values must be strictly ascending: " + values);
+                }
+                String value = Long.toString(values.get(i));
+                try {
+                    Parameters.of(owner.parameters(), Map.of(entry.getKey(), value));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--sweep " + entry.getKey() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        sweepValues = Map.copyOf(sweepValues);
         archs = List.copyOf(archs);
         strategies = List.copyOf(strategies);
         scenarios = List.copyOf(scenarios);
@@ -94,8 +131,10 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         try {
             check.run();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(whose + ": " + e.getMessage()
-                    + " (choose the archs or strategies it applies to with --arch or --strategy)", e);
+            // Only an arch's or a strategy's parameter can be aimed with --arch or --strategy.
+            String hint = whose.startsWith("scenario ") ? ""
+                    : " (choose the archs or strategies it applies to with --arch or --strategy)";
+            throw new IllegalArgumentException(whose + ": " + e.getMessage() + hint, e);
         }
     }
 
@@ -124,12 +163,18 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
     /** How many runs {@link #run} makes: the comparison's own and the sweeps'. */
     public int totalRuns(PluginRegistry registry) {
         List<LabConfiguration> configurations = configurations(registry);
-        return runs(registry).size() + (sweep ? sweepJobs(configurations).size() : 0);
+        return ownRunCount(configurations) + (sweep ? sweepJobs(configurations).size() : 0);
+    }
+
+    private int ownRunCount(List<LabConfiguration> configurations) {
+        return Math.multiplyExact(Math.multiplyExact(scenarios.size(), configurations.size()), repeat);
     }
 
     /**
      * Runs the comparison on {@code threads} threads and builds its report; {@code progress} is
-     * told how many runs are done after each one.
+     * told how many runs are done after each one. The comparison's own runs are made one by one
+     * as the runner asks for them, in {@link #runs} order, and folded in that order, so the
+     * state held grows with configurations x scenarios, not with {@code repeat} (unless raw).
      */
     public ComparisonReport run(RunInjectors injectors, CostModel costModel, String toolVersion, int threads,
             IntConsumer progress) {
@@ -137,25 +182,85 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         PluginRegistry registry = injectors.registry();
         LabRunner runner = new LabRunner(injectors, costModel);
         List<LabConfiguration> configurations = configurations(registry);
-        List<RunSpec> runs = runs(registry);
+        List<Map<String, String>> scenarioParameters = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            scenarioParameters.add(scenarioSettings(scenario));
+        }
         List<SweepJob> sweepJobs = sweep ? sweepJobs(configurations) : List.of();
-        List<RunSpec> all = new ArrayList<>(runs);
-        sweepJobs.forEach(job -> all.add(job.spec()));
-        List<RunResult> results = runner.runAll(all, threads, progress);
+        int own = ownRunCount(configurations);
+        int perScenario = configurations.size() * repeat;
+        IntFunction<RunSpec> specAt = index -> {
+            if (index >= own) {
+                return sweepJobs.get(index - own).spec();
+            }
+            int scenario = index / perScenario;
+            int configuration = index % perScenario / repeat;
+            return new RunSpec(configurations.get(configuration), scenarios.get(scenario),
+                    scenarioParameters.get(scenario), seed + index % repeat);
+        };
 
         Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();
         for (LabConfiguration configuration : configurations) {
             reported.put(configuration, runner.reportedConfiguration(configuration));
         }
+        // Each run is folded into its configuration x scenario accumulator as it finishes; only
+        // the sweeps' runs (one seed each) and, with raw, the comparison's own runs are kept.
+        Map<List<Object>, AggregateAccumulator> accumulators = new LinkedHashMap<>();
+        for (Scenario scenario : scenarios) {
+            Map<String, String> parameters = new TreeMap<>(
+                    Parameters.of(scenario.parameters(), scenarioSettings(scenario)).all());
+            for (LabConfiguration configuration : configurations) {
+                Configuration key = reported.get(configuration);
+                accumulators.put(List.of(key, scenario.name()), new AggregateAccumulator(key, scenario.name(), parameters));
+            }
+        }
+        List<RunResult> rawResults = new ArrayList<>();
+        RunResult[] sweepResults = new RunResult[sweepJobs.size()];
+        runner.forEach(own + sweepJobs.size(), specAt, threads, progress, (index, result) -> {
+            if (index >= own) {
+                sweepResults[index - own] = result;
+                return;
+            }
+            accumulators.get(List.of(result.configurationKey(), result.scenario())).add(result);
+            if (raw) {
+                rawResults.add(result);
+            }
+        });
+
         List<ScenarioInfo> infos = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             Map<String, String> parameters = new TreeMap<>(
                     Parameters.of(scenario.parameters(), scenarioSettings(scenario)).all());
             infos.add(ScenarioInfo.of(scenario.name(), scenario.summary(), parameters));
         }
-        List<SizeSweep> sweeps = buildSweeps(sweepJobs, results.subList(runs.size(), results.size()), reported);
-        return ComparisonReport.of(seed, toolVersion, List.copyOf(reported.values()), infos, costModel,
-                results.subList(0, runs.size()), sweeps);
+        List<Aggregate> aggregates = accumulators.values().stream().map(AggregateAccumulator::build).toList();
+        List<SizeSweep> sweeps = buildSweeps(sweepJobs, List.of(sweepResults), reported);
+        return ComparisonReport.of(seed, toolVersion, List.copyOf(reported.values()), infos, costModel, aggregates,
+                List.copyOf(rawResults), sweeps, List.of());
+    }
+
+    /**
+     * The default sweep of {@code scenario}: its own sweep values with the geometric mean of each
+     * neighbouring pair between them, so a growth chart has about twice the points.
+     */
+    public static List<Long> defaultSweepValues(Scenario scenario) {
+        List<Long> base = scenario.sweepValues();
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < base.size(); i++) {
+            if (i > 0) {
+                long middle = Math.round(Math.sqrt((double) base.get(i - 1) * base.get(i)));
+                if (middle > base.get(i - 1) && middle < base.get(i)) {
+                    values.add(middle);
+                }
+            }
+            values.add(base.get(i));
+        }
+        return List.copyOf(values);
+    }
+
+    private List<Long> sweepValuesOf(Scenario scenario) {
+        List<Long> chosen = sweepValues.get(scenario.sizeParameter());
+        return chosen != null ? chosen : defaultSweepValues(scenario);
     }
 
     private record SweepJob(Scenario scenario, LabConfiguration configuration, long value, RunSpec spec) {}
@@ -171,7 +276,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
                 if (!configuration.archParameters().isEmpty()) {
                     continue; // growth is charted for the plain configurations
                 }
-                for (long value : scenario.sweepValues()) {
+                for (long value : sweepValuesOf(scenario)) {
                     Map<String, String> parameters = new TreeMap<>(scenarioSettings(scenario));
                     parameters.put(parameter, Long.toString(value));
                     jobs.add(new SweepJob(scenario, configuration, value, new RunSpec(configuration, scenario, parameters, seed)));
@@ -196,7 +301,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
             Scenario scenario = entry.getKey();
             List<SweepSeries> series = new ArrayList<>();
             entry.getValue().forEach((configuration, list) -> series.add(SweepSeries.of(reported.get(configuration), list)));
-            sweeps.add(new SizeSweep(scenario.name(), scenario.sizeParameter(), scenario.sweepValues(),
+            sweeps.add(new SizeSweep(scenario.name(), scenario.sizeParameter(), sweepValuesOf(scenario),
                     new TreeMap<>(scenarioSettings(scenario)), seed, series));
         }
         return sweeps;

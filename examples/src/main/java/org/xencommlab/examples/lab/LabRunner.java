@@ -2,7 +2,8 @@ package org.xencommlab.examples.lab;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,8 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cost.CostModel;
@@ -87,25 +88,50 @@ public final class LabRunner {
      * {@code specs}. {@code progress} is told how many runs are done after each one.
      */
     public List<RunResult> runAll(List<RunSpec> specs, int threads, IntConsumer progress) {
+        RunResult[] results = new RunResult[specs.size()];
+        forEach(specs, threads, progress, (index, result) -> results[index] = result);
+        return List.of(results);
+    }
+
+    /** {@link #forEach(int, IntFunction, int, IntConsumer, ResultSink)} over a list of specs. */
+    public void forEach(List<RunSpec> specs, int threads, IntConsumer progress, ResultSink sink) {
+        requireNonNull(specs, "specs is null");
+        forEach(specs.size(), specs::get, threads, progress, sink);
+    }
+
+    /**
+     * Runs the specs {@code specAt(0) .. specAt(count - 1)}, {@code threads} at a time, and hands
+     * each result to {@code sink} with its index, in index order, on the calling thread, keeping
+     * none: a caller that folds results keeps only what it folds, and folds them in the same order
+     * whatever the number of threads. Specs are asked for only as runs start, and at most
+     * {@code 2 * threads} runs are started and not yet handed over, so memory does not grow with
+     * {@code count}. {@code progress} is told how many runs are done after each one.
+     */
+    public void forEach(int count, IntFunction<RunSpec> specAt, int threads, IntConsumer progress, ResultSink sink) {
+        requireNonNull(specAt, "specAt is null");
+        requireNonNull(progress, "progress is null");
+        requireNonNull(sink, "sink is null");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative");
+        }
+        int window = 2 * threads;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger done = new AtomicInteger();
         try {
-            List<Future<RunResult>> futures = new ArrayList<>();
-            for (RunSpec spec : specs) {
-                futures.add(pool.submit(() -> {
-                    RunResult result = run(spec, RunEnvironment.defaults(spec.seed()));
-                    progress.accept(done.incrementAndGet());
-                    return result;
-                }));
+            Deque<Future<RunResult>> inFlight = new ArrayDeque<>(window);
+            int next = 0;
+            for (int handed = 0; handed < count; handed++) {
+                while (next < count && inFlight.size() < window) {
+                    RunSpec spec = requireNonNull(specAt.apply(next), "spec is null");
+                    inFlight.addLast(pool.submit(() -> run(spec, RunEnvironment.defaults(spec.seed()))));
+                    next++;
+                }
+                RunResult result = inFlight.removeFirst().get();
+                sink.accept(handed, result);
+                progress.accept(handed + 1);
             }
-            List<RunResult> results = new ArrayList<>();
-            for (Future<RunResult> future : futures) {
-                results.add(future.get());
-            }
-            return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running the lab", e);
@@ -118,5 +144,11 @@ public final class LabRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Receives each result of {@link #forEach} with its spec's index. */
+    @FunctionalInterface
+    public interface ResultSink {
+        void accept(int index, RunResult result);
     }
 }

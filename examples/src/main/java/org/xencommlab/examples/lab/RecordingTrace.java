@@ -6,8 +6,12 @@ import java.util.function.Supplier;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceEvent;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.trace.TracePhase;
 
-/** A trace that keeps every event of one run, in order, for {@code xencomm-lab run --trace}. */
+/**
+ * A trace that keeps every event of one run, in order, moments and the starts and ends of slices,
+ * for {@code xencomm-lab run --trace}. Each event's sequence number is the trace's clock.
+ */
 public final class RecordingTrace implements Trace {
     private final List<TraceEvent> events = new ArrayList<>();
     private final int limit;
@@ -27,12 +31,26 @@ public final class RecordingTrace implements Trace {
     }
 
     @Override
-    public synchronized void event(TraceKind kind, int domid, Supplier<String> detail) {
+    public void event(TraceKind kind, int domid, Supplier<String> detail) {
+        record(kind, TracePhase.INSTANT, domid, -1, detail);
+    }
+
+    @Override
+    public void begin(TraceKind kind, int domid, int vcpu, Supplier<String> name) {
+        record(kind, TracePhase.BEGIN, domid, vcpu, name);
+    }
+
+    @Override
+    public void end(TraceKind kind, int domid, int vcpu, Supplier<String> detail) {
+        record(kind, TracePhase.END, domid, vcpu, detail);
+    }
+
+    private synchronized void record(TraceKind kind, TracePhase phase, int domid, int vcpu, Supplier<String> detail) {
         if (events.size() >= limit) {
             dropped++;
             return;
         }
-        events.add(new TraceEvent(events.size(), kind, domid, detail.get()));
+        events.add(new TraceEvent(events.size(), kind, phase, domid, vcpu, detail.get()));
     }
 
     public synchronized List<TraceEvent> events() {

@@ -1,14 +1,18 @@
 package org.xencommlab.examples.lab;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.xencommlab.api.plugin.ParameterSpec;
+import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.scenario.ScenarioCatalog;
 
 /**
  * Routes {@code --set key=value} pairs to whoever declares the key: the arch, the strategy or the
- * scenario. A key nobody declares is an error that names every valid key.
+ * scenario. A key nobody declares is an error that names every valid key, and the standard
+ * scenarios that declare it, if the user chose none of them.
  */
 public final class SettingsRouter {
     private SettingsRouter() {}
@@ -40,7 +44,13 @@ public final class SettingsRouter {
         declared.forEach(spec -> valid.add(spec.name()));
         for (String key : sets.keySet()) {
             if (!valid.contains(key)) {
-                throw new IllegalArgumentException("unknown setting '" + key + "'" + context + "; valid: "
+                List<String> owners = ScenarioCatalog.standard().all().stream()
+                        .filter(scenario -> scenario.parameters().stream().anyMatch(p -> p.name().equals(key)))
+                        .map(Scenario::name).toList();
+                String elsewhere = owners.isEmpty() ? ""
+                        : "; it is a parameter of scenario " + String.join(", ", owners) + " (add --scenario "
+                                + owners.get(0) + ")";
+                throw new IllegalArgumentException("unknown setting '" + key + "'" + context + elsewhere + "; valid: "
                         + (valid.isEmpty() ? "none" : String.join(", ", valid)));
             }
         }

@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.examples.report.model.Aggregate;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Metrics;
 import org.xencommlab.examples.report.model.RunResult;
+import org.xencommlab.examples.report.model.Stat;
 
 /**
  * The CSV report: a header row, then one row per result in the report's order, with the same
@@ -39,8 +41,47 @@ public final class CsvRenderer {
 
     private CsvRenderer() {}
 
+    /** The columns of the aggregate CSV (one row per configuration x scenario x metric). */
+    public static final List<String> AGGREGATE_COLUMNS = List.of(
+            "configuration", "arch", "strategy", "variant", "scenario", "scenarioParameters", "runs", "failed",
+            "metric", "median", "mean", "sd", "min", "max", "ciLow", "ciHigh");
+
+    /**
+     * The CSV: one row per run when the report kept its runs ({@code --raw}), else one row per
+     * configuration x scenario x metric with its statistics.
+     */
     public static String render(ComparisonReport report) {
         requireNonNull(report, "report is null");
+        return report.results().isEmpty() ? renderAggregates(report) : renderRuns(report);
+    }
+
+    /**
+     * Long form: {@link #AGGREGATE_COLUMNS}; {@code metric} is a metric's name or
+     * {@code errors.<ERRNO>} (errnos some run saw); a count that did not vary has the same number in
+     * every statistic column.
+     */
+    public static String renderAggregates(ComparisonReport report) {
+        StringBuilder out = new StringBuilder();
+        line(out, AGGREGATE_COLUMNS);
+        for (Aggregate aggregate : report.aggregates()) {
+            java.util.Map<String, Stat> all = new java.util.LinkedHashMap<>(aggregate.metrics());
+            aggregate.errors().forEach((errno, stat) -> all.put(ERROR_PREFIX + errno, stat));
+            all.forEach((metric, stat) -> line(out, List.of(aggregate.configuration(), aggregate.arch(),
+                    aggregate.strategy(), pairs(aggregate.variant()), aggregate.scenario(),
+                    pairs(aggregate.scenarioParameters()), Long.toString(aggregate.runs()),
+                    Long.toString(aggregate.failed()), metric, number(stat.median()), number(stat.mean()),
+                    number(stat.sd()), Long.toString(stat.min()), Long.toString(stat.max()), number(stat.ciLow()),
+                    number(stat.ciHigh()))));
+        }
+        return out.toString();
+    }
+
+    private static String number(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    /** One row per run (the columns in the class comment). */
+    public static String renderRuns(ComparisonReport report) {
         List<String> metricNames = metricColumns(report);
         List<String> header = new ArrayList<>(LEADING_COLUMNS);
         header.addAll(metricNames);

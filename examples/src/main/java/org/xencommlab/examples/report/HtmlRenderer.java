@@ -3,33 +3,43 @@ package org.xencommlab.examples.report;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.xencommlab.examples.cost.CostEvent;
 import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.report.model.Aggregate;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.Metrics;
 import org.xencommlab.examples.report.model.Outcome;
-import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.report.model.ScenarioInfo;
+import org.xencommlab.examples.report.model.Sensitivity;
+import org.xencommlab.examples.report.model.Stat;
 import org.xencommlab.examples.report.model.SizeSweep;
 import org.xencommlab.examples.report.model.SweepPoint;
 import org.xencommlab.examples.report.model.SweepSeries;
 
 /**
  * The HTML report: one self-contained page (inline CSS, inline SVG charts, no script, no external
- * resource of any kind) that opens without a network. Sections: the summary per problem of the mail
- * ({@link ProblemSummaries}), the configurations, one section per scenario with its charts and its
- * numbers, how costs grow with size (from the report's {@link SizeSweep}s) and the cost model.
+ * resource of any kind) that opens without a network. Sections: the verdict matrix (configuration x
+ * scenario: ok with the median modelled µs, or failed; the cheapest per scenario marked), the largest
+ * differences and the summary per problem of the mail ({@link ProblemSummaries}), the sensitivity to
+ * the cost model when computed, the configurations, one section per scenario with its charts (means
+ * with 95% confidence error bars; failed configurations grey and labelled) and its numbers, how
+ * costs grow with size (from the report's {@link SizeSweep}s), every metric's description and the
+ * cost model.
  *
  * <p>Every chart is an {@code <svg>} whose {@code id} starts with {@code chart-} and which is listed
  * by {@link #chartIds}; a chart whose metrics are 0 in every run is left out, with a sentence saying
@@ -39,40 +49,49 @@ public final class HtmlRenderer {
     /** The {@code id} prefix of every chart's {@code <svg>}. */
     public static final String CHART_ID_PREFIX = "chart-";
 
-    private static final List<String> LEAK_METRICS = List.of("registrationsLeaked", "lockedPagesLeaked",
-            "pinnedFramesLeaked");
-
     private HtmlRenderer() {}
 
     /** The page. */
     public static String render(ComparisonReport report) {
         requireNonNull(report, "report is null");
         StringBuilder out = new StringBuilder(256 * 1024);
-        long failed = report.results().stream().filter(r -> r.outcome() == Outcome.FAILED).count();
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>xencomm-lab comparison, seed ").append(report.seed()).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        boolean repeated = report.aggregates().stream().anyMatch(a -> a.runs() > 1);
         out.append("<header>\n<h1>xencomm-lab comparison</h1>\n<p>xencomm-lab ").append(esc(report.toolVersion()))
                 .append(", seed ").append(report.seed()).append(": ").append(report.configurations().size())
                 .append(" configurations &times; ").append(report.scenarios().size()).append(" scenarios, ")
-                .append(report.results().size()).append(" runs, ").append(failed).append(" failed. Cost model: ")
-                .append(esc(report.costModel().source())).append(". Counts are exact; times are modelled.</p>\n");
-        out.append("<nav><a href=\"#problems\">The mail's problems</a> &middot; <a href=\"#configurations\">")
-                .append("Configurations</a>");
+                .append(report.runCount()).append(" runs, ").append(report.failedCount()).append(" failed. Cost model: ")
+                .append(esc(report.costModel().source())).append(". Counts are exact; times are modelled.");
+        if (repeated) {
+            out.append(" Several seeds per configuration: bars show means with 95% confidence intervals as error")
+                    .append(" bars; a varying count in a table shows mean &plusmn;half-width, with its median and")
+                    .append(" range below.");
+        }
+        out.append("</p>\n");
+        out.append("<nav><a href=\"#verdict\">Verdict</a> &middot; <a href=\"#problems\">The mail's problems</a>");
+        if (!report.sensitivity().isEmpty()) {
+            out.append(" &middot; <a href=\"#sensitivity\">Sensitivity</a>");
+        }
+        out.append(" &middot; <a href=\"#configurations\">Configurations</a>");
         for (ScenarioInfo scenario : report.scenarios()) {
             out.append(" &middot; <a href=\"#").append(scenarioAnchor(scenario.name())).append("\">")
                     .append(esc(scenario.name())).append("</a>");
         }
-        out.append(" &middot; <a href=\"#growth\">Growth with size</a> &middot; <a href=\"#cost-model\">")
-                .append("Cost model</a></nav>\n</header>\n");
+        out.append(" &middot; <a href=\"#growth\">Growth with size</a> &middot; <a href=\"#metrics\">Metrics</a>")
+                .append(" &middot; <a href=\"#cost-model\">Cost model</a></nav>\n</header>\n");
 
+        renderVerdict(out, report);
         renderProblems(out, report);
+        renderSensitivity(out, report);
         renderConfigurations(out, report);
         for (ScenarioInfo scenario : report.scenarios()) {
             renderScenario(out, report, scenario);
         }
         renderGrowth(out, report);
+        renderMetrics(out, report);
         renderCostModel(out, report.costModel());
         out.append("</body>\n</html>\n");
         return out.toString();
@@ -90,9 +109,46 @@ public final class HtmlRenderer {
         return ids;
     }
 
+    /** The matrix: a row per configuration, a column per scenario; ok with the median µs, or failed; cheapest marked. */
+    private static void renderVerdict(StringBuilder out, ComparisonReport report) {
+        Map<String, Configuration> cheapest = Verdicts.cheapest(report);
+        out.append("<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"note\">Each cell: the outcome and the")
+                .append(" median modelled time in &micro;s; &#9733; marks the cheapest completed configuration of the")
+                .append(" scenario.</p>\n<div class=\"wide\"><table class=\"matrix pinned\">\n<tr><th>configuration</th>");
+        report.scenarios().forEach(s -> out.append("<th><a href=\"#").append(scenarioAnchor(s.name())).append("\">")
+                .append(esc(s.name())).append("</a></th>"));
+        out.append("</tr>\n");
+        for (Configuration configuration : report.configurations()) {
+            out.append("<tr><th>").append(esc(configuration.id())).append("</th>");
+            for (ScenarioInfo scenario : report.scenarios()) {
+                Optional<Aggregate> cell = Verdicts.of(report, configuration, scenario.name());
+                if (cell.isEmpty()) {
+                    out.append("<td class=\"none\">&ndash;</td>");
+                } else if (cell.get().outcome() == Outcome.FAILED) {
+                    Aggregate a = cell.get();
+                    out.append("<td class=\"failed\" title=\"").append(esc(a.failure())).append("\">failed")
+                            .append(a.failed() == a.runs() ? "" : " " + a.failed() + "/" + a.runs()).append("</td>");
+                } else {
+                    boolean best = configuration.equals(cheapest.get(scenario.name()));
+                    out.append("<td class=\"").append(best ? "ok cheapest" : "ok").append("\">ok ")
+                            .append(Numbers.micros(Math.round(cell.get().median(Metrics.MODELLED_NANOS))))
+                            .append(best ? " &#9733;" : "").append("</td>");
+                }
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</table></div>\n</section>\n");
+    }
+
     private static void renderProblems(StringBuilder out, ComparisonReport report) {
         out.append("<section id=\"problems\">\n<h2>The mail's problems, from the numbers</h2>\n")
-                .append("<p class=\"note\">Each line is filled in from this report's measurements.</p>\n");
+                .append("<p class=\"note\">Each line is filled in from this report's measurements, largest effect first.</p>\n");
+        List<String> headlines = ProblemSummaries.headlines(report);
+        if (!headlines.isEmpty()) {
+            out.append("<article id=\"headlines\">\n<h3>Largest differences</h3>\n<ul>\n");
+            headlines.forEach(h -> out.append("<li>").append(esc(h)).append("</li>\n"));
+            out.append("</ul>\n</article>\n");
+        }
         for (ProblemSummary summary : ProblemSummaries.of(report)) {
             out.append("<article id=\"").append(summary.problem().id()).append("\">\n<h3>")
                     .append(esc(summary.problem().title())).append("</h3>\n<p class=\"question\">")
@@ -101,11 +157,30 @@ public final class HtmlRenderer {
                 out.append("<ul>\n");
                 summary.findings().forEach(f -> out.append("<li>").append(esc(f)).append("</li>\n"));
                 out.append("</ul>\n");
+            } else if (summary.missing().isEmpty()) {
+                out.append("<p class=\"note\">Nothing measured differs from 0 here.</p>\n");
             }
             summary.missing().forEach(m -> out.append("<p class=\"missing\">").append(esc(m)).append("</p>\n"));
             out.append("</article>\n");
         }
         out.append("</section>\n");
+    }
+
+    private static void renderSensitivity(StringBuilder out, ComparisonReport report) {
+        if (report.sensitivity().isEmpty()) {
+            return;
+        }
+        out.append("<section id=\"sensitivity\">\n<h2>Sensitivity to the cost model</h2>\n<p class=\"note\">Each")
+                .append(" per-event cost scaled on its own by x").append(report.sensitivity().get(0).factors().stream()
+                        .map(Numbers::cost).collect(Collectors.joining(", x")))
+                .append("; configurations ranked by mean modelled time; failed ones not ranked.</p>\n")
+                .append("<div class=\"wide\"><table>\n<tr><th>scenario</th><th>cheapest first</th><th>verdict</th></tr>\n");
+        for (Sensitivity sensitivity : report.sensitivity()) {
+            out.append("<tr><th>").append(esc(sensitivity.scenario())).append("</th><td>")
+                    .append(esc(String.join(" < ", sensitivity.ranking()))).append("</td><td>")
+                    .append(esc(sensitivity.verdict())).append("</td></tr>\n");
+        }
+        out.append("</table></div>\n</section>\n");
     }
 
     private static void renderConfigurations(StringBuilder out, ComparisonReport report) {
@@ -120,7 +195,7 @@ public final class HtmlRenderer {
     }
 
     private static void renderScenario(StringBuilder out, ComparisonReport report, ScenarioInfo scenario) {
-        List<RunResult> results = report.resultsOf(scenario.name());
+        List<Aggregate> aggregates = report.aggregatesOf(scenario.name());
         out.append("<section class=\"scenario\" id=\"").append(scenarioAnchor(scenario.name())).append("\">\n<h2>")
                 .append(esc(scenario.name())).append("</h2>\n");
         if (!scenario.description().isEmpty()) {
@@ -130,18 +205,19 @@ public final class HtmlRenderer {
             out.append("<p class=\"note\">Parameters: ").append(esc(scenario.parameters().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))).append("</p>\n");
         }
-        if (results.isEmpty()) {
+        if (aggregates.isEmpty()) {
             out.append("<p class=\"missing\">No results for this scenario.</p>\n</section>\n");
             return;
         }
-        RunResult fastest = results.stream().min((a, b) -> Long.compare(a.metrics().modelledNanos(),
-                b.metrics().modelledNanos())).orElseThrow();
-        RunResult slowest = results.stream().max((a, b) -> Long.compare(a.metrics().modelledNanos(),
-                b.metrics().modelledNanos())).orElseThrow();
-        out.append("<p>Modelled time: least ").append(esc(label(fastest, results))).append(" (")
-                .append(Numbers.micros(fastest.metrics().modelledNanos())).append(" &micro;s), most ")
-                .append(esc(label(slowest, results))).append(" (").append(Numbers.micros(slowest.metrics().modelledNanos()))
-                .append(" &micro;s).</p>\n");
+        List<Aggregate> ok = aggregates.stream().filter(a -> a.outcome() == Outcome.OK).toList();
+        if (!ok.isEmpty()) {
+            Aggregate fastest = ok.stream().min(Comparator.comparingDouble(a -> a.median(Metrics.MODELLED_NANOS))).orElseThrow();
+            Aggregate slowest = ok.stream().max(Comparator.comparingDouble(a -> a.median(Metrics.MODELLED_NANOS))).orElseThrow();
+            out.append("<p>Median modelled time of the completed configurations: least ").append(esc(fastest.configuration()))
+                    .append(" (").append(Numbers.micros(Math.round(fastest.median(Metrics.MODELLED_NANOS))))
+                    .append(" &micro;s), most ").append(esc(slowest.configuration())).append(" (")
+                    .append(Numbers.micros(Math.round(slowest.median(Metrics.MODELLED_NANOS)))).append(" &micro;s).</p>\n");
+        }
         ScenarioCharts charts = scenarioCharts(report, scenario);
         out.append("<div class=\"charts\">\n");
         for (Chart chart : charts.charts()) {
@@ -149,92 +225,184 @@ public final class HtmlRenderer {
         }
         out.append("</div>\n");
         charts.notes().forEach(n -> out.append("<p class=\"note\">").append(esc(n)).append("</p>\n"));
-        renderNumbers(out, results);
-        for (RunResult result : results) {
-            if (result.outcome() == Outcome.FAILED) {
-                out.append("<p class=\"failed\">Failed: ").append(esc(label(result, results))).append(": ")
-                        .append(esc(result.failure())).append("</p>\n");
+        renderNumbers(out, aggregates);
+        renderCalls(out, aggregates);
+        for (Aggregate aggregate : aggregates) {
+            if (aggregate.outcome() == Outcome.FAILED) {
+                out.append("<p class=\"failed\">Failed: ").append(esc(aggregate.configuration()));
+                if (aggregate.runs() > 1) {
+                    out.append(" (").append(aggregate.failed()).append(" of ").append(aggregate.runs()).append(" runs)");
+                }
+                out.append(": ").append(esc(aggregate.failure())).append("</p>\n");
             }
         }
         out.append("</section>\n");
     }
 
-    private static void renderNumbers(StringBuilder out, List<RunResult> results) {
+    /** Metrics as rows, configurations as columns; the metric column is pinned so wide tables stay readable. */
+    private static void renderNumbers(StringBuilder out, List<Aggregate> aggregates) {
         Set<String> errnos = new LinkedHashSet<>();
-        results.stream().flatMap(r -> r.errors().keySet().stream()).sorted().forEach(errnos::add);
-        out.append("<div class=\"wide\"><table class=\"numbers\">\n<tr><th></th>");
-        results.forEach(r -> out.append("<th>").append(esc(label(r, results))).append("</th>"));
+        aggregates.stream().flatMap(a -> a.errors().keySet().stream()).sorted().forEach(errnos::add);
+        List<String> rows = new ArrayList<>(Metrics.REQUIRED);
+        Set<String> extra = new java.util.TreeSet<>();
+        for (Aggregate aggregate : aggregates) {
+            aggregate.metrics().forEach((name, stat) -> {
+                if (!Metrics.REQUIRED.contains(name) && stat.max() != 0 && !name.startsWith(Metrics.CALL_PREFIX)) {
+                    extra.add(name);
+                }
+            });
+        }
+        for (String name : Metrics.knownNames()) {
+            if (extra.remove(name)) {
+                rows.add(name);
+            }
+        }
+        rows.addAll(extra);
+        out.append("<div class=\"wide\"><table class=\"numbers pinned\">\n<tr><th>metric</th>");
+        aggregates.forEach(a -> out.append("<th>").append(esc(a.configuration()))
+                .append(a.runs() > 1 ? "<br><span class=\"note\">" + a.runs() + " seeds</span>" : "").append("</th>"));
         out.append("</tr>\n<tr><th>outcome</th>");
-        results.forEach(r -> out.append(r.outcome() == Outcome.OK ? "<td>ok</td>" : "<td class=\"failed\">failed</td>"));
+        aggregates.forEach(a -> out.append(a.outcome() == Outcome.OK ? "<td>ok</td>" : "<td class=\"failed\">failed"
+                + (a.failed() == a.runs() ? "" : " " + a.failed() + "/" + a.runs()) + "</td>"));
         out.append("</tr>\n");
-        for (String metric : Metrics.REQUIRED) {
-            out.append("<tr><th>").append(metric).append("</th>");
-            results.forEach(r -> out.append("<td>").append(Numbers.group(r.metrics().get(metric))).append("</td>"));
+        for (String metric : rows) {
+            out.append("<tr><th title=\"").append(esc(MetricDescriptions.of(metric).orElse(metric))).append("\">")
+                    .append(esc(metric)).append("</th>");
+            aggregates.forEach(a -> out.append("<td>").append(cell(a.metric(metric))).append("</td>"));
             out.append("</tr>\n");
         }
         for (String errno : errnos) {
             out.append("<tr><th>errors.").append(errno).append("</th>");
-            results.forEach(r -> out.append("<td>").append(r.errorCount(errno) == 0 ? "-"
-                    : Numbers.group(r.errorCount(errno))).append("</td>"));
+            aggregates.forEach(a -> out.append("<td>").append(a.error(errno).max() == 0 ? "-" : cell(a.error(errno)))
+                    .append("</td>"));
             out.append("</tr>\n");
         }
         out.append("</table></div>\n");
+    }
+
+    /** Per hypercall and sub-operation: calls, and the modelled µs of what was counted while they ran. */
+    private static void renderCalls(StringBuilder out, List<Aggregate> aggregates) {
+        Set<String> calls = new java.util.TreeSet<>();
+        aggregates.forEach(a -> a.metrics().keySet().stream()
+                .filter(n -> n.startsWith(Metrics.CALL_PREFIX) && n.endsWith(".calls"))
+                .forEach(n -> calls.add(n.substring(Metrics.CALL_PREFIX.length(), n.length() - ".calls".length()))));
+        if (calls.isEmpty()) {
+            return;
+        }
+        out.append("<h3>Per hypercall</h3>\n<p class=\"note\">Each cell: calls (hypervisor entries, when")
+                .append(" continuations added some) and the modelled &micro;s of what the machine counted while")
+                .append(" they ran.</p>\n<div class=\"wide\"><table class=\"numbers pinned calls\">\n<tr><th>hypercall</th>");
+        aggregates.forEach(a -> out.append("<th>").append(esc(a.configuration())).append("</th>"));
+        out.append("</tr>\n");
+        for (String call : calls) {
+            String base = Metrics.CALL_PREFIX + call;
+            out.append("<tr><th title=\"").append(esc(MetricDescriptions.of(base + ".modelledNanos").orElse(call)))
+                    .append("\">").append(esc(call)).append("</th>");
+            for (Aggregate a : aggregates) {
+                Stat n = a.metric(base + ".calls");
+                Stat entries = a.metric(base + ".entries");
+                Stat nanos = a.metric(base + ".modelledNanos");
+                if (n.max() == 0) {
+                    out.append("<td>-</td>");
+                    continue;
+                }
+                out.append("<td>").append(esc(Numbers.stat(n)));
+                if (!entries.equals(n)) {
+                    out.append(" (").append(esc(Numbers.stat(entries))).append(")");
+                }
+                out.append("<br>").append(Numbers.micros(Math.round(nanos.mean()))).append(" &micro;s</td>");
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</table></div>\n");
+    }
+
+    private static String cell(Stat stat) {
+        if (stat.constantValue()) {
+            return Numbers.group(stat.min());
+        }
+        return esc(Numbers.stat(stat)) + "<br><span class=\"note\">median " + Numbers.decimal(stat.median()) + ", "
+                + Numbers.group(stat.min()) + "..." + Numbers.group(stat.max()) + "</span>";
     }
 
     private record Chart(String id, Supplier<String> svg) {}
 
     private record ScenarioCharts(List<Chart> charts, List<String> notes) {}
 
+    /** The metric groups charted per scenario: one unit per chart, so pages and registrations never share an axis. */
+    private static final List<MetricChart> METRIC_CHARTS = List.of(
+            new MetricChart("hypercalls", "hypercalls and hypervisor entries", "count",
+                    List.of("hypercalls", "hypervisorEntries"), true),
+            new MetricChart("pages", "pages locked or pinned", "pages",
+                    List.of("lockedPagesPeak", "lockedPagesLeaked", "pinnedFramesPeak", "pinnedFramesLeaked"), false),
+            new MetricChart("registrations", "registrations", "registrations",
+                    List.of("registrations", "registrationsPeak", "registrationsLeaked"), false),
+            new MetricChart("heap", "Xen heap bytes", "bytes", List.of("xenHeapBytesPeak", "xenHeapBytesLeaked"), false),
+            new MetricChart("translation", "translation steps", "steps", List.of("translationSteps"), false),
+            new MetricChart("faults", "copy faults and retries", "count", List.of("hypervisorFaults", "retries"), false));
+
+    private record MetricChart(String suffix, String title, String unit, List<String> metrics, boolean always) {}
+
     private static ScenarioCharts scenarioCharts(ComparisonReport report, ScenarioInfo scenario) {
-        List<RunResult> results = report.resultsOf(scenario.name());
+        List<Aggregate> aggregates = report.aggregatesOf(scenario.name());
         List<Chart> charts = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        if (results.isEmpty()) {
+        if (aggregates.isEmpty()) {
             return new ScenarioCharts(charts, notes);
         }
         String base = CHART_ID_PREFIX + slug(scenario.name()) + "-";
         String name = scenario.name();
-        charts.add(new Chart(base + "hypercalls", () -> SvgCharts.bars(base + "hypercalls",
-                name + ": hypercalls and hypervisor entries", "count",
-                metricDataset(results, List.of("hypercalls", "hypervisorEntries")), false)));
+        Set<String> failed = failedLabels(aggregates);
         charts.add(new Chart(base + "modelled", () -> SvgCharts.bars(base + "modelled",
-                name + ": modelled time by event", "microseconds", costDataset(results, report.costModel()), true)));
-        addIfMeasured(charts, notes, results, base + "pinning", name + ": locked pages and registrations at peak",
-                "count", List.of("lockedPagesPeak", "registrationsPeak"));
-        addIfMeasured(charts, notes, results, base + "heap", name + ": Xen heap bytes", "bytes",
-                List.of("xenHeapBytesPeak", "xenHeapBytesLeaked"));
-        addIfMeasured(charts, notes, results, base + "leaks", name + ": left behind at the end", "count",
-                LEAK_METRICS);
-        addIfMeasured(charts, notes, results, base + "translation", name + ": translation steps and copy faults",
-                "count", List.of("translationSteps", "hypervisorFaults"));
+                name + ": modelled time", "microseconds", modelledDataset(aggregates), failed, Map.of(), false)));
+        charts.add(new Chart(base + "events", () -> SvgCharts.shares(base + "events",
+                name + ": modelled time by cost event", costDataset(aggregates, report.costModel()), failed,
+                EVENT_COLOURS)));
+        for (MetricChart chart : METRIC_CHARTS) {
+            boolean any = aggregates.stream().anyMatch(a -> chart.metrics().stream().anyMatch(m -> a.metric(m).max() != 0));
+            String id = base + chart.suffix();
+            if (chart.always() || any) {
+                charts.add(new Chart(id, () -> SvgCharts.bars(id, name + ": " + chart.title(), chart.unit(),
+                        metricDataset(aggregates, chart.metrics()), failed, Map.of(), true)));
+            } else {
+                notes.add("No chart of " + String.join(", ", chart.metrics()) + ": 0 in every run.");
+            }
+        }
         return new ScenarioCharts(charts, notes);
     }
 
-    private static void addIfMeasured(List<Chart> charts, List<String> notes, List<RunResult> results, String id,
-            String title, String unit, List<String> metrics) {
-        boolean any = results.stream().anyMatch(r -> metrics.stream().anyMatch(m -> r.metrics().getOrZero(m) != 0));
-        if (any) {
-            charts.add(new Chart(id, () -> SvgCharts.bars(id, title, unit, metricDataset(results, metrics), false)));
-        } else {
-            notes.add("No chart of " + String.join(", ", metrics) + ": 0 in every run.");
-        }
+    private static Set<String> failedLabels(List<Aggregate> aggregates) {
+        Set<String> failed = new LinkedHashSet<>();
+        aggregates.stream().filter(a -> a.outcome() == Outcome.FAILED).forEach(a -> failed.add(label(a)));
+        return failed;
     }
 
-    private static DefaultCategoryDataset metricDataset(List<RunResult> results, List<String> metrics) {
-        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-        for (RunResult result : results) {
+    private static DefaultStatisticalCategoryDataset metricDataset(List<Aggregate> aggregates, List<String> metrics) {
+        DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
+        for (Aggregate aggregate : aggregates) {
             for (String metric : metrics) {
-                dataset.addValue(result.metrics().getOrZero(metric), metric, label(result, results));
+                Stat stat = aggregate.metric(metric);
+                dataset.add(stat.mean(), stat.ciHalfWidth(), metric, label(aggregate));
             }
         }
         return dataset;
     }
 
-    private static DefaultCategoryDataset costDataset(List<RunResult> results, CostModel costModel) {
+    private static DefaultStatisticalCategoryDataset modelledDataset(List<Aggregate> aggregates) {
+        DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
+        for (Aggregate aggregate : aggregates) {
+            Stat stat = aggregate.metric(Metrics.MODELLED_NANOS);
+            dataset.add(stat.mean() / 1000, stat.ciHalfWidth() / 1000, "modelled time", label(aggregate));
+        }
+        return dataset;
+    }
+
+    /** Each cost event's share of the mean modelled time, in percent. */
+    private static DefaultCategoryDataset costDataset(List<Aggregate> aggregates, CostModel costModel) {
         Set<CostEvent> used = new LinkedHashSet<>();
         List<Map<CostEvent, Double>> shares = new ArrayList<>();
-        for (RunResult result : results) {
-            Map<CostEvent, Double> share = costModel.nanosByEvent(result.metrics()::getOrZero);
+        for (Aggregate aggregate : aggregates) {
+            Map<CostEvent, Double> share = costModel.nanosByEventOf(m -> aggregate.metric(m).mean());
             shares.add(share);
             share.forEach((event, nanos) -> {
                 if (nanos > 0) {
@@ -247,18 +415,49 @@ public final class HtmlRenderer {
             if (!used.contains(event)) {
                 continue;
             }
-            for (int i = 0; i < results.size(); i++) {
-                dataset.addValue(shares.get(i).get(event) / 1000.0, costName(event), label(results.get(i), results));
+            for (int i = 0; i < aggregates.size(); i++) {
+                double total = shares.get(i).values().stream().mapToDouble(Double::doubleValue).sum();
+                dataset.addValue(total == 0 ? 0 : 100 * shares.get(i).get(event) / total, costName(event),
+                        label(aggregates.get(i)));
             }
         }
         if (used.isEmpty()) {
-            results.forEach(r -> dataset.addValue(0, "modelledNanos", label(r, results)));
+            aggregates.forEach(a -> dataset.addValue(0, "modelledNanos", label(a)));
         }
         return dataset;
     }
 
+    /** One colour per cost event, the same in every chart. */
+    private static final Map<String, java.awt.Paint> EVENT_COLOURS = eventColours();
+
+    private static Map<String, java.awt.Paint> eventColours() {
+        Map<String, java.awt.Paint> colours = new java.util.HashMap<>();
+        for (CostEvent event : CostEvent.values()) {
+            colours.put(costName(event), SvgCharts.colour(event.ordinal()));
+        }
+        return Map.copyOf(colours);
+    }
+
     private static String costName(CostEvent event) {
         return event.isBandwidth() ? "copies" : event.key().replace("Nanos", "");
+    }
+
+    private static String label(Aggregate aggregate) {
+        return aggregate.outcome() == Outcome.FAILED ? aggregate.configuration() + " (FAILED)" : aggregate.configuration();
+    }
+
+    private static void renderMetrics(StringBuilder out, ComparisonReport report) {
+        out.append("<section id=\"metrics\">\n<h2>Metrics</h2>\n<div class=\"wide\"><table>\n")
+                .append("<tr><th>metric</th><th>what it counts</th></tr>\n");
+        Map<String, String> descriptions = new LinkedHashMap<>(MetricDescriptions.all());
+        report.aggregates().forEach(a -> a.metrics().keySet().forEach(name -> {
+            if (!descriptions.containsKey(name)) {
+                descriptions.put(name, MetricDescriptions.of(name).orElse("a count the lab added (no description)"));
+            }
+        }));
+        descriptions.forEach((name, text) -> out.append("<tr><td>").append(esc(name)).append("</td><td>")
+                .append(esc(text)).append("</td></tr>\n"));
+        out.append("</table></div>\n</section>\n");
     }
 
     private static void renderGrowth(StringBuilder out, ComparisonReport report) {
@@ -298,18 +497,27 @@ public final class HtmlRenderer {
     private static List<Chart> sweepCharts(SizeSweep sweep) {
         String base = CHART_ID_PREFIX + "sweep-" + slug(sweep.scenario()) + "-" + slug(sweep.parameter()) + "-";
         List<Chart> charts = new ArrayList<>();
+        Map<String, Set<Double>> failed = new LinkedHashMap<>();
+        for (SweepSeries series : sweep.series()) {
+            for (SweepPoint point : series.points()) {
+                if (point.outcome() == Outcome.FAILED) {
+                    failed.computeIfAbsent(series.configuration(), c -> new java.util.HashSet<>())
+                            .add((double) point.value());
+                }
+            }
+        }
         charts.add(new Chart(base + "hypercalls", () -> SvgCharts.lines(base + "hypercalls",
                 sweep.scenario() + ": hypercalls by " + sweep.parameter(), sweep.parameter(), "hypercalls",
-                sweepDataset(sweep, "hypercalls", 1))));
+                sweepDataset(sweep, "hypercalls", 1), failed, true)));
         charts.add(new Chart(base + "modelled", () -> SvgCharts.lines(base + "modelled",
                 sweep.scenario() + ": modelled time by " + sweep.parameter(), sweep.parameter(), "microseconds",
-                sweepDataset(sweep, Metrics.MODELLED_NANOS, 1000))));
+                sweepDataset(sweep, Metrics.MODELLED_NANOS, 1000), failed, false)));
         boolean steps = sweep.series().stream().flatMap(s -> s.points().stream())
                 .anyMatch(p -> p.metrics().getOrZero("translationSteps") != 0);
         if (steps) {
             charts.add(new Chart(base + "translation", () -> SvgCharts.lines(base + "translation",
                     sweep.scenario() + ": translation steps by " + sweep.parameter(), sweep.parameter(),
-                    "translation steps", sweepDataset(sweep, "translationSteps", 1))));
+                    "translation steps", sweepDataset(sweep, "translationSteps", 1), failed, true)));
         }
         return charts;
     }
@@ -341,11 +549,6 @@ public final class HtmlRenderer {
                     .append("</td></tr>\n");
         }
         out.append("</table></div>\n</section>\n");
-    }
-
-    private static String label(RunResult result, List<RunResult> results) {
-        boolean severalSeeds = results.stream().map(RunResult::seed).distinct().count() > 1;
-        return severalSeeds ? result.configuration() + " seed " + result.seed() : result.configuration();
     }
 
     private static String scenarioAnchor(String name) {
@@ -386,7 +589,14 @@ public final class HtmlRenderer {
             .question { font-style: italic; }
             .missing { color: #8a5300; }
             .failed { color: #b00020; }
-            .wide { overflow-x: auto; }
+            .wide { overflow-x: auto; max-width: 100%; }
+            table.pinned th:first-child { position: sticky; left: 0; z-index: 1; }
+            table.pinned td:first-child { position: sticky; left: 0; background: #fff; }
+            table.matrix td { text-align: right; white-space: nowrap; }
+            table.matrix td.ok { background: #eef7ee; }
+            table.matrix td.cheapest { background: #cfe9cf; font-weight: bold; }
+            table.matrix td.failed { background: #fbe3e6; }
+            table.numbers th { white-space: nowrap; }
             table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
             th, td { border: 1px solid #ddd; padding: 2px 6px; vertical-align: top; }
             table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }

@@ -33,4 +33,20 @@ final class Numbers {
     static String cost(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
+
+    /** A statistic: grouped, with at most one decimal, {@code 1234.5} as {@code 1,234.5}, {@code 12.0} as {@code 12}. */
+    static String decimal(double value) {
+        BigDecimal rounded = BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_EVEN);
+        long whole = rounded.longValue();
+        int tenth = rounded.subtract(BigDecimal.valueOf(whole)).movePointRight(1).abs().intValue();
+        return (value < 0 && whole == 0 ? "-" : "") + group(whole) + (tenth == 0 ? "" : "." + tenth);
+    }
+
+    /** A statistic with its 95% interval: {@code 12} when it did not vary, else {@code 12.3±0.4} (mean ± half-width). */
+    static String stat(org.xencommlab.examples.report.model.Stat stat) {
+        if (stat.constantValue()) {
+            return group(stat.min());
+        }
+        return decimal(stat.mean()) + "±" + decimal(stat.ciHalfWidth());
+    }
 }

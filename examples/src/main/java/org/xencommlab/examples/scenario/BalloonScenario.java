@@ -9,6 +9,7 @@ import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.balloon.BalloonDriver;
 import org.xencommlab.guest.kernel.GuestKernel;
+import org.xencommlab.hypervisor.HypervisorConfig;
 
 /**
  * A guest's balloon driver gives pages back to Xen and takes them again: extents travel in the
@@ -17,6 +18,16 @@ import org.xencommlab.guest.kernel.GuestKernel;
  */
 final class BalloonScenario implements Scenario {
     static final String PAGES = "balloon-pages";
+    /** The guest has room for the balloon and {@link #SPARE_PAGES} more. */
+    private static final long SPARE_PAGES = 1024;
+    /** Frames of the 4 KiB pages the default machine has. */
+    private static final long PAGE_BYTES = 4096;
+    /**
+     * The largest balloon the default machine can hold: its memory less dom0's, less the guest's
+     * spare pages (244,736 with 1 GiB, a 64 MiB dom0 and 4 KiB pages).
+     */
+    static final long MAX_PAGES = (HypervisorConfig.defaults().machineMemoryBytes() - Workloads.DOM0_BYTES) / PAGE_BYTES
+            - SPARE_PAGES;
 
     @Override
     public String name() {
@@ -30,7 +41,7 @@ final class BalloonScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(PAGES, 4096, 1, 262_144, "pages to balloon out and back in"));
+        return List.of(ParameterSpec.number(PAGES, 4096, 1, MAX_PAGES, "pages to balloon out and back in"));
     }
 
     @Override
@@ -47,7 +58,7 @@ final class BalloonScenario implements Scenario {
     public void run(Machine machine, Parameters parameters) {
         long pages = parameters.getLong(PAGES);
         machine.bootDom0(Workloads.DOM0_BYTES);
-        long guestPages = Math.max(pages + 1024, Workloads.GUEST_BYTES / machine.pageSize().bytes());
+        long guestPages = Math.max(pages + SPARE_PAGES, Workloads.GUEST_BYTES / machine.pageSize().bytes());
         GuestKernel guest = machine.bootGuest(1, guestPages * machine.pageSize().bytes());
         BalloonDriver balloon = machine.balloon(guest);
         long before = Workloads.totPages(machine, 1);

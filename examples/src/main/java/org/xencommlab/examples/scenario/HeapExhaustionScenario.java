@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.trace.TraceKind;
@@ -59,6 +60,7 @@ final class HeapExhaustionScenario implements Scenario {
         GuestKernel greedyGuest = machine.bootGuest(1, Workloads.GUEST_BYTES);
         GuestKernel otherGuest = machine.bootGuest(2, Workloads.GUEST_BYTES);
         XcHandle greedy = machine.startTool(greedyGuest, "greedy");
+        long[] before = held(machine);
         int made = 0;
         String refusal = "nothing";
         for (; made < buffers; made++) {
@@ -86,5 +88,21 @@ final class HeapExhaustionScenario implements Scenario {
             expect("guest 2 console write after " + greedyDid, () -> other.writeConsole(fromOther));
             check(Arrays.equals(machine.hypervisor().console().output(2), fromOther), "guest 2's console write was damaged");
         }
+        // The greedy process dies holding everything it made; its kernel must give all of it back.
+        greedy.process().kill();
+        long[] after = held(machine);
+        check(Arrays.equals(before, after), "the greedy process was killed holding " + made + " buffers, which left "
+                + (after[0] - before[0]) + " registrations, " + (after[1] - before[1]) + " Xen heap bytes, "
+                + (after[2] - before[2]) + " pinned frames and " + (after[3] - before[3]) + " locked pages behind");
+    }
+
+    /** Registrations, Xen heap bytes, pinned frames and locked pages held now, less kernels' long-lived reservations. */
+    private static long[] held(Machine machine) {
+        Gauge[] gauges = {Gauge.REGISTRATIONS_LIVE, Gauge.XEN_HEAP_BYTES, Gauge.PINNED_FRAMES, Gauge.LOCKED_PAGES};
+        long[] levels = new long[gauges.length];
+        for (int i = 0; i < gauges.length; i++) {
+            levels[i] = machine.metrics().current(gauges[i]) - machine.metrics().reserved(gauges[i]);
+        }
+        return levels;
     }
 }

@@ -46,20 +46,39 @@ final class HtmlInChromiumIT {
                              texts: svg.querySelectorAll('text').length});
               });
               var resources = performance.getEntriesByType('resource').map(function (r) { return r.name; });
+              var errorBars = 0;
+              document.querySelectorAll('svg line, svg path').forEach(function (e) {
+                if (getComputedStyle(e).stroke === 'rgb(17, 17, 17)') { errorBars++; }
+              });
+              var failedLabels = 0;
+              document.querySelectorAll('svg text').forEach(function (t) {
+                if (t.textContent.indexOf('(FAILED)') >= 0) { failedLabels++; }
+              });
+              var matrix = document.querySelector('#verdict table.matrix');
+              var rect = matrix ? matrix.getBoundingClientRect() : null;
               document.body.setAttribute('data-check',
-                  JSON.stringify({charts: charts, resources: resources, errors: window.__loadErrors}));
+                  JSON.stringify({charts: charts, resources: resources, errors: window.__loadErrors,
+                                  errorBars: errorBars, failedLabels: failedLabels,
+                                  matrixRows: matrix ? matrix.querySelectorAll('tr').length : 0,
+                                  matrixVisible: rect ? rect.width > 0 && rect.height > 0 : false,
+                                  cheapestCells: document.querySelectorAll('#verdict td.cheapest').length,
+                                  failedCells: document.querySelectorAll('#verdict td.failed').length,
+                                  pageWidth: document.documentElement.scrollWidth}));
             });
             </script>
             """;
 
     /** A hand-made report with every kind of chart, and the real default comparison of the lab. */
     static java.util.stream.Stream<String> reports() {
-        return java.util.stream.Stream.of("realistic", "lab");
+        return java.util.stream.Stream.of("realistic", "sparse", "lab");
     }
 
     private static ComparisonReport report(String which) {
         if (which.equals("realistic")) {
             return TestingReports.realistic();
+        }
+        if (which.equals("sparse")) {
+            return TestingReports.sparse();
         }
         org.xencommlab.examples.wiring.RunInjectors injectors =
                 new org.xencommlab.examples.wiring.RunInjectors(org.xencommlab.examples.wiring.PluginRegistry.discover());
@@ -70,7 +89,7 @@ final class HtmlInChromiumIT {
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.MethodSource("reports")
-    @Timeout(90)
+    @Timeout(240)
     void everyChartRendersAndNothingFailsToLoad(String which, @TempDir Path dir) throws IOException, InterruptedException {
         boolean present = Files.isExecutable(CHROMIUM);
         if (!present) {
@@ -123,6 +142,22 @@ final class HtmlInChromiumIT {
             assertThat(chart.get("texts").asInt()).as(id + " texts (title, labels)").isGreaterThan(2);
         }
         assertThat(rendered).containsExactlyElementsOf(HtmlRenderer.chartIds(report));
+
+        // The verdict matrix: a row per configuration under its header, the cheapest of every
+        // scenario marked, every failed configuration x scenario marked in the matrix and in the charts.
+        assertThat(result.get("matrixVisible").asBoolean()).as("verdict matrix laid out").isTrue();
+        assertThat(result.get("matrixRows").asInt()).isEqualTo(report.configurations().size() + 1);
+        long failedCells = report.aggregates().stream().filter(a -> a.failed() > 0).count();
+        assertThat(result.get("failedCells").asLong()).isEqualTo(failedCells);
+        assertThat(result.get("cheapestCells").asInt()).isEqualTo((int) report.scenarios().stream()
+                .filter(s -> report.aggregatesOf(s.name()).stream().anyMatch(a -> a.failed() == 0)).count());
+        if (failedCells > 0) {
+            assertThat(result.get("failedLabels").asInt()).as("failed bars labelled").isPositive();
+        }
+        // Error bars are drawn in their own colour on every bar chart.
+        assertThat(result.get("errorBars").asInt()).as("error bars").isPositive();
+        // Wide tables scroll inside their box: the page itself fits 1,400 px.
+        assertThat(result.get("pageWidth").asInt()).as("page width at 1,400 px").isLessThanOrEqualTo(1400);
     }
 
     private static String unescape(String attribute) {

@@ -36,15 +36,16 @@ final class TestHtmlRenderer {
         String html = HtmlRenderer.render(report);
         List<String> ids = HtmlRenderer.chartIds(report);
 
-        assertThat(ids).contains("chart-balloon-hypercalls", "chart-balloon-modelled", "chart-process-death-leaks",
+        assertThat(ids).contains("chart-balloon-hypercalls", "chart-balloon-modelled", "chart-balloon-events",
+                "chart-process-death-registrations", "chart-interleaved-pages", "chart-interleaved-registrations",
                 "chart-heap-exhaustion-heap", "chart-sweep-balloon-pages-hypercalls", "chart-sweep-balloon-pages-modelled");
         assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).startsWith(HtmlRenderer.CHART_ID_PREFIX));
         Matcher svg = Pattern.compile("<svg id='([^']+)'").matcher(html);
         List<String> found = svg.results().map(m -> m.group(1)).toList();
         assertThat(found).containsExactlyElementsOf(ids);
-        // No leak in interleaved: its leak chart is replaced by a sentence saying so.
-        assertThat(ids).doesNotContain("chart-interleaved-leaks");
-        assertThat(html).contains("No chart of registrationsLeaked, lockedPagesLeaked, pinnedFramesLeaked: 0 in every run.");
+        // No copy fault in balloon: its chart is replaced by a sentence saying so.
+        assertThat(ids).doesNotContain("chart-balloon-faults");
+        assertThat(html).contains("No chart of hypervisorFaults, retries: 0 in every run.");
     }
 
     @Test
@@ -57,7 +58,25 @@ final class TestHtmlRenderer {
         String sparse = HtmlRenderer.render(TestingReports.sparse());
         assertThat(sparse).contains("No results for scenario &#39;process-death&#39; in this report");
         assertThat(sparse).contains("This report holds no size sweep");
-        assertThat(sparse).contains("x86/pointer seed 7");
+        assertThat(sparse).contains("2 seeds").contains("median ");
+    }
+
+    @Test
+    void theVerdictOpensThePageAndMarksFailuresAndTheCheapest() {
+        ComparisonReport report = TestingReports.realistic();
+        String html = HtmlRenderer.render(report);
+
+        int verdict = html.indexOf("<section id=\"verdict\">");
+        assertThat(verdict).isPositive().isLessThan(html.indexOf("<section id=\"problems\">"));
+        String matrix = html.substring(verdict, html.indexOf("</section>", verdict));
+        assertThat(Pattern.compile("<tr><th>").matcher(matrix).results().count())
+                .isEqualTo(report.configurations().size() + 1);
+        assertThat(Pattern.compile("class=\"ok cheapest\"").matcher(matrix).results().count())
+                .isEqualTo(report.scenarios().size());
+        assertThat(Pattern.compile("class=\"failed\"").matcher(matrix).results().count())
+                .isEqualTo(report.failedCount());
+        // The failed configuration's bars are labelled so in the charts.
+        assertThat(html).contains("x86/pointer align=off (FAILED)");
     }
 
     @Test

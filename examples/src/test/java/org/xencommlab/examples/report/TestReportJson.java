@@ -42,7 +42,8 @@ final class TestReportJson {
         "/results/0/seed", "/results/0/outcome", "/results/0/failure", "/results/0/errors", "/results/0/metrics",
         "/results/0/metrics/hypercalls", "/results/0/metrics/modelledNanos", "/results/0/metrics/registrationsLeaked",
         "/results/0/metrics/xenHeapBytesPeak", "/sweeps/0/series/0/points/0/metrics/hypercalls",
-        "/configurations/0/variant", "/scenarios/0/name"})
+        "/configurations/0/variant", "/scenarios/0/name", "/aggregates", "/aggregates/0/runs",
+        "/aggregates/0/metrics/modelledNanos", "/aggregates/0/failed", "/sensitivity"})
     void removingARequiredFieldFailsValidation(String pointer) throws IOException {
         JsonNode report = json(TestingReports.realistic());
         String field = pointer.substring(pointer.lastIndexOf('/') + 1);
@@ -76,7 +77,16 @@ final class TestReportJson {
         ((ObjectNode) report.at("/results/0/metrics")).put("continuations", 1.5);
         cases.add(describe(report));
         report = json(TestingReports.realistic());
-        ((ObjectNode) report).put("schemaVersion", 2);
+        ((ObjectNode) report).put("schemaVersion", 1);
+        cases.add(describe(report));
+        report = json(TestingReports.realistic());
+        ((ObjectNode) report.at("/aggregates/0/metrics")).put("hypercalls", -1);
+        cases.add(describe(report));
+        report = json(TestingReports.realistic());
+        ((ObjectNode) report.at("/aggregates/0/metrics")).putObject("retries").put("median", 1);
+        cases.add(describe(report));
+        report = json(TestingReports.realistic());
+        ((ObjectNode) report.at("/aggregates/0")).put("runs", 0);
         cases.add(describe(report));
         report = json(TestingReports.realistic());
         ((ObjectNode) report.at("/costModel/costs")).put("copyGigabytesPerSecond", 0);
@@ -100,6 +110,9 @@ final class TestReportJson {
         assertThat(strings(schema.at("/$defs/costModel/properties/costs/required")))
                 .containsExactlyElementsOf(Arrays.stream(CostEvent.values()).map(CostEvent::key).toList());
         assertThat(schema.at("/properties/schemaVersion/const").asInt()).isEqualTo(ComparisonReport.SCHEMA_VERSION);
+        // Every metric has its one-line description in the schema, the same as the HTML's.
+        MetricDescriptions.all().forEach((name, description) -> assertThat(
+                schema.at("/$defs/metrics/properties/" + name + "/description").asText()).as(name).isEqualTo(description));
     }
 
     @Test
@@ -128,7 +141,7 @@ final class TestReportJson {
     @Test
     void readingABadReportSaysWhyInOneLine() {
         String json = ReportJson.write(TestingReports.sparse());
-        assertThatThrownBy(() -> ReportJson.read(json.replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 9")))
+        assertThatThrownBy(() -> ReportJson.read(json.replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 9")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("schema version 9 is not supported")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -36,6 +36,7 @@ final class TestTableRenderer {
     void failuresAndProblemsAreShown() {
         String table = TableRenderer.render(TestingReports.realistic());
         assertThat(table).contains("failed: x86/pointer align=off seed 42: munlock of a shared page unlocked");
+        assertThat(table).contains("== Verdict").contains("== Largest differences");
         assertThat(table).contains("Problem #4: process death");
         assertThat(table).contains("process-death, ppc/pointer with cleanup=off: registrations left behind 3 (0 without it)");
         assertThatThrownBy(() -> TableRenderer.render(TestingReports.sparse(), 20))
@@ -51,7 +52,7 @@ final class TestTableRenderer {
         assertThat(blocks.keySet()).containsExactlyElementsOf(scenarios);
         for (String scenario : scenarios) {
             List<JsonNode> results = new ArrayList<>();
-            json.get("results").forEach(r -> {
+            json.get("aggregates").forEach(r -> {
                 if (r.get("scenario").asText().equals(scenario)) {
                     results.add(r);
                 }
@@ -65,8 +66,15 @@ final class TestTableRenderer {
                 assertThat(block.rows().get("outcome").get(i))
                         .isEqualTo(result.get("outcome").asText().equals("ok") ? "ok" : "FAILED");
                 for (String metric : Metrics.REQUIRED) {
-                    assertThat(Numbers.ungroup(block.rows().get(metric).get(i))).as(scenario + " " + metric)
-                            .isEqualTo(result.get("metrics").get(metric).asLong());
+                    JsonNode stat = result.get("metrics").get(metric);
+                    String cell = block.rows().get(metric).get(i);
+                    if (stat.isIntegralNumber()) {
+                        assertThat(Numbers.ungroup(cell)).as(scenario + " " + metric).isEqualTo(stat.asLong());
+                    } else {
+                        double half = (stat.get("ciHigh").asDouble() - stat.get("ciLow").asDouble()) / 2;
+                        assertThat(cell).as(scenario + " " + metric)
+                                .isEqualTo(Numbers.decimal(stat.get("mean").asDouble()) + "±" + Numbers.decimal(half));
+                    }
                 }
                 int column = i;
                 result.get("errors").properties().forEach(e -> assertThat(
@@ -90,7 +98,8 @@ final class TestTableRenderer {
         boolean inHeader = false;
         for (String line : table.lines().toList()) {
             if (line.startsWith("== ")) {
-                if (line.startsWith("== The mail's problems")) {
+                if (line.startsWith("== The mail's problems") || line.startsWith("== Verdict")
+                        || line.startsWith("== Largest") || line.startsWith("== Sensitivity")) {
                     current = null;
                     continue;
                 }

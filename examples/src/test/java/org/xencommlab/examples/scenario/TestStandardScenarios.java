@@ -19,7 +19,6 @@ import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.ReportJson;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Outcome;
-import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import org.xencommlab.examples.wiring.RunEnvironment;
@@ -100,11 +99,12 @@ final class TestStandardScenarios {
         }
         assertThat(first.configurations()).hasSizeGreaterThanOrEqualTo(8);
         assertThat(first.sweeps()).isNotEmpty();
-        List<String> failed = first.results().stream().filter(r -> r.outcome() == Outcome.FAILED)
+        List<String> failed = first.aggregates().stream().filter(r -> r.outcome() == Outcome.FAILED)
                 .map(r -> r.scenario() + " " + r.configuration()).toList();
         assertThat(failed).as("only the variants built to show a problem fail")
                 .allMatch(f -> f.contains("cleanup=off") || f.contains("buffers=unlocked") || f.contains("align=none"));
-        for (RunResult result : first.results()) {
+        assertThat(first.aggregates()).hasSize(first.configurations().size() * first.scenarios().size());
+        for (org.xencommlab.examples.report.model.Aggregate result : first.aggregates()) {
             if (result.variant().isEmpty()) {
                 assertThat(result.outcome()).as(result.scenario() + " " + result.configuration()).isEqualTo(Outcome.OK);
             }

@@ -193,6 +193,11 @@ public final class GuestScheduler implements Scheduler {
         }
         while (!due.isEmpty() && due.firstKey() <= now) {
             Map.Entry<Long, List<Runnable>> first = due.pollFirstEntry();
+            if (trace.enabled()) {
+                int n = first.getValue().size();
+                trace.event(TraceKind.SCHEDULE, domid, () -> "point " + now + " (" + point + "): " + n + " scheduled task"
+                        + (n == 1 ? "" : "s"));
+            }
             for (Runnable task : first.getValue()) {
                 tasksRun++;
                 runContained(task, "task", domid);

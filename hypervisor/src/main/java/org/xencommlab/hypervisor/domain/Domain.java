@@ -584,7 +584,9 @@ public final class Domain {
         }
         int[] mfns = machine.allocate(domid, count);
         if (mfns == null) {
-            throw new XenException(XenErrno.ENOMEM, "machine memory is short of " + count + " frames");
+            int free = machine.freeFrames();
+            throw new XenException(XenErrno.ENOMEM, "machine memory is short by " + (count - free) + " frames: d" + domid
+                    + " needs " + count + ", " + free + " are free");
         }
         for (int i = 0; i < count; i++) {
             p2m.set(gfn + i, mfns[i]);

@@ -101,7 +101,11 @@ public final class HypercallEntry implements HypervisorGate {
 
     @Override
     public long hypercall(int domid, int vcpu, long op, long... args) {
+        long[] before = metrics.counterSnapshot();
         metrics.increment(Counter.HYPERCALLS);
+        if (trace.enabled()) {
+            trace.begin(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args));
+        }
         long result;
         try {
             result = enter(domid, vcpu, op, args);
@@ -116,9 +120,10 @@ public final class HypercallEntry implements HypervisorGate {
         if (result < 0) {
             metrics.recordError(XenErrno.fromResult(result).orElseThrow());
         }
+        metrics.addCall((int) Math.min(Math.max(op, -1), Integer.MAX_VALUE), HypercallNumber.subOp(op, args), before);
         if (trace.enabled()) {
             long traced = result;
-            trace.event(TraceKind.HYPERCALL, domid, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
+            trace.end(TraceKind.HYPERCALL, domid, vcpu, () -> describe(op, args) + " = " + XenErrno.describeResult(traced));
         }
         return result;
     }

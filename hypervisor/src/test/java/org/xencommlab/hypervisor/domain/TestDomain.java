@@ -75,6 +75,16 @@ final class TestDomain {
     }
 
     @Test
+    void aShortMachineSaysHowManyFramesWereShortNotHowManyWereAskedFor() {
+        long free = m.machine.freeFrames();
+
+        assertThatThrownBy(() -> m.domains.create(DomainSpec.guest(2, (free + 7) * PAGE)))
+                .isInstanceOf(XenException.class)
+                .hasMessageContaining("machine memory is short by 7 frames: d2 needs " + (free + 7) + ", " + free + " are free");
+        assertThat(m.machine.freeFrames()).isEqualTo(free);
+    }
+
+    @Test
     void populateFailsCleanlyWhenMachineMemoryIsShort() {
         Domain big = m.domains.create(DomainSpec.guest(1, 250L * PAGE));
         Domain d = m.domains.create(DomainSpec.guest(2, 2L * PAGE).withMaxMemoryBytes(16L * PAGE));

@@ -8,6 +8,7 @@ import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
+import org.xencommlab.arch.ppc.registration.RegistrationTable;
 
 /**
  * The mail's answer to Problem #2: a physically contiguous area the kernel reserves once (at first
@@ -53,6 +54,13 @@ final class DeviceArea {
         }
         long reserved = (long) pages * kernel.pageSize().bytes();
         kernel.metrics().adjust(Gauge.DEVICE_BYTES_RESERVED, reserved);
+        // Held for the kernel's lifetime on purpose: reports show it as reserved, not leaked.
+        kernel.metrics().markReserved(Gauge.DEVICE_BYTES_RESERVED, reserved);
+        if (bufid >= 0) {
+            kernel.metrics().markReserved(Gauge.REGISTRATIONS_LIVE, 1);
+            kernel.metrics().markReserved(Gauge.XEN_HEAP_BYTES, RegistrationTable.chargeFor(pages));
+            kernel.metrics().markReserved(Gauge.PINNED_FRAMES, pages);
+        }
         long registered = bufid;
         kernel.trace().event(TraceKind.REGISTRATION, kernel.domid(), () -> "device area " + pages + " pages at 0x"
                 + Long.toHexString(block.physicalAddress()) + (registered >= 0 ? " bufid 0x" + Long.toHexString(registered) : ""));

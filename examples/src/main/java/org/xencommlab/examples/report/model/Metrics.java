@@ -25,8 +25,10 @@ import org.xencommlab.examples.cost.CostModel;
  *
  * <p>Names: each {@link Counter} by its {@link Counter#reportName()}; each {@link Gauge} twice, as
  * {@code <reportName>Peak} (highest level during the run) and {@code <reportName>Leaked} (level at
- * the end of the run, after every process exited and every domain was torn down: whatever is left
- * was left behind); and {@code modelledNanos} from the {@link CostModel}.
+ * the end of the run, after every process exited, less what kernels hold on purpose as long-lived
+ * reservations: whatever is left was left behind); registrations, Xen heap bytes and pinned frames
+ * also as {@code <reportName>Reserved} (what kernels hold on purpose at the end, such as ppc's
+ * registered device area); and {@code modelledNanos} from the {@link CostModel}.
  */
 public final class Metrics {
     /** The names the report schema requires, in report order. */
@@ -37,6 +39,19 @@ public final class Metrics {
             "translationSteps", "retries", "modelledNanos");
 
     public static final String MODELLED_NANOS = "modelledNanos";
+
+    /**
+     * The prefix of the per-hypercall metrics: {@code hypercall.<name>[.<sub-op>].calls},
+     * {@code .entries} and {@code .modelledNanos}, what the machine counted while such calls ran.
+     */
+    public static final String CALL_PREFIX = "hypercall.";
+
+    /**
+     * Gauges a kernel may hold part of as a long-lived reservation ({@link RunMetrics#markReserved}):
+     * each is also reported as {@code <reportName>Reserved}, and its {@code Leaked} leaves it out.
+     */
+    private static final Set<Gauge> RESERVABLE = Set.of(Gauge.REGISTRATIONS_LIVE, Gauge.XEN_HEAP_BYTES,
+            Gauge.PINNED_FRAMES);
 
     private static final List<String> KNOWN = knownNamesInOrder();
 
@@ -134,6 +149,7 @@ public final class Metrics {
     public static final class Builder {
         private final Map<String, Long> known = new LinkedHashMap<>();
         private final Map<String, Long> extra = new TreeMap<>();
+        private final Map<String, Map<String, Long>> calls = new TreeMap<>();
 
         private Builder() {
             KNOWN.forEach(name -> known.put(name, 0L));
@@ -174,8 +190,20 @@ public final class Metrics {
                     throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
                             + ": more was released than taken");
                 }
-                set(gauge.reportName() + "Leaked", end);
+                long reserved = run.reserved(gauge);
+                if (reserved < 0 || reserved > end) {
+                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                            + " with " + reserved + " of it marked as kernel reservations");
+                }
+                set(gauge.reportName() + "Leaked", end - reserved);
+                if (RESERVABLE.contains(gauge)) {
+                    set(gauge.reportName() + "Reserved", reserved);
+                }
             }
+            run.calls().forEach((key, counts) -> {
+                Map<String, Long> byName = calls.computeIfAbsent(callName(key.op(), key.subOp()), k -> new TreeMap<>());
+                counts.forEach((counter, n) -> byName.merge(counter.reportName(), n, Long::sum));
+            });
             return this;
         }
 
@@ -188,6 +216,11 @@ public final class Metrics {
         public Metrics build(CostModel costModel) {
             requireNonNull(costModel, "costModel is null");
             known.put(MODELLED_NANOS, costModel.modelledNanos(this::get));
+            calls.forEach((name, counts) -> {
+                set(CALL_PREFIX + name + ".calls", counts.getOrDefault(Counter.HYPERCALLS.reportName(), 0L));
+                set(CALL_PREFIX + name + ".entries", counts.getOrDefault(Counter.HYPERVISOR_ENTRIES.reportName(), 0L));
+                set(CALL_PREFIX + name + ".modelledNanos", costModel.modelledNanos(m -> counts.getOrDefault(m, 0L)));
+            });
             return buildAsIs();
         }
 
@@ -199,6 +232,29 @@ public final class Metrics {
         }
     }
 
+    /** {@code memory_op.decrease_reservation}, {@code console_io.write}, {@code multicall}, {@code arch_1.3}. */
+    static String callName(int op, int subOp) {
+        String name = org.xencommlab.api.hypercall.HypercallNumber.name(op);
+        if (subOp < 0) {
+            return name;
+        }
+        String sub = switch (name) {
+            case "memory_op" -> switch (subOp) {
+                case 0 -> "increase_reservation";
+                case 1 -> "decrease_reservation";
+                case 6 -> "populate_physmap";
+                default -> "cmd" + subOp;
+            };
+            case "console_io" -> switch (subOp) {
+                case 0 -> "write";
+                case 1 -> "read";
+                default -> "cmd" + subOp;
+            };
+            default -> "cmd" + subOp;
+        };
+        return name + "." + sub;
+    }
+
     private static List<String> knownNamesInOrder() {
         Set<String> names = new LinkedHashSet<>(REQUIRED);
         for (Counter counter : Counter.values()) {
@@ -207,6 +263,9 @@ public final class Metrics {
         for (Gauge gauge : Gauge.values()) {
             names.add(gauge.reportName() + "Peak");
             names.add(gauge.reportName() + "Leaked");
+            if (RESERVABLE.contains(gauge)) {
+                names.add(gauge.reportName() + "Reserved");
+            }
         }
         names.addAll(CostModel.pricedMetrics());
         return List.copyOf(new ArrayList<>(names));
