@@ -21,7 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HandleSiteFinder;
-import org.xencommlab.strategy.embedded.EmbeddedStrategyPlugin;
+import org.xencommlab.strategy.embedded.plugin.EmbeddedStrategyPlugin;
 import org.xencommlab.api.hypercall.HypervisorGate;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.RunMetrics;

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
-import org.xencommlab.strategy.embedded.EmbeddedStrategyPlugin;
-import org.xencommlab.strategy.pointer.PointerStrategyPlugin;
+import org.xencommlab.strategy.embedded.plugin.EmbeddedStrategyPlugin;
+import org.xencommlab.strategy.pointer.plugin.PointerStrategyPlugin;
 import org.xencommlab.api.plugin.Parameters;
 
 /**

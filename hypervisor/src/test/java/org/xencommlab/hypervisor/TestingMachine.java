@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.xencommlab.hypervisor.control.Hypervisor;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.strategy.pointer.PointerStrategyPlugin;
+import org.xencommlab.strategy.pointer.plugin.PointerStrategyPlugin;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.memory.PageSize;

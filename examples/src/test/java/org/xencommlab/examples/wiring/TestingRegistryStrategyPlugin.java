@@ -13,7 +13,7 @@ import org.xencommlab.api.abi.codec.CodecRegistry;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.abi.codec.PointerCodec;
 import org.xencommlab.api.abi.layout.AbiForm;
-import org.xencommlab.strategy.pointer.PointerHandleSites;
+import org.xencommlab.strategy.pointer.form.PointerHandleSites;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.plugin.Parameters;
 

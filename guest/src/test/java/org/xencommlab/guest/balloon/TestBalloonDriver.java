@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.memory.ReservationBlock;
-import org.xencommlab.strategy.embedded.EmbeddedStrategy;
+import org.xencommlab.strategy.embedded.form.EmbeddedStrategy;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.memory.FrameAllocator;

@@ -20,7 +20,7 @@ import org.xencommlab.api.abi.memory.ReservationLimits;
 import org.xencommlab.api.abi.memory.ReservationRequest;
 import org.xencommlab.api.abi.multicall.MulticallArguments;
 import org.xencommlab.api.abi.multicall.MulticallEntry;
-import org.xencommlab.strategy.pointer.PointerStrategy;
+import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.errno.XenErrno;

@@ -1,7 +1,7 @@
 package org.xencommlab.guest.testing;
 
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.strategy.pointer.PointerStrategy;
+import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.AddressSpaceLayout;

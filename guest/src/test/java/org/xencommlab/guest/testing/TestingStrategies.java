@@ -3,8 +3,8 @@ package org.xencommlab.guest.testing;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.strategy.embedded.EmbeddedStrategyPlugin;
-import org.xencommlab.strategy.pointer.PointerStrategyPlugin;
+import org.xencommlab.strategy.embedded.plugin.EmbeddedStrategyPlugin;
+import org.xencommlab.strategy.pointer.plugin.PointerStrategyPlugin;
 import org.xencommlab.api.plugin.Parameters;
 
 /** The strategies a guest test runs in, made by their plugins as the composition root makes them. */

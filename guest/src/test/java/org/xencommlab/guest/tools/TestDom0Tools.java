@@ -15,7 +15,7 @@ import org.xencommlab.api.abi.console.ConsoleIo;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryExtent;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.multicall.MulticallOutcome;
-import org.xencommlab.strategy.embedded.EmbeddedStrategy;
+import org.xencommlab.strategy.embedded.form.EmbeddedStrategy;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;

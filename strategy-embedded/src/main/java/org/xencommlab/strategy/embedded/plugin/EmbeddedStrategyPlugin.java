@@ -1,5 +1,6 @@
-package org.xencommlab.strategy.embedded;
+package org.xencommlab.strategy.embedded.plugin;
 
+import org.xencommlab.strategy.embedded.form.EmbeddedStrategy;
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;

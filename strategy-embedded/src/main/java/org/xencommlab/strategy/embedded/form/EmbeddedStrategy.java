@@ -1,4 +1,4 @@
-package org.xencommlab.strategy.embedded;
+package org.xencommlab.strategy.embedded.form;
 
 import java.util.List;
 import java.util.Optional;

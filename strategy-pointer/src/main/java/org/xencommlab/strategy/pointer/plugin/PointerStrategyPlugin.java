@@ -1,5 +1,6 @@
-package org.xencommlab.strategy.pointer;
+package org.xencommlab.strategy.pointer.plugin;
 
+import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.abi.StrategyPlugin;

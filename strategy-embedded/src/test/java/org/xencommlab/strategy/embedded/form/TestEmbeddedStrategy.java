@@ -1,6 +1,6 @@
-package org.xencommlab.strategy.embedded;
+package org.xencommlab.strategy.embedded.form;
 
-import org.xencommlab.strategy.pointer.PointerStrategy;
+import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import org.xencommlab.api.abi.dmop.DmOpArguments;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.abi.console.ConsoleIoArguments;

@@ -1,4 +1,4 @@
-package org.xencommlab.strategy.pointer;
+package org.xencommlab.strategy.pointer.form;
 
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentKind;

@@ -1,4 +1,4 @@
-package org.xencommlab.strategy.pointer;
+package org.xencommlab.strategy.pointer.form;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

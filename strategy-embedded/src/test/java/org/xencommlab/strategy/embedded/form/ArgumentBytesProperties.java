@@ -1,6 +1,6 @@
-package org.xencommlab.strategy.embedded;
+package org.xencommlab.strategy.embedded.form;
 
-import org.xencommlab.strategy.pointer.PointerStrategy;
+import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -1,4 +1,4 @@
-package org.xencommlab.strategy.embedded;
+package org.xencommlab.strategy.embedded.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.abi.StrategyPlugin;
+import org.xencommlab.strategy.embedded.form.EmbeddedStrategy;
 
 final class TestStrategyPlugins {
     private static StrategyPlugin plugin(String name) {
