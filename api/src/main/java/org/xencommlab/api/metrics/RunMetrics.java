@@ -49,9 +49,10 @@ public final class RunMetrics {
     }
 
     /**
-     * Marks {@code delta} of a gauge's level as a kernel's long-lived reservation, held on purpose
-     * for as long as its domain lives (ppc's registered device area: one registration, its Xen heap
-     * bytes and pinned frames). Reports show it as reserved, not as left behind by a process. The
+     * Marks {@code delta} of a gauge's level as a long-lived reservation, held on purpose for as
+     * long as its domain lives: a kernel's (ppc's registered device area: one registration, its Xen
+     * heap bytes and pinned frames) or the hypervisor's own per-domain structure (ppc's
+     * registration-table leaves, made on demand and kept until the domain is destroyed). Reports show it as reserved, not as left behind by a process. The
      * caller adjusts the gauge itself as well, and marks a reservation it gives back with a
      * negative {@code delta}; what is marked never exceeds the gauge's level.
      */

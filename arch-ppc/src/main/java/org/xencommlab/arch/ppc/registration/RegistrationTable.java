@@ -196,6 +196,11 @@ public final class RegistrationTable {
                 throw new XenException(XenErrno.ENOMEM, "d" + domid + " heap quota refuses " + total + " bytes");
             }
             Leaf leaf = newLeaf ? addLeaf(leafNumber) : directory[leafNumber];
+            if (newLeaf) {
+                // A leaf is the table's own, held until the domain is destroyed (its generations must
+                // outlive the registrations): reported as reserved, never as left behind by a process.
+                metrics.markReserved(Gauge.XEN_HEAP_BYTES, LEAF_HEAP_BYTES);
+            }
             if (fresh) {
                 handedOut = index + 1;
             } else {
@@ -329,6 +334,7 @@ public final class RegistrationTable {
                 }
             }
             long leafBytes = leafCount * LEAF_HEAP_BYTES;
+            metrics.markReserved(Gauge.XEN_HEAP_BYTES, -leafBytes);
             heap.release(leafBytes);
             heapCharged -= leafBytes;
             leafCount = 0;
