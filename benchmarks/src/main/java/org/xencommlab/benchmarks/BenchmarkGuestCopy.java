@@ -23,7 +23,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 
 /**
- * DESIGN.md section 9, copy path: Xen's {@code copy_from_guest} and {@code copy_to_guest} of
+ * The copy-path speed target: Xen's {@code copy_from_guest} and {@code copy_to_guest} of
  * {@code size} bytes between a hypervisor buffer and a dom0 tool's hypercall buffer, beside a
  * {@link System#arraycopy} of the same bytes between two Java arrays (target: at least half its
  * bandwidth from 64 KiB up).

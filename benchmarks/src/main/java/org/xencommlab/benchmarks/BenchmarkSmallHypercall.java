@@ -23,7 +23,7 @@ import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.guest.tools.Dom0Tools;
 
 /**
- * DESIGN.md section 9, a small hypercall against a sub-microsecond target.
+ * The small-hypercall speed target: a small hypercall against a sub-microsecond target.
  *
  * <ul>
  *   <li>{@code xenVersionThroughGate}: {@code xen_version(XENVER_version)} as dom0's kernel issues
