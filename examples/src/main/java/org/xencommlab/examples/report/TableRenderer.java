@@ -82,7 +82,14 @@ public final class TableRenderer {
             }
         }
         out.append('\n').append("== The mail's problems, from the numbers above\n");
+        List<String> notJudged = new ArrayList<>();
         for (ProblemSummary summary : ProblemSummaries.of(report)) {
+            if (summary.findings().isEmpty() && !summary.missing().isEmpty()) {
+                // None of its scenarios ran: one line for all such problems, not a paragraph each.
+                notJudged.add(summary.problem().title() + " (--scenario "
+                        + String.join(",", summary.problem().scenarios()) + ")");
+                continue;
+            }
             out.append('\n').append(summary.problem().title()).append('\n');
             if (summary.findings().isEmpty() && summary.missing().isEmpty()) {
                 wrap(out, "Nothing measured differs from 0 here.", width);
@@ -93,6 +100,10 @@ public final class TableRenderer {
             for (String sentence : summary.missing()) {
                 wrap(out, sentence, width);
             }
+        }
+        if (!notJudged.isEmpty()) {
+            out.append('\n');
+            wrap(out, "Not judged here, since none of their scenarios ran: " + String.join("; ", notJudged) + ".", width);
         }
         return out.toString();
     }

@@ -43,6 +43,18 @@ final class TestTableRenderer {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void problemsWhoseScenariosDidNotRunShareOneLine() {
+        // Only interleaved ran: Problem #1 is judged (with a note for heap-exhaustion), the rest are
+        // named once, not given a paragraph each.
+        String table = TableRenderer.render(TestingReports.sparse());
+
+        assertThat(table).contains("Problem #1: concurrency\n");
+        assertThat(table).contains("Not judged here, since none of their scenarios ran: Problem #2: spanning pages");
+        assertThat(table).doesNotContain("Problem #2: spanning pages\n");
+        assertThat(table).doesNotContain("No results for scenario 'spanning'");
+    }
+
     private static void checkAgainstJson(ComparisonReport report, int width) throws IOException {
         JsonNode json = new ObjectMapper().readTree(ReportJson.write(report));
         Map<String, Block> blocks = parse(TableRenderer.render(report, width));
