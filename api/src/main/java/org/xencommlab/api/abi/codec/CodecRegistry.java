@@ -24,29 +24,37 @@ public final class CodecRegistry<C extends FormCodec> {
     }
 
     /**
-     * The codecs of type {@code form} among {@code abis}.
+     * The codecs of type {@code form} among {@code abis}, each under its ABI's request types and kinds.
      *
-     * @throws IllegalStateException when two codecs claim one request type or one kind
+     * @throws IllegalStateException when two codecs claim one request type or one kind, or one ABI has
+     *     two codecs of this form
      */
     public static <C extends FormCodec> CodecRegistry<C> of(Class<C> form, List<? extends HypercallAbi> abis) {
         requireNonNull(form, "form is null");
         Map<Class<?>, C> byRequest = new HashMap<>();
         Map<ArgumentKind<?>, C> byKind = new HashMap<>();
         for (HypercallAbi abi : abis) {
+            C typed = null;
             for (FormCodec codec : abi.codecs()) {
                 if (!form.isInstance(codec)) {
                     continue;
                 }
-                C typed = form.cast(codec);
-                for (Class<?> type : codec.requestTypes()) {
-                    if (byRequest.putIfAbsent(type, typed) != null) {
-                        throw new IllegalStateException(form.getSimpleName() + ": two codecs encode " + type.getName());
-                    }
+                if (typed != null) {
+                    throw new IllegalStateException(form.getSimpleName() + ": " + abi.name() + " has two codecs of this form");
                 }
-                for (ArgumentKind<?> kind : codec.kinds()) {
-                    if (byKind.putIfAbsent(kind, typed) != null) {
-                        throw new IllegalStateException(form.getSimpleName() + ": two codecs decode " + kind);
-                    }
+                typed = form.cast(codec);
+            }
+            if (typed == null) {
+                continue;
+            }
+            for (Class<?> type : abi.requestTypes()) {
+                if (byRequest.putIfAbsent(type, typed) != null) {
+                    throw new IllegalStateException(form.getSimpleName() + ": two codecs encode " + type.getName());
+                }
+            }
+            for (ArgumentKind<?> kind : abi.kinds()) {
+                if (byKind.putIfAbsent(kind, typed) != null) {
+                    throw new IllegalStateException(form.getSimpleName() + ": two codecs decode " + kind);
                 }
             }
         }

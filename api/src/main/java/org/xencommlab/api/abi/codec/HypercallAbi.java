@@ -1,19 +1,27 @@
 package org.xencommlab.api.abi.codec;
 
 import java.util.List;
+import org.xencommlab.api.abi.ArgumentKind;
 
 /**
- * Everything one hypercall package contributes to the strategies: its codec in each form it
- * knows. A strategy builds its {@link CodecRegistry} from all of them, so adding a hypercall means
- * adding its package (layouts, request and view types, codecs, this entry) and a handler; no
- * strategy and no SPI method changes.
+ * Everything one hypercall package contributes to the strategies: which request types and view
+ * kinds it has, and its codec in each form it knows. A strategy builds its {@link CodecRegistry}
+ * from all of them, so adding a hypercall means adding its package (layouts, request and view
+ * types, codecs, this entry) and a handler; no strategy and no SPI method changes.
  *
- * <p>An implementation must guarantee that its codecs are stateless, and that no two hypercall
- * ABIs list the same request type or view kind in the same form.
+ * <p>An implementation must guarantee that its codecs are stateless; that each of them encodes
+ * every type in {@link #requestTypes} and decodes every kind in {@link #kinds}; and that no two
+ * hypercall ABIs list the same request type or view kind.
  */
 public interface HypercallAbi {
     /** The hypercall's name ({@code memory_op}), for messages. */
     String name();
+
+    /** The request classes its codecs encode (exact classes; requests are final records), the same in every form. */
+    List<Class<?>> requestTypes();
+
+    /** The views its codecs decode, the same in every form. */
+    List<ArgumentKind<?>> kinds();
 
     /** Its codecs, at most one per form. */
     List<FormCodec> codecs();

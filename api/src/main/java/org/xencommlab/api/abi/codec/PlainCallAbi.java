@@ -20,17 +20,17 @@ public final class PlainCallAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(PlainCall.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of();
+    }
+
     private static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(PlainCall.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of();
-        }
-
         @Override
         public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {}
 
@@ -48,16 +48,6 @@ public final class PlainCallAbi implements HypercallAbi {
     }
 
     private static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(PlainCall.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of();
-        }
-
         @Override
         public long blockBytes(HypercallRequest<?> request, int maxBlock, SubCalls sub) {
             return 0;

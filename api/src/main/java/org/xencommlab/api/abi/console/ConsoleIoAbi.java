@@ -41,6 +41,16 @@ public final class ConsoleIoAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(ConsoleWriteRequest.class, ConsoleReadRequest.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of(ConsoleIoArguments.KIND);
+    }
+
     private static ConsoleReadOutcome readBytes(long result, int count, Placed placed, int offset) {
         byte[] bytes = new byte[ArgumentWords.clamp(result, count)];
         if (bytes.length > 0) {
@@ -70,16 +80,6 @@ public final class ConsoleIoAbi implements HypercallAbi {
 
     /** A bare buffer named by argument 2. */
     static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ConsoleWriteRequest.class, ConsoleReadRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(ConsoleIoArguments.KIND);
-        }
-
         @Override
         public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
             size.pieceIfAny(request instanceof ConsoleWriteRequest w ? w.count() : ((ConsoleReadRequest) request).count());
@@ -122,16 +122,6 @@ public final class ConsoleIoAbi implements HypercallAbi {
 
     /** A console block: header, then the bytes. */
     static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ConsoleWriteRequest.class, ConsoleReadRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(ConsoleIoArguments.KIND);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {

@@ -40,6 +40,16 @@ public final class DmOpAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(ModifiedMemoryRequest.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of(DmOpArguments.KIND);
+    }
+
     /** Reads the operation back without judging it (the guest reads what the hypervisor left). */
     private static ModifiedMemoryOp readOp(Placed placed, int offset) {
         byte[] bytes = new byte[ModifiedMemoryOp.SIZE];
@@ -54,16 +64,6 @@ public final class DmOpAbi implements HypercallAbi {
 
     /** Xen's array of {@code xen_dm_op_buf}: buffer 0 the operation, buffer 1 the extents. */
     static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ModifiedMemoryRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(DmOpArguments.KIND);
-        }
-
         @Override
         public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
             int n = ((ModifiedMemoryRequest) request).extents().size();
@@ -183,16 +183,6 @@ public final class DmOpAbi implements HypercallAbi {
 
     /** The dm_op block: the operation and its extents inline; {@code nr_bufs} is 1. */
     static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ModifiedMemoryRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(DmOpArguments.KIND);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {

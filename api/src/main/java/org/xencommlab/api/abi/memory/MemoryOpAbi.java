@@ -41,6 +41,16 @@ public final class MemoryOpAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(ReservationRequest.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of(ReservationArguments.KIND);
+    }
+
     /** The command word, or ENOSYS for a sub-op that is not a reservation. */
     private static MemoryOpCommand reservationCommand(long[] args) {
         MemoryOpCommand command = MemoryOpCommand.decode(ArgumentWords.word(args, 0));
@@ -69,16 +79,6 @@ public final class MemoryOpAbi implements HypercallAbi {
 
     /** Xen's {@code xen_memory_reservation} with a handle to the extent array. */
     static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ReservationRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(ReservationArguments.KIND);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public <Q extends HypercallRequest<?>> List<Q> split(Q request) {
@@ -126,16 +126,6 @@ public final class MemoryOpAbi implements HypercallAbi {
 
     /** The reservation block: fixed fields and the extents inline. */
     static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(ReservationRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(ReservationArguments.KIND);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {

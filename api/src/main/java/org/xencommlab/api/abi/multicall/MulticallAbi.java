@@ -41,6 +41,16 @@ public final class MulticallAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(MulticallRequest.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of(MulticallArguments.KIND);
+    }
+
     private static long resumeIndex(long[] args, long nrCalls) {
         long start = ArgumentWords.word(args, 2);
         if (Long.compareUnsigned(start, nrCalls) > 0) {
@@ -51,16 +61,6 @@ public final class MulticallAbi implements HypercallAbi {
 
     /** An array of {@code multicall_entry}; each call's memory placed before the list. */
     static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(MulticallRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(MulticallArguments.KIND);
-        }
-
         @Override
         public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
             MulticallRequest m = (MulticallRequest) request;
@@ -114,16 +114,6 @@ public final class MulticallAbi implements HypercallAbi {
      * an entry's memory word is a reference to its sub-block, patched in once placed.
      */
     static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(MulticallRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(MulticallArguments.KIND);
-        }
-
         @Override
         public long blockBytes(HypercallRequest<?> request, int maxBlock, SubCalls sub) {
             MulticallRequest m = (MulticallRequest) request;

@@ -38,6 +38,16 @@ public final class SysctlAbi implements HypercallAbi {
         return List.of(new Pointer(), new Embedded());
     }
 
+    @Override
+    public List<Class<?>> requestTypes() {
+        return List.of(GetDomainInfoListRequest.class);
+    }
+
+    @Override
+    public List<ArgumentKind<?>> kinds() {
+        return List.of(GetDomainInfoListArguments.KIND);
+    }
+
     /** The records and count the hypervisor wrote back, bounded by what was asked. */
     private static DomainInfoListOutcome readOutcome(long result, int maxDomains, Placed numPlace, int numOffset, Placed records,
             int recordsOffset) {
@@ -61,16 +71,6 @@ public final class SysctlAbi implements HypercallAbi {
 
     /** Xen's {@code struct xen_sysctl} with a handle to the record buffer. */
     static final class Pointer implements PointerCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(GetDomainInfoListRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(GetDomainInfoListArguments.KIND);
-        }
-
         @Override
         public void measure(HypercallRequest<?> request, PlacementSize size, SubCalls sub) {
             size.pieceIfAny((long) ((GetDomainInfoListRequest) request).maxDomains() * DomainInfo.SIZE);
@@ -100,44 +100,71 @@ public final class SysctlAbi implements HypercallAbi {
         }
     }
 
-    private static final class PointerView implements GetDomainInfoListArguments {
-        private final GuestCopy guest;
-        private final MemoryReference ref;
-        private final byte[] copy;
+    /**
+     * What both forms' views share: the request's fields, the index and count checks; a form says
+     * only where a record and the count go in guest memory.
+     */
+    private abstract static class ListView implements GetDomainInfoListArguments {
+        final GuestCopy guest;
+        final MemoryReference ref;
         private final SysctlGetDomainInfoList op;
-        private final MemoryReference buffer;
         private final byte[] record = new byte[DomainInfo.SIZE];
 
-        PointerView(GuestCopy guest, MemoryReference ref, byte[] copy, SysctlGetDomainInfoList op) {
+        ListView(GuestCopy guest, MemoryReference ref, SysctlGetDomainInfoList op) {
             this.guest = guest;
             this.ref = ref;
-            this.copy = copy;
             this.op = op;
-            this.buffer = new MemoryReference(op.buffer());
         }
 
+        /** Writes the encoded record {@code index} (already checked) to the guest. */
+        abstract void writeRecord(int index, byte[] record);
+
+        /** Writes {@code numDomains} (already checked) back to the guest. */
+        abstract void writeNumDomains(int numDomains);
+
         @Override
-        public int firstDomain() {
+        public final int firstDomain() {
             return op.firstDomain();
         }
 
         @Override
-        public long maxDomains() {
+        public final long maxDomains() {
             return op.maxDomainsUnsigned();
         }
 
         @Override
-        public void writeDomainInfo(int index, DomainInfo info) {
+        public final void writeDomainInfo(int index, DomainInfo info) {
             ArgumentWords.checkIndex(index, maxDomains(), "domain record");
             info.encode(record, 0);
+            writeRecord(index, record);
+        }
+
+        @Override
+        public final void finish(int numDomains) {
+            if (numDomains < 0 || numDomains > maxDomains()) {
+                throw new IllegalArgumentException("num_domains out of range: " + numDomains);
+            }
+            writeNumDomains(numDomains);
+        }
+    }
+
+    private static final class PointerView extends ListView {
+        private final byte[] copy;
+        private final MemoryReference buffer;
+
+        PointerView(GuestCopy guest, MemoryReference ref, byte[] copy, SysctlGetDomainInfoList op) {
+            super(guest, ref, op);
+            this.copy = copy;
+            this.buffer = new MemoryReference(op.buffer());
+        }
+
+        @Override
+        void writeRecord(int index, byte[] record) {
             ArgumentMemory.copyOut(guest, buffer, (long) index * DomainInfo.SIZE, record, 0, record.length);
         }
 
         @Override
-        public void finish(int numDomains) {
-            if (numDomains < 0 || numDomains > maxDomains()) {
-                throw new IllegalArgumentException("num_domains out of range: " + numDomains);
-            }
+        void writeNumDomains(int numDomains) {
             // Xen copies its whole copy of the structure back, the guest's other bytes unchanged.
             LittleEndian.putU32(copy, SysctlGetDomainInfoList.NUM_DOMAINS_OFFSET, numDomains);
             ArgumentMemory.copyOut(guest, ref, 0, copy, 0, copy.length);
@@ -146,16 +173,6 @@ public final class SysctlAbi implements HypercallAbi {
 
     /** The sysctl block: the fixed fields, then room for the records. */
     static final class Embedded implements EmbeddedCodec {
-        @Override
-        public List<Class<?>> requestTypes() {
-            return List.of(GetDomainInfoListRequest.class);
-        }
-
-        @Override
-        public List<ArgumentKind<?>> kinds() {
-            return List.of(GetDomainInfoListArguments.KIND);
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public <Q extends HypercallRequest<?>> List<Q> split(Q request, int maxBlock) {
@@ -191,40 +208,18 @@ public final class SysctlAbi implements HypercallAbi {
         }
     }
 
-    private static final class EmbeddedView implements GetDomainInfoListArguments {
-        private final GuestCopy guest;
-        private final MemoryReference ref;
-        private final SysctlGetDomainInfoList op;
-        private final byte[] record = new byte[DomainInfo.SIZE];
-
+    private static final class EmbeddedView extends ListView {
         EmbeddedView(GuestCopy guest, MemoryReference ref, SysctlGetDomainInfoList op) {
-            this.guest = guest;
-            this.ref = ref;
-            this.op = op;
+            super(guest, ref, op);
         }
 
         @Override
-        public int firstDomain() {
-            return op.firstDomain();
-        }
-
-        @Override
-        public long maxDomains() {
-            return op.maxDomainsUnsigned();
-        }
-
-        @Override
-        public void writeDomainInfo(int index, DomainInfo info) {
-            ArgumentWords.checkIndex(index, maxDomains(), "domain record");
-            info.encode(record, 0);
+        void writeRecord(int index, byte[] record) {
             ArgumentMemory.copyOut(guest, ref, SysctlBlock.recordOffset(index), record, 0, record.length);
         }
 
         @Override
-        public void finish(int numDomains) {
-            if (numDomains < 0 || numDomains > maxDomains()) {
-                throw new IllegalArgumentException("num_domains out of range: " + numDomains);
-            }
+        void writeNumDomains(int numDomains) {
             byte[] num = new byte[4];
             LittleEndian.putU32(num, 0, numDomains);
             ArgumentMemory.copyOut(guest, ref, SysctlBlock.NUM_DOMAINS_OFFSET, num, 0, 4);
