@@ -58,7 +58,10 @@ import org.xencommlab.hypervisor.domain.Extent;
  *   <li>a refusal before any work returns {@code start_extent}, never an errno: an unreadable or
  *       malformed reservation (a truncated, oversized or foreign embedded block), {@code nr_extents}
  *       above what a continuation can encode ({@link ReservationLimits#MAX_NR_EXTENTS}),
- *       {@code start_extent >= nr_extents}, an {@code extent_order} above the caller's
+ *       {@code start_extent >= nr_extents}, a pointer-form extent list the arch's
+ *       {@code access_ok} refuses as a whole from {@code start_extent} on (Xen's
+ *       {@code guest_handle_subrange_okay}; e.g. one that wraps past the top of the address
+ *       space), an {@code extent_order} above the caller's
  *       {@code max_order()} ({@link HypervisorConfig#maxOrder(boolean)}: 9 for a domU, 18 for the
  *       control domain, as Xen's {@code CONFIG_DOMU_MAX_ORDER} and {@code CONFIG_CTLDOM_MAX_ORDER}
  *       on x86), a domid that names no live domain, and an

@@ -31,8 +31,10 @@ import org.xencommlab.hypervisor.entry.SubCall;
  *
  * <p>Results: 0 when every entry ran. The multicall's own errors (the entries after it are not
  * run; those before it keep their results): a bad list (malformed, truncated or oversized
- * embedded block) -EINVAL or -E2BIG, as the strategy refuses it; an entry that cannot be read or
- * whose result cannot be written -EFAULT.
+ * embedded block) -EINVAL or -E2BIG, as the strategy refuses it; a pointer-form list that the
+ * arch's {@code access_ok} refuses as a whole (Xen's {@code guest_handle_okay(call_list, nr_calls)},
+ * e.g. one that wraps past the top of the address space) -EFAULT before any entry runs; an entry
+ * that cannot be read or whose result cannot be written -EFAULT.
  *
  * <p><b>Continuation.</b> Before each entry but the first of an entry into the hypervisor, the
  * handler polls {@link HypercallContext#preemptionPending()}; when it answers true the multicall is

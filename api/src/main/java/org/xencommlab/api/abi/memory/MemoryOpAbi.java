@@ -73,6 +73,28 @@ public final class MemoryOpAbi implements HypercallAbi {
         return new ReservationOutcome(result, out);
     }
 
+    /**
+     * Xen's {@code guest_handle_subrange_okay(reservation.extent_start, start_extent,
+     * nr_extents - 1)} in {@code do_memory_op} (xen/common/memory.c): the extents still to do are
+     * checked as one range before the first one moves, so a list that wraps past the top of the
+     * address space is refused whole instead of being worked up to the wrap. A null handle (no
+     * frame numbers wanted back) is not checked. The handler answers the refusal, like every
+     * refusal before the work, with {@code start_extent}.
+     *
+     * @throws XenException EFAULT when {@link GuestCopy#accessOk} refuses the range
+     */
+    private static void checkExtentList(GuestCopy guest, MemoryReservation reservation, long startExtent) {
+        if (reservation.extentStart() == 0) {
+            return;
+        }
+        long offset = startExtent * MemoryReservation.EXTENT_SIZE;
+        long length = (reservation.nrExtents() - startExtent) * MemoryReservation.EXTENT_SIZE;
+        if (!guest.accessOk(new MemoryReference(reservation.extentStart()), offset, length)) {
+            throw new XenException(XenErrno.EFAULT, "extent list 0x" + Long.toHexString(reservation.extentStart()) + "+"
+                    + Long.toHexString(offset) + ", " + length + " bytes, refused by access_ok");
+        }
+    }
+
     private static <V> V view(ArgumentKind<V> kind, ReservationArguments view) {
         return kind.type().cast(view);
     }
@@ -118,6 +140,7 @@ public final class MemoryOpAbi implements HypercallAbi {
             ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(argument), 0, copy.length);
             MemoryReservation reservation = MemoryReservation.decodePointer(copy);
             ReservationLimits.checkCounts(reservation.nrExtents(), command.startExtent());
+            checkExtentList(guest, reservation, command.startExtent());
             return view(kind, new ReservationView(command, reservation,
                     ArgumentMemory.guest(guest, new MemoryReference(reservation.extentStart())), 0, argument,
                     reservation.extentStart() != 0));

@@ -59,6 +59,23 @@ public final class MulticallAbi implements HypercallAbi {
         return start;
     }
 
+    /**
+     * Xen's {@code guest_handle_okay(call_list, nr_calls)} in {@code do_multicall}
+     * (xen/common/multicall.c): the entries still to run are checked as one range before the first
+     * is read, so a list that wraps past the top of the address space runs none of its calls
+     * instead of those before the wrap.
+     *
+     * @throws XenException EFAULT when {@link GuestCopy#accessOk} refuses the range
+     */
+    private static void checkCallList(GuestCopy guest, long list, long start, long nrCalls) {
+        long offset = start * MulticallEntry.SIZE;
+        long length = (nrCalls - start) * MulticallEntry.SIZE;
+        if (!guest.accessOk(new MemoryReference(list), offset, length)) {
+            throw new XenException(XenErrno.EFAULT, "call list 0x" + Long.toHexString(list) + "+" + Long.toHexString(offset)
+                    + ", " + length + " bytes, refused by access_ok");
+        }
+    }
+
     /** An array of {@code multicall_entry}; each call's memory placed before the list. */
     static final class Pointer implements PointerCodec {
         @Override
@@ -104,6 +121,7 @@ public final class MulticallAbi implements HypercallAbi {
                 throw new XenException(XenErrno.EFAULT, "a call list of " + nrCalls + " entries");
             }
             long list = ArgumentWords.word(args, 0);
+            checkCallList(guest, list, start, nrCalls);
             return kind.type().cast(new MulticallView(ArgumentMemory.guest(guest, new MemoryReference(list)), 0, (int) nrCalls,
                     (int) start, list));
         }
