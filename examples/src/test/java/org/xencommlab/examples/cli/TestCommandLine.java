@@ -126,7 +126,7 @@ final class TestCommandLine {
 
     /** Xen's sizes, from gcc against the x86-64 public headers of Xen 4.16 and 4.19. */
     @Test
-    void abi_prints_xens_sizeof_and_the_bytes_used_where_they_differ() {
+    void abiPrintsXensSizeofAndTheBytesUsedWhereTheyDiffer() {
         assertThat(run("abi", "xen_dm_op").out()).contains("pointer form (32 bytes, C sizeof; 16 used; aligned to 8)",
                 "(rest of u)");
         assertThat(run("abi", "xen_domctl_getdomaininfo").out()).contains("pointer form (112 bytes, aligned to 8)", "arch_config");

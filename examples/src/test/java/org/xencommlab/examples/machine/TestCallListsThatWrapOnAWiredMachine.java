@@ -35,7 +35,7 @@ final class TestCallListsThatWrapOnAWiredMachine {
     private static final int DOMID_SELF = 0x7FF0;
 
     @Test
-    void an_extent_list_that_wraps_past_the_top_of_x86_address_space_allocates_nothing() {
+    void anExtentListThatWrapsPastTheTopOfX86AddressSpaceAllocatesNothing() {
         Lab lab = new Lab();
         int fit = BELOW_WRAP / MemoryReservation.EXTENT_SIZE;
         long structAt = 0x800;
@@ -57,7 +57,7 @@ final class TestCallListsThatWrapOnAWiredMachine {
     }
 
     @Test
-    void a_call_list_that_wraps_past_the_top_of_x86_address_space_runs_no_call() {
+    void aCallListThatWrapsPastTheTopOfX86AddressSpaceRunsNoCall() {
         Lab lab = new Lab();
         int fit = BELOW_WRAP / MulticallEntry.SIZE;
         byte[] list = new byte[BELOW_WRAP];

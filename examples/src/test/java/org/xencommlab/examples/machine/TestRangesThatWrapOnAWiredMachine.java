@@ -26,7 +26,7 @@ final class TestRangesThatWrapOnAWiredMachine {
     private static final long NEAR_TOP = 0xffff_ffff_ffff_ff00L;
 
     @Test
-    void a_console_write_that_wraps_past_the_top_of_x86_address_space_writes_nothing() {
+    void aConsoleWriteThatWrapsPastTheTopOfX86AddressSpaceWritesNothing() {
         Injector injector = WiredMachines.INJECTORS.injector(new LabConfiguration("x86", "pointer", Map.of(), Map.of()),
                 RunEnvironment.defaults(3));
         Machine machine = injector.getInstance(Machine.class);

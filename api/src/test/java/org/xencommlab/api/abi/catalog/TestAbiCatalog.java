@@ -38,7 +38,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void xen_memory_reservation_is_32_bytes_as_on_x86_64() {
+    void xenMemoryReservationIs32BytesAsOnX8664() {
         StructLayout layout = pointer("xen_memory_reservation");
         assertField(layout, "extent_start", 0, 8, FieldKind.HANDLE);
         assertField(layout, "nr_extents", 8, 8, FieldKind.U64);
@@ -52,7 +52,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void multicall_entry_is_64_bytes_as_on_x86_64() {
+    void multicallEntryIs64BytesAsOnX8664() {
         StructLayout layout = pointer("multicall_entry");
         assertField(layout, "op", 0, 8, FieldKind.U64);
         assertField(layout, "result", 8, 8, FieldKind.U64);
@@ -63,7 +63,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void xen_sysctl_with_getdomaininfolist_is_136_bytes() {
+    void xenSysctlWithGetdomaininfolistIs136Bytes() {
         StructLayout layout = pointer("xen_sysctl_getdomaininfolist");
         assertField(layout, "cmd", 0, 4, FieldKind.U32);
         assertField(layout, "interface_version", 4, 4, FieldKind.U32);
@@ -75,7 +75,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void domain_info_record_keeps_xens_offsets() {
+    void domainInfoRecordKeepsXensOffsets() {
         StructLayout layout = pointer("xen_domctl_getdomaininfo");
         assertField(layout, "domain", 0, 2, FieldKind.U16);
         assertField(layout, "pad1", 2, 2, FieldKind.PADDING);
@@ -99,7 +99,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void dm_op_structures_match_x86_64() {
+    void dmOpStructuresMatchX8664() {
         StructLayout buf = pointer("xen_dm_op_buf");
         assertField(buf, "h", 0, 8, FieldKind.HANDLE);
         assertField(buf, "size", 8, 8, FieldKind.U64);
@@ -119,7 +119,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void the_embedded_forms_hold_no_handle() {
+    void theEmbeddedFormsHoldNoHandle() {
         for (AbiStructure structure : AbiCatalog.structures()) {
             structure.embeddedForm().ifPresent(layout -> {
                 assertThat(layout.form()).isEqualTo(AbiForm.EMBEDDED);
@@ -130,7 +130,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void every_top_level_embedded_block_starts_with_the_header() {
+    void everyTopLevelEmbeddedBlockStartsWithTheHeader() {
         for (String name : List.of("xen_memory_reservation", "multicall_list", "console_io_buffer",
                 "xen_sysctl_getdomaininfolist", "xen_dm_op")) {
             StructLayout layout = AbiCatalog.find(name).orElseThrow().embeddedForm().orElseThrow();
@@ -140,7 +140,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void names_are_unique_and_found() {
+    void namesAreUniqueAndFound() {
         Set<String> seen = new HashSet<>();
         for (AbiStructure structure : AbiCatalog.structures()) {
             assertThat(seen.add(structure.name())).as(structure.name()).isTrue();
@@ -152,7 +152,7 @@ final class TestAbiCatalog {
     }
 
     @Test
-    void size_with_counts_the_trailing_array() {
+    void sizeWithCountsTheTrailingArray() {
         StructLayout block = AbiCatalog.find("xen_memory_reservation").orElseThrow().embeddedForm().orElseThrow();
         assertThat(block.sizeWith(0)).isEqualTo(40);
         assertThat(block.sizeWith(3)).isEqualTo(64);

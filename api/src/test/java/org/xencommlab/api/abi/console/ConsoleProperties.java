@@ -13,7 +13,7 @@ import org.xencommlab.api.errno.XenErrno;
 
 final class ConsoleProperties {
     @Property(tries = 200)
-    void split_writes_concatenate_to_the_original(@ForAll @Size(max = 2000) byte[] bytes, @ForAll @IntRange(min = 1, max = 300) int max) {
+    void splitWritesConcatenateToTheOriginal(@ForAll @Size(max = 2000) byte[] bytes, @ForAll @IntRange(min = 1, max = 300) int max) {
         List<ConsoleWriteRequest> parts = new ConsoleWriteRequest(bytes).split(max);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         for (ConsoleWriteRequest part : parts) {
@@ -24,19 +24,19 @@ final class ConsoleProperties {
     }
 
     @Property(tries = 100)
-    void split_reads_add_up(@ForAll @IntRange(max = 100_000) int count, @ForAll @IntRange(min = 1, max = 5000) int max) {
+    void splitReadsAddUp(@ForAll @IntRange(max = 100_000) int count, @ForAll @IntRange(min = 1, max = 5000) int max) {
         List<ConsoleReadRequest> parts = new ConsoleReadRequest(count).split(max);
         assertThat(parts.stream().mapToInt(ConsoleReadRequest::count).sum()).isEqualTo(count);
         assertThat(parts).allSatisfy(p -> assertThat(p.count()).isLessThanOrEqualTo(max));
     }
 
     @Property(tries = 300)
-    void any_header_is_accepted_for_its_count_or_refused(@ForAll @Size(16) byte[] header, @ForAll @IntRange(max = 5000) int count) {
+    void anyHeaderIsAcceptedForItsCountOrRefused(@ForAll @Size(16) byte[] header, @ForAll @IntRange(max = 5000) int count) {
         XenErrors.decodesOrRefuses(() -> ConsoleIo.checkBlockHeader(header, 4096, count), XenErrno.EINVAL, XenErrno.E2BIG);
     }
 
     @Property(tries = 100)
-    void a_block_carries_its_bytes(@ForAll @Size(max = 4080) byte[] bytes) {
+    void aBlockCarriesItsBytes(@ForAll @Size(max = 4080) byte[] bytes) {
         byte[] block = ConsoleIo.encodeBlock(bytes, 0, bytes.length);
         ConsoleIo.checkBlockHeader(block, 4096, bytes.length);
         assertThat(java.util.Arrays.copyOfRange(block, ConsoleIo.DATA_OFFSET, block.length)).isEqualTo(bytes);

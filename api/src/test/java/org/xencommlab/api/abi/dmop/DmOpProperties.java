@@ -24,19 +24,19 @@ final class DmOpProperties {
     }
 
     @Property(tries = 200)
-    void any_bytes_decode_as_a_buffer_array_or_are_refused(@ForAll @Size(max = 64) byte[] bytes) {
+    void anyBytesDecodeAsABufferArrayOrAreRefused(@ForAll @Size(max = 64) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> assertThat(DmOpBuf.decodeArray(bytes).size()).isLessThanOrEqualTo(2),
                 XenErrno.EINVAL, XenErrno.E2BIG);
     }
 
     @Property(tries = 100)
-    void a_buffer_array_round_trips(@ForAll long h0, @ForAll long s0, @ForAll long h1, @ForAll long s1) {
+    void aBufferArrayRoundTrips(@ForAll long h0, @ForAll long s0, @ForAll long h1, @ForAll long s1) {
         List<DmOpBuf> bufs = List.of(new DmOpBuf(h0, s0), new DmOpBuf(h1, s1));
         assertThat(DmOpBuf.decodeArray(DmOpBuf.encodeArray(bufs))).isEqualTo(bufs);
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_as_an_op_or_are_refused(@ForAll @Size(max = 24) byte[] bytes, @ForAll boolean plausible) {
+    void anyBytesDecodeAsAnOpOrAreRefused(@ForAll @Size(max = 24) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 8) {
             bytes[0] = 11;
             bytes[1] = bytes[2] = bytes[3] = 0;
@@ -45,17 +45,17 @@ final class DmOpProperties {
     }
 
     @Property(tries = 100)
-    void an_op_round_trips(@ForAll int nr, @ForAll int opaque) {
+    void anOpRoundTrips(@ForAll int nr, @ForAll int opaque) {
         assertThat(ModifiedMemoryOp.decode(new ModifiedMemoryOp(nr, opaque).encode())).isEqualTo(new ModifiedMemoryOp(nr, opaque));
     }
 
     @Property(tries = 200)
-    void any_bytes_decode_as_an_extent_or_are_refused(@ForAll @Size(max = 20) byte[] bytes) {
+    void anyBytesDecodeAsAnExtentOrAreRefused(@ForAll @Size(max = 20) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> ModifiedMemoryExtent.decode(bytes), XenErrno.EINVAL);
     }
 
     @Property(tries = 200)
-    void a_block_round_trips(@ForAll("extentLists") List<ModifiedMemoryExtent> extents) {
+    void aBlockRoundTrips(@ForAll("extentLists") List<ModifiedMemoryExtent> extents) {
         byte[] block = DmOpBlock.encode(new ModifiedMemoryOp(extents.size(), 0), extents);
         assertThat(DmOpBlock.decode(block, 1 << 20)).isEqualTo(new ModifiedMemoryOp(extents.size(), 0));
         assertThat(DmOpBlock.extentCapacity(block)).isEqualTo(extents.size());
@@ -67,7 +67,7 @@ final class DmOpProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_as_a_block_or_are_refused(@ForAll @Size(max = 100) byte[] bytes, @ForAll boolean plausible) {
+    void anyBytesDecodeAsABlockOrAreRefused(@ForAll @Size(max = 100) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 32) {
             new EmbeddedBlockHeader(BlockKind.DM_OP, bytes.length).encode(bytes, 0);
             new ModifiedMemoryOp((bytes.length - 32) / 16, 0).encode(bytes, DmOpBlock.OP_OFFSET);
@@ -76,7 +76,7 @@ final class DmOpProperties {
     }
 
     @Property(tries = 100)
-    void split_extents_concatenate_to_the_original(@ForAll("extentLists") List<ModifiedMemoryExtent> extents,
+    void splitExtentsConcatenateToTheOriginal(@ForAll("extentLists") List<ModifiedMemoryExtent> extents,
             @ForAll @IntRange(min = 1, max = 50) int max) {
         ModifiedMemoryRequest request = new ModifiedMemoryRequest(3, extents);
         List<ModifiedMemoryExtent> joined = new ArrayList<>();

@@ -11,7 +11,7 @@ import org.xencommlab.api.errno.XenErrno;
 
 final class EmbeddedBlockHeaderProperties {
     @Property(tries = 300)
-    void any_bytes_decode_or_are_refused(@ForAll @Size(max = 40) byte[] bytes, @ForAll BlockKind kind) {
+    void anyBytesDecodeOrAreRefused(@ForAll @Size(max = 40) byte[] bytes, @ForAll BlockKind kind) {
         XenErrors.decodesOrRefuses(() -> {
             EmbeddedBlockHeader header = EmbeddedBlockHeader.decode(bytes, 0, kind, EmbeddedBlockHeader.DEFAULT_MAX_BLOCK);
             assertThat(header.length()).isBetween(EmbeddedBlockHeader.SIZE, EmbeddedBlockHeader.DEFAULT_MAX_BLOCK);
@@ -19,21 +19,21 @@ final class EmbeddedBlockHeaderProperties {
     }
 
     @Property(tries = 200)
-    void a_header_round_trips(@ForAll BlockKind kind, @ForAll @IntRange(min = 16, max = 4096) int length) {
+    void aHeaderRoundTrips(@ForAll BlockKind kind, @ForAll @IntRange(min = 16, max = 4096) int length) {
         byte[] bytes = new byte[16];
         new EmbeddedBlockHeader(kind, length).encode(bytes, 0);
         assertThat(EmbeddedBlockHeader.decode(bytes, 0, kind, 4096)).isEqualTo(new EmbeddedBlockHeader(kind, length));
     }
 
     @Property(tries = 100)
-    void an_oversized_block_is_e2big(@ForAll BlockKind kind, @ForAll @IntRange(min = 4097, max = 1 << 24) int length) {
+    void anOversizedBlockIsE2big(@ForAll BlockKind kind, @ForAll @IntRange(min = 4097, max = 1 << 24) int length) {
         byte[] bytes = new byte[16];
         new EmbeddedBlockHeader(kind, length).encode(bytes, 0);
         assertThat(XenErrors.errnoOf(() -> EmbeddedBlockHeader.decode(bytes, 0, kind, 4096))).isEqualTo(XenErrno.E2BIG);
     }
 
     @Property(tries = 100)
-    void any_single_flipped_byte_of_magic_version_kind_or_reserved_is_einval(@ForAll BlockKind kind,
+    void anySingleFlippedByteOfMagicVersionKindOrReservedIsEinval(@ForAll BlockKind kind,
             @ForAll @IntRange(min = 0, max = 15) int position, @ForAll @IntRange(min = 1, max = 255) int flip) {
         if (position >= EmbeddedBlockHeader.LENGTH_OFFSET && position < EmbeddedBlockHeader.RESERVED_OFFSET) {
             return;

@@ -28,7 +28,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 200)
-    void pointer_form_round_trips(@ForAll long extentStart, @ForAll @IntRange(min = 0, max = 0x3FFFFFF) int nrExtents,
+    void pointerFormRoundTrips(@ForAll long extentStart, @ForAll @IntRange(min = 0, max = 0x3FFFFFF) int nrExtents,
             @ForAll int order, @ForAll int flags, @ForAll @IntRange(min = 0, max = 0xFFFF) int domid) {
         MemoryReservation reservation = new MemoryReservation(extentStart, nrExtents, order, flags, domid);
         byte[] bytes = reservation.encodePointer();
@@ -40,7 +40,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_in_pointer_form_or_are_refused(@ForAll @Size(max = 40) byte[] bytes) {
+    void anyBytesDecodeInPointerFormOrAreRefused(@ForAll @Size(max = 40) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> {
             MemoryReservation r = MemoryReservation.decodePointer(bytes);
             assertThat(Long.compareUnsigned(r.nrExtents(), ReservationLimits.MAX_NR_EXTENTS)).isLessThanOrEqualTo(0);
@@ -48,12 +48,12 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 300)
-    void any_32_bytes_decode_or_are_e2big(@ForAll @Size(value = 32) byte[] bytes) {
+    void any32BytesDecodeOrAreE2big(@ForAll @Size(value = 32) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> MemoryReservation.decodePointer(bytes), XenErrno.E2BIG);
     }
 
     @Property(tries = 200)
-    void embedded_form_round_trips(@ForAll("requests") ReservationRequest request) {
+    void embeddedFormRoundTrips(@ForAll("requests") ReservationRequest request) {
         byte[] block = ReservationBlock.encode(request);
         assertThat(block).hasSize(40 + 8 * request.nrExtents());
         MemoryReservation decoded = ReservationBlock.decode(block, 1 << 20);
@@ -64,7 +64,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_as_a_block_or_are_refused(@ForAll @Size(max = 120) byte[] bytes, @ForAll boolean withHeader) {
+    void anyBytesDecodeAsABlockOrAreRefused(@ForAll @Size(max = 120) byte[] bytes, @ForAll boolean withHeader) {
         if (withHeader && bytes.length >= 16) {
             // Give the fuzzer a valid header so that it reaches the fixed fields.
             new org.xencommlab.api.abi.layout.EmbeddedBlockHeader(org.xencommlab.api.abi.layout.BlockKind.MEMORY_RESERVATION,
@@ -77,7 +77,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 100)
-    void a_truncated_or_extended_block_is_refused(@ForAll("requests") ReservationRequest request, @ForAll @IntRange(min = 1, max = 16) int delta,
+    void aTruncatedOrExtendedBlockIsRefused(@ForAll("requests") ReservationRequest request, @ForAll @IntRange(min = 1, max = 16) int delta,
             @ForAll boolean longer) {
         byte[] block = ReservationBlock.encode(request);
         byte[] changed = Arrays.copyOf(block, longer ? block.length + delta : Math.max(0, block.length - delta));
@@ -85,7 +85,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 200)
-    void splitting_concatenates_to_the_original(@ForAll("requests") ReservationRequest request, @ForAll @IntRange(min = 1, max = 64) int max) {
+    void splittingConcatenatesToTheOriginal(@ForAll("requests") ReservationRequest request, @ForAll @IntRange(min = 1, max = 64) int max) {
         List<ReservationRequest> parts = request.split(max);
         assertThat(parts).allSatisfy(p -> {
             assertThat(p.nrExtents()).isLessThanOrEqualTo(max);
@@ -100,13 +100,13 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 200)
-    void the_command_word_round_trips(@ForAll @IntRange(min = 0, max = 63) int op, @ForAll long cmd) {
+    void theCommandWordRoundTrips(@ForAll @IntRange(min = 0, max = 63) int op, @ForAll long cmd) {
         assertThat(MemoryOpCommand.decode(cmd).encode()).isEqualTo(cmd);
         assertThat(MemoryOpCommand.decode(new MemoryOpCommand(op, 12345).encode())).isEqualTo(new MemoryOpCommand(op, 12345));
     }
 
     @Property(tries = 200)
-    void count_checks_follow_do_memory_op(@ForAll long nrExtents, @ForAll long start) {
+    void countChecksFollowDoMemoryOp(@ForAll long nrExtents, @ForAll long start) {
         boolean tooMany = Long.compareUnsigned(nrExtents, 0x3FFFFFFL) > 0;
         boolean startPastEnd = Long.compareUnsigned(start, nrExtents) >= 0;
         if (tooMany) {
@@ -119,7 +119,7 @@ final class MemoryReservationProperties {
     }
 
     @Property(tries = 50)
-    void orders_above_the_maximum_are_refused(@ForAll int order, @ForAll boolean control) {
+    void ordersAboveTheMaximumAreRefused(@ForAll int order, @ForAll boolean control) {
         int max = ReservationLimits.maxOrder(control);
         if (Integer.toUnsignedLong(order) > max) {
             assertThat(XenErrors.errnoOf(() -> ReservationLimits.checkOrder(order, max))).isEqualTo(XenErrno.EINVAL);

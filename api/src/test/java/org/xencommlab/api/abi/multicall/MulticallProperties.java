@@ -16,7 +16,7 @@ import org.xencommlab.api.errno.XenErrno;
 
 final class MulticallProperties {
     @Property(tries = 200)
-    void an_entry_round_trips(@ForAll long op, @ForAll long result, @ForAll @Size(6) long[] args) {
+    void anEntryRoundTrips(@ForAll long op, @ForAll long result, @ForAll @Size(6) long[] args) {
         MulticallEntry entry = new MulticallEntry(op, result, args);
         byte[] bytes = entry.encode();
         assertThat(bytes).hasSize(64);
@@ -26,12 +26,12 @@ final class MulticallProperties {
     }
 
     @Property(tries = 200)
-    void any_bytes_decode_as_an_entry_or_are_refused(@ForAll @Size(max = 80) byte[] bytes) {
+    void anyBytesDecodeAsAnEntryOrAreRefused(@ForAll @Size(max = 80) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> MulticallEntry.decode(bytes), XenErrno.EINVAL);
     }
 
     @Property(tries = 200)
-    void a_block_round_trips(@ForAll @IntRange(max = 60) int n, @ForAll long seed) {
+    void aBlockRoundTrips(@ForAll @IntRange(max = 60) int n, @ForAll long seed) {
         List<MulticallEntry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             entries.add(MulticallEntry.of(seed + i, i, seed * i, -i));
@@ -44,7 +44,7 @@ final class MulticallProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_as_a_block_or_are_refused(@ForAll @Size(max = 300) byte[] bytes, @ForAll @IntRange(max = 5) int nrCalls,
+    void anyBytesDecodeAsABlockOrAreRefused(@ForAll @Size(max = 300) byte[] bytes, @ForAll @IntRange(max = 5) int nrCalls,
             @ForAll boolean withHeader) {
         if (withHeader && bytes.length >= 16) {
             new EmbeddedBlockHeader(BlockKind.MULTICALL, bytes.length).encode(bytes, 0);
@@ -54,7 +54,7 @@ final class MulticallProperties {
     }
 
     @Property(tries = 50)
-    void a_block_whose_count_disagrees_with_the_argument_is_einval(@ForAll @IntRange(max = 10) int n, @ForAll @IntRange(min = 1, max = 10) int delta) {
+    void aBlockWhoseCountDisagreesWithTheArgumentIsEinval(@ForAll @IntRange(max = 10) int n, @ForAll @IntRange(min = 1, max = 10) int delta) {
         List<MulticallEntry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             entries.add(MulticallEntry.of(17));

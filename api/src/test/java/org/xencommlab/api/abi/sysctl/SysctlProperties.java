@@ -28,7 +28,7 @@ final class SysctlProperties {
     }
 
     @Property(tries = 200)
-    void a_domain_info_round_trips(@ForAll("infos") DomainInfo info) {
+    void aDomainInfoRoundTrips(@ForAll("infos") DomainInfo info) {
         byte[] bytes = info.encode();
         assertThat(bytes).hasSize(112);
         assertThat(LittleEndian.u16(bytes, 0)).isEqualTo(info.domain());
@@ -37,12 +37,12 @@ final class SysctlProperties {
     }
 
     @Property(tries = 200)
-    void any_bytes_decode_as_a_domain_info_or_are_refused(@ForAll @Size(max = 120) byte[] bytes) {
+    void anyBytesDecodeAsADomainInfoOrAreRefused(@ForAll @Size(max = 120) byte[] bytes) {
         XenErrors.decodesOrRefuses(() -> DomainInfo.decode(bytes), XenErrno.EINVAL);
     }
 
     @Property(tries = 200)
-    void the_pointer_form_round_trips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll int max, @ForAll long buffer) {
+    void thePointerFormRoundTrips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll int max, @ForAll long buffer) {
         SysctlGetDomainInfoList op = SysctlGetDomainInfoList.request(first, max, buffer);
         byte[] bytes = op.encodePointer();
         assertThat(bytes).hasSize(136);
@@ -52,7 +52,7 @@ final class SysctlProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_in_pointer_form_or_are_refused(@ForAll @Size(max = 140) byte[] bytes, @ForAll boolean plausible) {
+    void anyBytesDecodeInPointerFormOrAreRefused(@ForAll @Size(max = 140) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 8) {
             LittleEndian.putU32(bytes, 0, 6);
             LittleEndian.putU32(bytes, 4, 0x15);
@@ -61,7 +61,7 @@ final class SysctlProperties {
     }
 
     @Property(tries = 50)
-    void a_wrong_version_is_eacces_and_a_wrong_command_enosys(@ForAll int version, @ForAll int cmd) {
+    void aWrongVersionIsEaccesAndAWrongCommandEnosys(@ForAll int version, @ForAll int cmd) {
         if (version != 0x15) {
             byte[] bytes = new SysctlGetDomainInfoList(6, version, 0, 1, 0, 0).encodePointer();
             assertThat(XenErrors.errnoOf(() -> SysctlGetDomainInfoList.decodePointer(bytes))).isEqualTo(XenErrno.EACCES);
@@ -73,7 +73,7 @@ final class SysctlProperties {
     }
 
     @Property(tries = 100)
-    void the_embedded_block_round_trips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll @IntRange(max = 36) int max) {
+    void theEmbeddedBlockRoundTrips(@ForAll @IntRange(max = 0xFFFF) int first, @ForAll @IntRange(max = 36) int max) {
         byte[] block = SysctlBlock.encode(first, max);
         assertThat(block).hasSize(40 + 112 * max);
         SysctlGetDomainInfoList op = SysctlBlock.decodeFixed(java.util.Arrays.copyOf(block, 40), 4096);
@@ -82,7 +82,7 @@ final class SysctlProperties {
     }
 
     @Property(tries = 300)
-    void any_bytes_decode_as_a_block_or_are_refused(@ForAll @Size(max = 48) byte[] bytes, @ForAll boolean plausible) {
+    void anyBytesDecodeAsABlockOrAreRefused(@ForAll @Size(max = 48) byte[] bytes, @ForAll boolean plausible) {
         if (plausible && bytes.length >= 40) {
             new EmbeddedBlockHeader(BlockKind.SYSCTL_GETDOMAININFOLIST, 40 + 112 * (bytes[0] & 3)).encode(bytes, 0);
             LittleEndian.putU32(bytes, SysctlBlock.CMD_OFFSET, 6);

@@ -99,7 +99,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void console_io(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
+    void consoleIo(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.CONSOLE_IO, 64);
         long[] args = words(0x10_0000, random, mask);
@@ -135,7 +135,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void dm_op(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
+    void dmOp(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.DM_OP, 64);
         long[] args = words(0x10_0000, random, mask);

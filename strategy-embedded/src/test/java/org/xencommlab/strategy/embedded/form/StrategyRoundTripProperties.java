@@ -70,7 +70,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_reservation_round_trips(@ForAll("strategies") ArgumentStrategy strategy, @ForAll("reservations") ReservationRequest request,
+    void aReservationRoundTrips(@ForAll("strategies") ArgumentStrategy strategy, @ForAll("reservations") ReservationRequest request,
             @ForAll @IntRange(max = 2000) int doneLimit) {
         TestingGuestMemory memory = new TestingGuestMemory();
         List<HypercallRequest<ReservationOutcome>> parts = strategy.split(request);
@@ -107,7 +107,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_multicall_round_trips(@ForAll("roomyStrategies") ArgumentStrategy strategy, @ForAll @Size(max = 8) long[] extents,
+    void aMulticallRoundTrips(@ForAll("roomyStrategies") ArgumentStrategy strategy, @ForAll @Size(max = 8) long[] extents,
             @ForAll @Size(max = 40) byte[] text) {
         TestingGuestMemory memory = new TestingGuestMemory();
         List<HypercallRequest<?>> calls = new ArrayList<>();
@@ -161,7 +161,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_console_write_round_trips_through_chunks_and_continuations(@ForAll("strategies") ArgumentStrategy strategy,
+    void aConsoleWriteRoundTripsThroughChunksAndContinuations(@ForAll("strategies") ArgumentStrategy strategy,
             @ForAll @Size(max = 3000) byte[] text) {
         TestingGuestMemory memory = new TestingGuestMemory();
         java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
@@ -183,7 +183,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_console_read_round_trips(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @IntRange(max = 200) int count,
+    void aConsoleReadRoundTrips(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @IntRange(max = 200) int count,
             @ForAll @Size(max = 300) byte[] input) {
         TestingGuestMemory memory = new TestingGuestMemory();
         PreparedCall<ConsoleReadOutcome> call = strategy.prepare(memory, new ConsoleReadRequest(count));
@@ -196,7 +196,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_domain_list_round_trips_and_asks_again_when_full(@ForAll("strategies") ArgumentStrategy strategy,
+    void aDomainListRoundTripsAndAsksAgainWhenFull(@ForAll("strategies") ArgumentStrategy strategy,
             @ForAll @IntRange(max = 100) int domains, @ForAll @IntRange(max = 60) int room) {
         TestingGuestMemory memory = new TestingGuestMemory();
         List<DomainInfo> all = new ArrayList<>();
@@ -231,7 +231,7 @@ final class StrategyRoundTripProperties {
     }
 
     @Property(tries = 60)
-    void a_modified_memory_dm_op_round_trips(@ForAll("strategies") ArgumentStrategy strategy,
+    void aModifiedMemoryDmOpRoundTrips(@ForAll("strategies") ArgumentStrategy strategy,
             @ForAll @IntRange(max = 40) int n, @ForAll long seed) {
         TestingGuestMemory memory = new TestingGuestMemory();
         List<ModifiedMemoryExtent> extents = new ArrayList<>();

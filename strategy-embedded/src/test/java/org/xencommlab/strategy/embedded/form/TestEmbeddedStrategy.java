@@ -34,14 +34,14 @@ final class TestEmbeddedStrategy {
     private final TestingGuestMemory memory = new TestingGuestMemory();
 
     @Test
-    void one_page_holds_507_extents() {
+    void onePageHolds507Extents() {
         assertThat(ReservationBlock.maxExtents(4096)).isEqualTo(507);
         assertThat(SysctlBlock.maxDomains(4096)).isEqualTo(36);
         assertThat(strategy.maxBlock()).isEqualTo(4096);
     }
 
     @Test
-    void a_request_beyond_one_block_is_e2big_and_placed_nowhere() {
+    void aRequestBeyondOneBlockIsE2bigAndPlacedNowhere() {
         ReservationRequest big = ReservationRequest.increase(508, 0, ReservationRequest.DOMID_SELF);
         assertThat(XenErrors.errnoOf(() -> strategy.prepare(memory, big))).isEqualTo(XenErrno.E2BIG);
         assertThat(XenErrors.errnoOf(() -> strategy.prepare(memory, new ConsoleWriteRequest(new byte[4081])))).isEqualTo(XenErrno.E2BIG);
@@ -50,7 +50,7 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void a_balloon_of_100000_pages_splits_into_blocks_that_each_fit() {
+    void aBalloonOf100000PagesSplitsIntoBlocksThatEachFit() {
         ReservationRequest balloon = ReservationRequest.increase(100_000, 0, ReservationRequest.DOMID_SELF);
         List<HypercallRequest<ReservationOutcome>> parts = strategy.split(balloon);
         assertThat(parts).hasSize((100_000 + 506) / 507);
@@ -61,7 +61,7 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void the_hypervisor_reads_each_byte_of_a_block_once() {
+    void theHypervisorReadsEachByteOfABlockOnce() {
         PreparedCall<ReservationOutcome> call = strategy.prepare(memory,
                 new ReservationRequest(1, new long[] {5, 6, 7}, 0, 0, ReservationRequest.DOMID_SELF));
         ReservationArguments args = strategy.decode(ReservationArguments.KIND, memory, call.args());
@@ -71,7 +71,7 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void a_truncated_an_oversized_and_a_foreign_block_are_refused() {
+    void aTruncatedAnOversizedAndAForeignBlockAreRefused() {
         byte[] block = ReservationBlock.encode(new ReservationRequest(1, new long[] {1, 2}, 0, 0, 0));
         byte[] truncated = block.clone();
         LittleEndian.putU32(truncated, EmbeddedBlockHeader.LENGTH_OFFSET, block.length - 8);
@@ -86,14 +86,14 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void a_block_whose_length_exceeds_what_the_guest_mapped_faults() {
+    void aBlockWhoseLengthExceedsWhatTheGuestMappedFaults() {
         byte[] block = ReservationBlock.encode(new ReservationRequest(1, new long[] {1, 2}, 0, 0, 0));
         long address = memory.map(java.util.Arrays.copyOf(block, 20));
         assertThat(XenErrors.errnoOf(() -> strategy.decode(ReservationArguments.KIND, memory, new long[] {1, address}))).isEqualTo(XenErrno.EFAULT);
     }
 
     @Test
-    void a_nested_multicall_is_encoded_in_one_placement() {
+    void aNestedMulticallIsEncodedInOnePlacement() {
         PreparedCall<?> call = strategy.prepare(memory, MulticallRequest.of(
                 MulticallRequest.of(PlainCall.of(HypercallNumber.XEN_VERSION)),
                 new ReservationRequest(6, new long[] {9}, 0, 0, 0)));
@@ -106,7 +106,7 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void max_block_is_checked() {
+    void maxBlockIsChecked() {
         assertThatThrownBy(() -> new EmbeddedStrategy(100)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new EmbeddedStrategy(4100)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new EmbeddedStrategy(2 << 20)).isInstanceOf(IllegalArgumentException.class);
@@ -114,14 +114,14 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void an_embedded_dm_op_passes_exactly_one_block() {
+    void anEmbeddedDmOpPassesExactlyOneBlock() {
         assertThat(XenErrors.errnoOf(() -> strategy.decode(DmOpArguments.KIND, memory, new long[] {1, 2, 0}))).isEqualTo(XenErrno.EINVAL);
         assertThat(XenErrors.errnoOf(() -> new PointerStrategy().decode(DmOpArguments.KIND, memory, new long[] {1, 3, 0}))).isEqualTo(XenErrno.E2BIG);
         assertThat(XenErrors.errnoOf(() -> new PointerStrategy().decode(DmOpArguments.KIND, memory, new long[] {1, 0, 0}).readOp())).isEqualTo(XenErrno.EFAULT);
     }
 
     @Test
-    void console_and_sysctl_refusals_follow_xen() {
+    void consoleAndSysctlRefusalsFollowXen() {
         PointerStrategy pointer = new PointerStrategy();
         assertThat(XenErrors.errnoOf(() -> pointer.decode(ConsoleIoArguments.KIND, memory, new long[] {7, 0, 0}))).isEqualTo(XenErrno.ENOSYS);
         assertThat(XenErrors.errnoOf(() -> pointer.decode(ConsoleIoArguments.KIND, memory, new long[] {1, 0x8000_0000L, 0}))).isEqualTo(XenErrno.E2BIG);
@@ -134,7 +134,7 @@ final class TestEmbeddedStrategy {
     }
 
     @Test
-    void embedded_arguments_name_no_user_memory() {
+    void embeddedArgumentsNameNoUserMemory() {
         TestingGuestMemory memory = new TestingGuestMemory();
         assertThat(strategy.handleSites().find(HypercallNumber.CONSOLE_IO, new long[] {0, 5, 0x1000}, memory.reader()))
                 .as("embedded arguments never name user memory").contains(List.of());

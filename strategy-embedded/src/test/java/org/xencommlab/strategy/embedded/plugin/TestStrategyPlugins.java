@@ -20,13 +20,13 @@ final class TestStrategyPlugins {
     }
 
     @Test
-    void both_strategies_are_listed_in_meta_inf_services() {
+    void bothStrategiesAreListedInMetaInfServices() {
         List<String> names = ServiceLoader.load(StrategyPlugin.class).stream().map(p -> p.get().name()).toList();
         assertThat(names).containsExactlyInAnyOrder("pointer", "embedded");
     }
 
     @Test
-    void each_plugin_makes_a_new_strategy_of_its_form() {
+    void eachPluginMakesANewStrategyOfItsForm() {
         StrategyPlugin pointer = plugin("pointer");
         ArgumentStrategy a = pointer.create(Parameters.of(pointer.parameters(), Map.of()));
         ArgumentStrategy b = pointer.create(Parameters.of(pointer.parameters(), Map.of()));
@@ -37,7 +37,7 @@ final class TestStrategyPlugins {
     }
 
     @Test
-    void embedded_takes_max_block() {
+    void embeddedTakesMaxBlock() {
         StrategyPlugin embedded = plugin("embedded");
         EmbeddedStrategy byDefault = (EmbeddedStrategy) embedded.create(Parameters.of(embedded.parameters(), Map.of()));
         assertThat(byDefault.maxBlock()).isEqualTo(4096);

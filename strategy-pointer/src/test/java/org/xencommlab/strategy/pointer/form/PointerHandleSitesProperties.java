@@ -17,7 +17,7 @@ final class PointerHandleSitesProperties {
     private final PointerHandleSites finder = new PointerHandleSites();
 
     @Property(tries = 500)
-    void random_memory_never_makes_it_throw(@ForAll @IntRange(max = 70) int op, @ForAll @Size(5) long[] args,
+    void randomMemoryNeverMakesItThrow(@ForAll @IntRange(max = 70) int op, @ForAll @Size(5) long[] args,
             @ForAll @Size(max = 256) byte[] memory) {
         // Every address reads from the random bytes, wrapping around.
         HandleSiteFinder.MemoryReader reader = (address, dst, dstOffset, length) -> {

@@ -25,7 +25,7 @@ final class TestPointerHandleSites {
     private final PointerHandleSites finder = new PointerHandleSites();
 
     @Test
-    void it_finds_what_the_pointer_strategy_placed() {
+    void itFindsWhatThePointerStrategyPlaced() {
         PointerStrategy strategy = new PointerStrategy();
         TestingGuestMemory memory = new TestingGuestMemory();
         PreparedCall<?> reservation = strategy.prepare(memory, ReservationRequest.increase(10, 0, 0));
@@ -46,7 +46,7 @@ final class TestPointerHandleSites {
     }
 
     @Test
-    void a_multicall_nests_the_handles_of_the_calls_it_knows() {
+    void aMulticallNestsTheHandlesOfTheCallsItKnows() {
         TestingGuestMemory memory = new TestingGuestMemory();
         byte[] entries = new byte[2 * MulticallEntry.SIZE];
         LittleEndian.putU64(entries, MulticallEntry.OP_OFFSET, HypercallNumber.XEN_VERSION);
@@ -59,7 +59,7 @@ final class TestPointerHandleSites {
     }
 
     @Test
-    void absurd_counts_are_e2big_and_counts_xen_refuses_name_no_extents() {
+    void absurdCountsAreE2bigAndCountsXenRefusesNameNoExtents() {
         TestingGuestMemory memory = new TestingGuestMemory();
         assertThat(XenErrors.errnoOf(() -> finder.find(HypercallNumber.MULTICALL, new long[] {0, 0xFFFF_FFFFL}, memory.reader())))
                 .isEqualTo(XenErrno.E2BIG);
@@ -77,7 +77,7 @@ final class TestPointerHandleSites {
      * is not mapped past its first entry costs one entry's read before the fault, not 64 MiB.
      */
     @Test
-    void a_multicall_list_is_read_one_entry_at_a_time() {
+    void aMulticallListIsReadOneEntryAtATime() {
         long[] largest = new long[1];
         long[] reads = new long[1];
         HandleSiteFinder.MemoryReader reader = (address, dst, offset, length) -> {
