@@ -130,5 +130,7 @@ final class TestCommandLine {
         assertThat(run("abi", "xen_dm_op").out()).contains("pointer form (32 bytes, C sizeof; 16 used; aligned to 8)",
                 "(rest of u)");
         assertThat(run("abi", "xen_domctl_getdomaininfo").out()).contains("pointer form (112 bytes, aligned to 8)", "arch_config");
+        assertThat(run("abi", "xen_sysctl_getdomaininfolist").out()).contains("interface version 0x15")
+                .doesNotContain("0x14");
     }
 }

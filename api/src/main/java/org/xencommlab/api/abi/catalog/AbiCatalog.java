@@ -16,6 +16,7 @@ import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.SysctlBlock;
 import org.xencommlab.api.abi.sysctl.SysctlGetDomainInfoList;
+import org.xencommlab.api.hypercall.XenRelease;
 
 /**
  * Every structure of the modelled hypercall ABI with its layout in both forms, for
@@ -36,10 +37,12 @@ public final class AbiCatalog {
                     "console_io write/read bytes: no structure in Xen, a bare buffer",
                     Optional.of(ConsoleIo.POINTER_LAYOUT), Optional.of(ConsoleIo.EMBEDDED_LAYOUT)),
             new AbiStructure("xen_sysctl_getdomaininfolist",
-                    "struct xen_sysctl with u.getdomaininfolist, interface version 0x14 (public/sysctl.h)",
+                    "struct xen_sysctl with u.getdomaininfolist, interface version 0x"
+                            + Integer.toHexString(XenRelease.SYSCTL_INTERFACE_VERSION) + " (public/sysctl.h)",
                     Optional.of(SysctlGetDomainInfoList.POINTER_LAYOUT), Optional.of(SysctlBlock.LAYOUT)),
             new AbiStructure("xen_domctl_getdomaininfo",
-                    "one domain's record: Xen 4.16's fields through pad2, arch_config left out (public/domctl.h)",
+                    "one domain's record at Xen's 112-byte stride: the fields through pad2, arch_config written"
+                            + " as zeros (public/domctl.h)",
                     Optional.of(DomainInfo.POINTER_LAYOUT), Optional.of(DomainInfo.EMBEDDED_LAYOUT)),
             new AbiStructure("xen_dm_op_buf",
                     "one entry of dm_op's top-level buffer array (public/hvm/dm_op.h); the embedded form has none",

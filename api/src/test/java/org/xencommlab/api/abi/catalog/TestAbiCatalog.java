@@ -20,7 +20,7 @@ import org.xencommlab.api.abi.layout.StructLayout;
  * xen_ulong_t op, result, args[6]), xen/include/public/sysctl.h (struct xen_sysctl: u32 cmd, u32
  * interface_version, union u of 128 bytes; struct xen_sysctl_getdomaininfolist: domid_t, u32,
  * XEN_GUEST_HANDLE_64, u32), xen/include/public/domctl.h (struct xen_domctl_getdomaininfo,
- * interface 0x14, through pad2), xen/include/public/hvm/dm_op.h (struct xen_dm_op_buf: handle,
+ * interface 0x15, through pad2 and arch_config), xen/include/public/hvm/dm_op.h (struct xen_dm_op_buf: handle,
  * xen_ulong_t; struct xen_dm_op: u32 op, u32 pad, union; struct xen_dm_op_modified_memory: u32
  * nr_extents, u32 opaque; struct xen_dm_op_modified_memory_extent: u32 nr, u32 pad,
  * uint64_aligned_t first_pfn).
