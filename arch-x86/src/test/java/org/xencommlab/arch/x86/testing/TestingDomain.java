@@ -45,6 +45,11 @@ public final class TestingDomain {
         return memory;
     }
 
+    /** The resolver every {@link #context} copies through. */
+    public X86GuestHandleResolver resolver() {
+        return resolver;
+    }
+
     /** A new process with a locked-memory limit of {@code lockLimitPages}. */
     public TestingUserProcessServices process(long lockLimitPages) {
         return new TestingUserProcessServices(kernel, nextPid++, lockLimitPages);
