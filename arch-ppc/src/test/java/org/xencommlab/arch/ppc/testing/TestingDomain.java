@@ -1,5 +1,7 @@
 package org.xencommlab.arch.ppc.testing;
 
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -7,12 +9,12 @@ import java.util.TreeMap;
 public final class TestingDomain {
     private final int domid;
     private final boolean privileged;
-    private final TestingPhysicalMemory memory;
+    private final TestingGuestPhysicalMemory memory;
     private final TestingHeapAccount heap;
     private final Map<Long, Integer> pins = new TreeMap<>();
     private Object archState;
 
-    TestingDomain(int domid, boolean privileged, TestingPhysicalMemory memory, TestingHeapAccount heap) {
+    TestingDomain(int domid, boolean privileged, TestingGuestPhysicalMemory memory, TestingHeapAccount heap) {
         this.domid = domid;
         this.privileged = privileged;
         this.memory = memory;
@@ -27,7 +29,7 @@ public final class TestingDomain {
         return privileged;
     }
 
-    public TestingPhysicalMemory memory() {
+    public TestingGuestPhysicalMemory memory() {
         return memory;
     }
 

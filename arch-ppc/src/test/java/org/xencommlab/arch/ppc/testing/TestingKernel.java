@@ -37,7 +37,7 @@ public final class TestingKernel implements KernelServices {
     public TestingKernel(TestingMachine machine, TestingDomain domain, long seed) {
         this.machine = machine;
         this.domain = domain;
-        int nrFrames = domain.memory().nrFrames();
+        int nrFrames = Math.toIntExact(domain.memory().nrFrames());
         this.free = new BitSet(nrFrames);
         free.set(RESERVED_FRAMES, nrFrames);
         this.random = new SplittableRandom(seed);

@@ -1,5 +1,9 @@
 package org.xencommlab.arch.ppc.testing;
 
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +83,7 @@ public final class TestingMachine {
     }
 
     public TestingDomain createDomain(int domid, int nrFrames, long heapQuota) {
-        TestingDomain domain = new TestingDomain(domid, domid == 0, new TestingPhysicalMemory(domid, nrFrames),
+        TestingDomain domain = new TestingDomain(domid, domid == 0, new TestingGuestPhysicalMemory(domid, PageSize.SIZE_4K, nrFrames),
                 new TestingHeapAccount(budget, heapQuota));
         domain.setArchState(resolver.createDomainState(domid, domain.heap()));
         if (domains.putIfAbsent(domid, domain) != null) {

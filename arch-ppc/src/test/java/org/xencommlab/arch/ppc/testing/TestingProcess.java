@@ -9,6 +9,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.arch.ppc.paging.PpcAddressSpace;
 
 /**
@@ -182,8 +183,14 @@ public final class TestingProcess implements UserProcessServices {
         atExit.add(cleanup);
     }
 
+    /** Forgets {@code cleanup} (by identity), as the kernel does. */
+    @Override
+    public synchronized void cancelAtExit(Runnable cleanup) {
+        atExit.removeIf(c -> c == cleanup);
+    }
+
     /**
-     * One system call, as the guest kernel runs it: named in {@link #systemCalls()}, and a kill
+     * One system call, as the guest kernel runs it: counted once, named in {@link #systemCalls()}, and a kill
      * that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the return to user
      * mode: the process exits and the caller sees ESRCH.
      */
@@ -191,6 +198,7 @@ public final class TestingProcess implements UserProcessServices {
     public <T> T systemCall(String name, java.util.function.Supplier<T> body) {
         synchronized (this) {
             checkAlive();
+            kernel.metrics().increment(Counter.GUEST_SYSCALLS);
             systemCalls.add(name);
             syscallDepth++;
         }

@@ -2,20 +2,23 @@ package org.xencommlab.arch.x86.guest;
 
 import static java.util.Objects.requireNonNull;
 
+import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.api.xencomm.HypercallBufferApi;
+import org.xencommlab.api.xencomm.PreparedHypercall;
 
 /**
  * The guest half of the x86 backend: a memory reference is a virtual address of the caller, which
  * the hypervisor resolves by walking the page tables the vCPU runs on. A tool's buffers must
  * therefore stay present: mlocked anonymous memory ({@link MlockedBufferApi}) or pages of the
  * hypercall device ({@link PrivcmdBufFile}), as {@link X86BufferConfig} chooses. Kernel memory is
- * always present, so a kernel reference is simply the direct-map address. Hypercall arguments
- * pass through unchanged (the default {@link #prepareUserHypercall}).
+ * always present, so a kernel reference is simply the direct-map address. A user's hypercall
+ * arguments pass through unchanged once {@link #prepareUserHypercall} has refused any kernel
+ * address among its handles ({@link KernelHandleGuard}).
  *
  * <p>Stateless apart from its configuration; per-process state lives in the API each
  * {@link #openUserBuffers} returns.
@@ -54,6 +57,16 @@ public final class X86GuestXencomm implements GuestXencomm {
             throw new IllegalArgumentException("range " + offset + "+" + length + " outside a block of " + block.length() + " bytes");
         }
         return new MemoryReference(kernel.layout().kernelAddressOf(block.physicalAddress()) + offset);
+    }
+
+    /**
+     * Refuses (EPERM) a user's hypercall any of whose handles is a kernel address, which only the
+     * kernel may pass ({@link KernelHandleGuard}); otherwise passes the arguments through unchanged.
+     */
+    @Override
+    public PreparedHypercall prepareUserHypercall(UserProcessServices process, int op, long[] args, HandleSiteFinder handles) {
+        new KernelHandleGuard(process).check(op, args, handles);
+        return PreparedHypercall.passThrough(args);
     }
 
     @Override

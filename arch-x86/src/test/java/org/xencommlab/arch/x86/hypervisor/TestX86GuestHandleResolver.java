@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.hypervisor;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,11 +17,9 @@ import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.arch.x86.paging.X86AddressSpace;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
-import org.xencommlab.arch.x86.testing.TestingGuestPhysicalMemory;
 import org.xencommlab.arch.x86.testing.TestingHypercallContext;
 import org.xencommlab.arch.x86.testing.TestingKernelServices;
 import org.xencommlab.arch.x86.testing.TestingPageTables;
-import org.xencommlab.arch.x86.testing.TestingTrace;
 
 final class TestX86GuestHandleResolver {
     private static final long EFAULT = XenErrno.EFAULT.asResult();

@@ -1,8 +1,8 @@
-package org.xencommlab.strategy.embedded.form;
+package org.xencommlab.testkit.strategy;
 
-import org.xencommlab.strategy.pointer.form.PointerStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -11,7 +11,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.xencommlab.api.abi.ArgumentStrategy;
-import org.xencommlab.api.abi.TestingGuestMemory;
 import org.xencommlab.api.abi.console.ConsoleIoArguments;
 import org.xencommlab.api.abi.dmop.DmOpArguments;
 import org.xencommlab.api.abi.layout.BlockKind;
@@ -21,16 +20,32 @@ import org.xencommlab.api.abi.multicall.MulticallArguments;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.abi.sysctl.GetDomainInfoListArguments;
 import org.xencommlab.api.errno.XenException;
+import org.xencommlab.testkit.memory.TestingGuestMemory;
 
 /**
- * The hypervisor side of both strategies against a hostile guest: random argument words naming
- * random bytes (sometimes with a plausible header) either decode to a view whose accessors work
- * or fail with a Xen errno, or are refused with a Xen errno; nothing else is ever thrown.
+ * The hostile-decoding contract of an {@link ArgumentStrategy}'s hypervisor side: random argument
+ * words naming random guest bytes (sometimes with a plausible block header, or a plausible command
+ * where either form keeps it) either decode to a view whose accessors work or fail with a Xen
+ * errno, or are refused with a Xen errno; nothing else is ever thrown. Every decoder of guest
+ * input must keep it (a malicious guest chooses these bytes).
+ *
+ * <p>A strategy module runs it against itself by naming its strategies:
+ * <pre>{@code
+ * final class EmbeddedHostileDecodingProperties extends HostileDecodingContract {
+ *     @Override
+ *     protected List<ArgumentStrategy> strategiesUnderTest() {
+ *         return List.of(new EmbeddedStrategy(), new EmbeddedStrategy(256));
+ *     }
+ * }
+ * }</pre>
  */
-final class HostileArgumentsProperties {
+public abstract class HostileDecodingContract {
+    /** The strategies under test: the module's strategy in each configuration worth checking. */
+    protected abstract List<ArgumentStrategy> strategiesUnderTest();
+
     @Provide
     Arbitrary<ArgumentStrategy> strategies() {
-        return Arbitraries.of(new PointerStrategy(), new EmbeddedStrategy(), new EmbeddedStrategy(256));
+        return Arbitraries.of(strategiesUnderTest());
     }
 
     /** Runs {@code action}; a XenException is a refusal, anything else fails the property. */
@@ -69,7 +84,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void reservations(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
+    public void reservations(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.MEMORY_RESERVATION, 64);
         long[] args = words(0x10_0000, random, mask);
@@ -86,7 +101,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void multicalls(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
+    public void multicalls(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.MULTICALL, 64);
         long[] args = words(0x10_0000, random, mask);
@@ -99,7 +114,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void consoleIo(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
+    public void consoleIo(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.CONSOLE_IO, 64);
         long[] args = words(0x10_0000, random, mask);
@@ -115,17 +130,19 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void sysctl(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
-            @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
+    public void sysctl(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 300) byte[] bytes,
+            @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible, @ForAll boolean headerFirst) {
         if (plausible && bytes.length >= 24) {
-            // A valid command and version at either form's offsets, so that decoding reaches the counts.
-            int at = strategy instanceof PointerStrategy ? 0 : 16;
+            // A valid command and version where one form or the other keeps it (the pointer form's
+            // structure at 0, the embedded form's after its 16-byte header), so that decoding reaches
+            // the counts.
+            int at = headerFirst ? 16 : 0;
             bytes[at] = 6;
             bytes[at + 1] = bytes[at + 2] = bytes[at + 3] = 0;
             bytes[at + 4] = 0x15;
             bytes[at + 5] = bytes[at + 6] = bytes[at + 7] = 0;
         }
-        TestingGuestMemory memory = memoryWith(bytes, plausible && strategy instanceof EmbeddedStrategy, BlockKind.SYSCTL_GETDOMAININFOLIST, 300);
+        TestingGuestMemory memory = memoryWith(bytes, plausible && headerFirst, BlockKind.SYSCTL_GETDOMAININFOLIST, 300);
         long[] args = words(0x10_0000, random, mask);
         xenOnly(() -> {
             GetDomainInfoListArguments list = strategy.decode(GetDomainInfoListArguments.KIND, memory, args);
@@ -135,7 +152,7 @@ final class HostileArgumentsProperties {
     }
 
     @Property(tries = 400)
-    void dmOp(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
+    public void dmOp(@ForAll("strategies") ArgumentStrategy strategy, @ForAll @Size(max = 200) byte[] bytes,
             @ForAll @Size(5) long[] random, @ForAll @IntRange(max = 1023) int mask, @ForAll boolean plausible) {
         TestingGuestMemory memory = memoryWith(bytes, plausible, BlockKind.DM_OP, 64);
         long[] args = words(0x10_0000, random, mask);

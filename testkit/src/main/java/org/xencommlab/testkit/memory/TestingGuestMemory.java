@@ -1,7 +1,9 @@
-package org.xencommlab.api.abi;
+package org.xencommlab.testkit.memory;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.hypercall.GuestCopy;
 

@@ -1,8 +1,12 @@
-package org.xencommlab.arch.ppc.testing;
+package org.xencommlab.testkit.hypervisor;
 
 import org.xencommlab.api.hypercall.XenHeapAccount;
 
-/** A domain's Xen heap account with a quota, inside a machine-wide budget. Thread-safe. */
+/**
+ * A domain's Xen heap account with a quota, inside a machine-wide {@link Budget} shared by every
+ * domain's account, as the hypervisor's heap keeps them. A negative charge, or a release of more than
+ * is charged, fails the test. Thread-safe.
+ */
 public final class TestingHeapAccount implements XenHeapAccount {
     /** The machine-wide budget shared by every domain's account. */
     public static final class Budget {
