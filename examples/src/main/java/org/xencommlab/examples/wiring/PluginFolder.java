@@ -237,9 +237,22 @@ public final class PluginFolder implements AutoCloseable {
         }
     }
 
+    /** A failure in one line: its message (and its cause's), with the type for an error of linkage. */
     private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return message.lines().findFirst().orElse(message);
+        StringBuilder line = new StringBuilder();
+        if (e instanceof LinkageError || e.getMessage() == null) {
+            line.append(e.getClass().getSimpleName());
+        }
+        if (e.getMessage() != null) {
+            line.append(line.length() > 0 ? ": " : "").append(e.getMessage());
+        }
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e) {
+            line.append(" (").append(cause.getClass().getSimpleName())
+                    .append(cause.getMessage() == null ? "" : ": " + cause.getMessage()).append(')');
+        }
+        String text = line.toString();
+        return text.lines().map(String::strip).filter(part -> !part.isEmpty()).reduce((a, b) -> a + " " + b).orElse(text);
     }
 
     /** The plugin jars loaded, by name; empty when the folder is missing (the default) or empty. */
