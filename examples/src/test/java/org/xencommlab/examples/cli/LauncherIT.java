@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,9 @@ import org.xencommlab.examples.wiring.TestingRegistryStrategyPlugin;
 /**
  * The launcher script, after {@code package}: it runs the lab from a class path of separate jars
  * (the arch and strategy modules each its own, carrying the SPI version), loads a plugins folder,
- * and reports bad plugin input in one line with exit code 2. It is told never to build
- * ({@code XENCOMM_LAB_NO_BUILD}): the build under test has just made the jars.
+ * and reports bad plugin input in one line with exit code 2; it wants a rebuild when the jar is
+ * missing or older than a source or pom. It is told never to build ({@code XENCOMM_LAB_NO_BUILD}):
+ * the build under test has just made the jars.
  */
 final class LauncherIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -35,7 +38,11 @@ final class LauncherIT {
     record Result(int code, String out, String err) {}
 
     private static Result launch(Path work, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("xencomm-lab").toString()));
+        return launch(ROOT, work, args);
+    }
+
+    private static Result launch(Path root, Path work, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("xencomm-lab").toString()));
         command.addAll(List.of(args));
         Path out = work.resolve("out.txt");
         Path err = work.resolve("err.txt");
@@ -95,5 +102,42 @@ final class LauncherIT {
         assertThat(clash.out()).isEmpty();
         assertThat(clash.err().lines().toList()).singleElement().asString()
                 .startsWith("xencomm-lab: two arch plugins are named 'x86': ");
+    }
+
+    @Test
+    void theLauncherRebuildsWhenTheJarIsMissingOrOlderThanASourceOrPom(@TempDir Path copy) throws IOException, InterruptedException {
+        // A copy of the tree's shape: the launcher, a pom, a source, and the built jar and lib/.
+        Files.copy(ROOT.resolve("xencomm-lab"), copy.resolve("xencomm-lab"));
+        Path pom = Files.writeString(copy.resolve("pom.xml"), "<project/>");
+        Path source = copy.resolve("arch-x86/src/main/java/Arch.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "class Arch {}");
+        Path target = Files.createDirectories(copy.resolve("examples/target"));
+        Path jar = Files.copy(ROOT.resolve("examples/target/xencomm-lab.jar"), target.resolve("xencomm-lab.jar"));
+        Files.createSymbolicLink(target.resolve("lib"), LIB);
+        FileTime built = FileTime.from(Instant.now());
+        Files.setLastModifiedTime(pom, FileTime.from(built.toInstant().minusSeconds(60)));
+        Files.setLastModifiedTime(source, FileTime.from(built.toInstant().minusSeconds(60)));
+        Files.setLastModifiedTime(jar, built);
+
+        Result fresh = launch(copy, copy, "list");
+        assertThat(fresh.code()).as(fresh.err()).isZero();
+        assertThat(fresh.out()).contains("  x86 ");
+
+        Files.setLastModifiedTime(source, FileTime.from(built.toInstant().plusSeconds(60)));
+        Result staleSource = launch(copy, copy, "list");
+        assertThat(staleSource.code()).isEqualTo(1);
+        assertThat(staleSource.err()).contains("not built or older than its sources");
+
+        Files.setLastModifiedTime(source, FileTime.from(built.toInstant().minusSeconds(60)));
+        Files.setLastModifiedTime(pom, FileTime.from(built.toInstant().plusSeconds(60)));
+        assertThat(launch(copy, copy, "list").code()).as("a newer pom").isEqualTo(1);
+
+        Files.setLastModifiedTime(pom, FileTime.from(built.toInstant().minusSeconds(60)));
+        Files.delete(target.resolve("lib"));
+        assertThat(launch(copy, copy, "list").code()).as("no lib/").isEqualTo(1);
+        Files.createSymbolicLink(target.resolve("lib"), LIB);
+        Files.delete(jar);
+        assertThat(launch(copy, copy, "list").code()).as("no jar").isEqualTo(1);
     }
 }
