@@ -2,6 +2,7 @@ package org.xencommlab.arch.ppc.testing;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
 
 /** One domain of a {@link TestingMachine}: its memory, heap account, frame pins and arch state. */
 public final class TestingDomain {
@@ -10,7 +11,7 @@ public final class TestingDomain {
     private final TestingPhysicalMemory memory;
     private final TestingHeapAccount heap;
     private final Map<Long, Integer> pins = new TreeMap<>();
-    private Object archState;
+    private PpcGuestHandleResolver.PpcDomainState archState;
 
     TestingDomain(int domid, boolean privileged, TestingPhysicalMemory memory, TestingHeapAccount heap) {
         this.domid = domid;
@@ -35,11 +36,11 @@ public final class TestingDomain {
         return heap;
     }
 
-    public synchronized Object archState() {
+    public synchronized PpcGuestHandleResolver.PpcDomainState archState() {
         return archState;
     }
 
-    synchronized void setArchState(Object state) {
+    synchronized void setArchState(PpcGuestHandleResolver.PpcDomainState state) {
         this.archState = state;
     }
 

@@ -46,14 +46,14 @@ final class TestX86GuestHandleResolver {
     }
 
     private long translate(long ref, long offset, GuestAccessKind access) {
-        return resolver.open(context, new MemoryReference(ref), access).translate(offset);
+        return resolver.createDomainState(0, null).open(context, new MemoryReference(ref), access).translate(offset);
     }
 
     @Test
     void presentPageResolvesToItsFrameAndCountsFourSteps() {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA + 0x10), GuestAccessKind.WRITE);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA + 0x10), GuestAccessKind.WRITE);
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(gfn) + 0x10);
         assertThat(region.translate(0xfef)).isEqualTo(PAGE.addressOf(gfn) + 0xfff);
@@ -64,7 +64,7 @@ final class TestX86GuestHandleResolver {
     void aRegionAskedToDeferAddsItsStepsOnceAtCloseWithTheSameTotal() {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA), GuestAccessKind.READ);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA), GuestAccessKind.READ);
         region.deferCountsUntilClose();
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(gfn));
@@ -87,7 +87,7 @@ final class TestX86GuestHandleResolver {
         long second = kernel.allocateFrame();
         tables.map(USER_VA, second, true, true);
         tables.map(USER_VA + 0x1000, first, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA + 0xff0), GuestAccessKind.READ);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA + 0xff0), GuestAccessKind.READ);
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(second) + 0xff0);
         assertThat(region.translate(0x10)).isEqualTo(PAGE.addressOf(first));
@@ -270,9 +270,9 @@ final class TestX86GuestHandleResolver {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
         var flagged = new TestingHypercallContext(memory, tables.root() | 0x18 | (1L << 63), metrics, trace, resolver);
-        assertThat(resolver.open(flagged, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
+        assertThat(resolver.createDomainState(0, null).open(flagged, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
 
         var bogus = new TestingHypercallContext(memory, -1L, metrics, trace, resolver);
-        assertThat(resolver.open(bogus, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(EFAULT);
+        assertThat(resolver.createDomainState(0, null).open(bogus, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(EFAULT);
     }
 }
