@@ -45,6 +45,35 @@ final class TestX86GuestHandleResolver {
         context = new TestingHypercallContext(memory, tables.root(), metrics, trace, resolver);
     }
 
+    /**
+     * x86 keeps nothing per domain: each domain's state is its own object, serves no hypercall of
+     * its own, charges and pins nothing (the teardown is never called on), and a release leaves
+     * its walks as they were (the page tables are the guest's).
+     */
+    @Test
+    void domainStatesHoldNothingAndReleaseNothing() {
+        var first = resolver.createDomainState(1, null);
+        var second = resolver.createDomainState(2, null);
+        long gfn = kernel.allocateFrame();
+        tables.map(USER_VA, gfn, true, true);
+        assertThat(first).isNotSameAs(second);
+        assertThat(first.hypercall(org.xencommlab.api.hypercall.HypercallNumber.ARCH_0)).isNull();
+
+        first.release(new org.xencommlab.api.xencomm.DomainTeardown() {
+            @Override
+            public void unpinFrame(long frame) {
+                throw new AssertionError("x86 pins nothing");
+            }
+
+            @Override
+            public org.xencommlab.api.hypercall.XenHeapAccount heap() {
+                throw new AssertionError("x86 charges nothing");
+            }
+        });
+
+        assertThat(second.open(context, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
+    }
+
     private long translate(long ref, long offset, GuestAccessKind access) {
         return resolver.createDomainState(0, null).open(context, new MemoryReference(ref), access).translate(offset);
     }
