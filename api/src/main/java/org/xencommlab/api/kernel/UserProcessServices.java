@@ -81,7 +81,11 @@ public interface UserProcessServices {
     /** Copies kernel memory to user memory ({@code copy_to_user}). */
     void copyToUser(KernelBlock block, int blockOffset, long userAddress, int length);
 
-    /** Registers a clean-up the kernel runs when the process exits or is killed. */
+    /**
+     * Registers a clean-up the kernel runs when the process exits or is killed (last registered
+     * first, each once), before it releases the arch's state of the process
+     * ({@link org.xencommlab.api.xencomm.ProcessXencomm#release}).
+     */
     void atExit(Runnable cleanup);
 
     /**

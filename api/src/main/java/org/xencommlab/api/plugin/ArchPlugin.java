@@ -14,9 +14,14 @@ import org.xencommlab.api.memory.PageSize;
  * <ul>
  *   <li>{@link org.xencommlab.api.paging.PageTableFormat} and
  *       {@link org.xencommlab.api.paging.AddressSpaceLayout}: what a guest kernel needs to boot;</li>
- *   <li>{@link org.xencommlab.api.xencomm.GuestHandleResolver}: the hypervisor half;</li>
- *   <li>{@link org.xencommlab.api.xencomm.GuestXencomm}: the guest half;</li>
- *   <li>optionally, {@code arch_N} hypercall handlers, added to a
+ *   <li>{@link org.xencommlab.api.xencomm.GuestHandleResolver}: the hypervisor half, which makes
+ *       one {@link org.xencommlab.api.xencomm.DomainArchState} per domain (an {@code arch_N}
+ *       hypercall that needs the domain's state is served by that state's
+ *       {@link org.xencommlab.api.xencomm.DomainArchState#hypercall});</li>
+ *   <li>{@link org.xencommlab.api.xencomm.GuestXencomm}: the guest half, which makes one
+ *       {@link org.xencommlab.api.xencomm.KernelXencomm} per kernel and, through it, one
+ *       {@link org.xencommlab.api.xencomm.ProcessXencomm} per process;</li>
+ *   <li>optionally, stateless {@code arch_N} hypercall handlers, added to a
  *       {@code MapBinder<Integer, HypercallHandler>}.</li>
  * </ul>
  * The module must be side-effect free, hold no static mutable state, and bind nothing else a

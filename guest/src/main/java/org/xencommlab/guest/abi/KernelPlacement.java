@@ -10,13 +10,13 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.KernelXencomm;
 
 /**
  * Argument memory for a hypercall the kernel issues itself (the balloon driver, and the embedded
  * form's blocks): one {@code kmalloc}'d, physically contiguous arena, pieces placed in it at
  * 8-byte aligned offsets with kernel stores, each named by the arch's native kernel reference
- * ({@link GuestXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
+ * ({@link KernelXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
  * address on ppc). Nothing is locked or registered: kernel memory is never swapped or moved.
  *
  * <p>The arena is sized up front ({@link org.xencommlab.api.abi.ArgumentStrategy#argumentBytes});
@@ -25,12 +25,12 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  */
 public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
     private final KernelServices kernel;
-    private final GuestXencomm xencomm;
+    private final KernelXencomm xencomm;
     private final KernelBlock block;
     private int used;
     private boolean closed;
 
-    private KernelPlacement(KernelServices kernel, GuestXencomm xencomm, KernelBlock block) {
+    private KernelPlacement(KernelServices kernel, KernelXencomm xencomm, KernelBlock block) {
         this.kernel = kernel;
         this.xencomm = xencomm;
         this.block = block;
@@ -41,7 +41,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
      *
      * @throws XenException ENOMEM when the kernel has no contiguous memory for it
      */
-    public static KernelPlacement allocate(KernelServices kernel, GuestXencomm xencomm, int capacity) {
+    public static KernelPlacement allocate(KernelServices kernel, KernelXencomm xencomm, int capacity) {
         requireNonNull(kernel, "kernel is null");
         requireNonNull(xencomm, "xencomm is null");
         if (capacity < 0) {
@@ -112,7 +112,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         @Override
         public MemoryReference referenceAt(int offset) {
             Objects.checkFromToIndex(offset, length, length);
-            return xencomm.kernelReference(kernel, block, start + offset, length - offset);
+            return xencomm.kernelReference(block, start + offset, length - offset);
         }
 
         @Override

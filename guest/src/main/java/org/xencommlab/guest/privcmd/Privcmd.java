@@ -8,7 +8,6 @@ import org.xencommlab.api.hypercall.HypervisorGate;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
-import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.guest.kernel.GuestProcess;
 
 /**
@@ -20,15 +19,13 @@ import org.xencommlab.guest.kernel.GuestProcess;
  * driver passes every call through and the caller sees the hypervisor's answer.
  */
 public final class Privcmd {
-    private final GuestXencomm xencomm;
     private final HandleSiteFinder handleSites;
     private final HypervisorGate gate;
     private final RunMetrics metrics;
     private final Trace trace;
 
     @Inject
-    public Privcmd(GuestXencomm xencomm, HandleSiteFinder handleSites, HypervisorGate gate, RunMetrics metrics, Trace trace) {
-        this.xencomm = requireNonNull(xencomm, "xencomm is null");
+    public Privcmd(HandleSiteFinder handleSites, HypervisorGate gate, RunMetrics metrics, Trace trace) {
         this.handleSites = requireNonNull(handleSites, "handleSites is null");
         this.gate = requireNonNull(gate, "gate is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -46,10 +43,6 @@ public final class Privcmd {
             process.atExit(file.closer());
             return file;
         });
-    }
-
-    GuestXencomm xencomm() {
-        return xencomm;
     }
 
     HandleSiteFinder handleSites() {

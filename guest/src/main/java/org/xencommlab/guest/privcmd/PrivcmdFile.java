@@ -56,7 +56,7 @@ public final class PrivcmdFile {
             }
             PreparedHypercall prepared;
             try {
-                prepared = driver.xencomm().prepareUserHypercall(process, op, copy, driver.handleSites());
+                prepared = process.xencomm().prepareUserHypercall(op, copy, driver.handleSites());
             } catch (XenException e) {
                 driver.metrics().recordError(e.errno());
                 Privcmd.traceCall(driver.trace(), domid, process.pid(), op, e.asResult());
@@ -82,7 +82,7 @@ public final class PrivcmdFile {
      *   <li>{@code kmalloc}s a block and {@code copy_from_user}s the tool's bytes into it
      *       (counted as {@code KERNEL_COPY_BYTES});</li>
      *   <li>replaces the memory word with the arch's native reference to the kernel block
-     *       ({@code GuestXencomm.kernelReference}); for a multicall, also each entry's memory word
+     *       ({@code KernelXencomm.kernelReference}); for a multicall, also each entry's memory word
      *       that points inside the tool's block (a sub-call's block), so the hypervisor never sees
      *       a user address;</li>
      *   <li>issues the hypercall on the process's vCPU;</li>
@@ -135,7 +135,7 @@ public final class PrivcmdFile {
         KernelBlock block = kernel.kmalloc(length);
         try {
             process.copyFromUser(userAddress, block, 0, length);
-            args[memoryArgument] = driver.xencomm().kernelReference(kernel, block, 0, length).value();
+            args[memoryArgument] = kernel.xencomm().kernelReference(block, 0, length).value();
             int[] nested = new int[0];
             long[] original = new long[0];
             if (op == HypercallNumber.MULTICALL) {
@@ -153,7 +153,7 @@ public final class PrivcmdFile {
                         throw new XenException(XenErrno.EINVAL, "multicall entry word at byte " + nested[i]
                                 + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
                     }
-                    LittleEndian.putU64(word, 0, driver.xencomm().kernelReference(kernel, block, (int) inside, length - (int) inside).value());
+                    LittleEndian.putU64(word, 0, kernel.xencomm().kernelReference(block, (int) inside, length - (int) inside).value());
                     KernelBytes.write(kernel, block, nested[i], word, 0, 8);
                 }
             }

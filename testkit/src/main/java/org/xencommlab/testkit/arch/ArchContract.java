@@ -50,7 +50,7 @@ import org.xencommlab.testkit.kernel.UserProcessContract;
  *       ({@link HypercallBufferApi#allocBuf});</li>
  *   <li>a user's kernel-only references (what {@code kernelReference} makes) are refused, at the
  *       top level, nested in a structure, and in a call no finder knows
- *       ({@link org.xencommlab.api.xencomm.GuestXencomm#prepareUserHypercall});</li>
+ *       ({@link org.xencommlab.api.xencomm.ProcessXencomm#prepareUserHypercall});</li>
  *   <li>{@code accessOk} accepts a slice and refuses a range that overflows
  *       ({@link GuestHandleResolver#accessOk});</li>
  *   <li>the rig's kernel keeps the defaults a backend leans on ({@code systemCall},
@@ -131,7 +131,7 @@ public abstract class ArchContract {
     @Test
     public void bytesAToolPlacesReachTheHypervisorAndWhatItWritesComesBack() {
         UserProcessServices tool = start();
-        HypercallBuffer buffer = rig.guest().openUserBuffers(tool).allocBuf(2);
+        HypercallBuffer buffer = rig.xencomm(tool).openUserBuffers().allocBuf(2);
         int pageBytes = tool.pageSize().bytes();
         buffer.allocMem(24);
         BufferSlice slice = buffer.allocMem(pageBytes + 100);
@@ -150,7 +150,7 @@ public abstract class ArchContract {
     @Test
     public void sliceReferencesAreLinearInTheirOffset() {
         UserProcessServices tool = start();
-        HypercallBuffer buffer = rig.guest().openUserBuffers(tool).allocBuf(3);
+        HypercallBuffer buffer = rig.xencomm(tool).openUserBuffers().allocBuf(3);
         int pageBytes = tool.pageSize().bytes();
         buffer.allocMem(40);
         BufferSlice slice = buffer.allocMem(2 * pageBytes + 300);
@@ -174,7 +174,7 @@ public abstract class ArchContract {
             for (int k : new int[] {0, 8, pageBytes + 3, length - 1}) {
                 int n = Math.min(64, length - k);
                 byte[] dst = new byte[n];
-                advanced = rig.resolver().advance(context, advanced, k - done);
+                advanced = rig.domainState().advance(context, advanced, k - done);
                 done = k;
                 assertThat(context.guest().copyFromGuest(dst, 0, advanced, 0, n)).as("bytes not copied after advancing to %d", k).isZero();
                 assertThat(dst).isEqualTo(java.util.Arrays.copyOfRange(bytes, k, k + n));
@@ -187,7 +187,7 @@ public abstract class ArchContract {
     @Test
     public void remainingIsWhatAllocMemCanStillHandOut() {
         UserProcessServices tool = start();
-        HypercallBuffer buffer = rig.guest().openUserBuffers(tool).allocBuf(1);
+        HypercallBuffer buffer = rig.xencomm(tool).openUserBuffers().allocBuf(1);
         assertThat(buffer.remaining()).isEqualTo(buffer.capacity());
         SplittableRandom random = new SplittableRandom(11);
         List<BufferSlice> slices = new ArrayList<>();
@@ -224,7 +224,7 @@ public abstract class ArchContract {
     @Test
     public void aRefusedAllocMemChangesNothingAndCountsNothing() {
         UserProcessServices tool = start();
-        HypercallBuffer buffer = rig.guest().openUserBuffers(tool).allocBuf(1);
+        HypercallBuffer buffer = rig.xencomm(tool).openUserBuffers().allocBuf(1);
         BufferSlice first = buffer.allocMem(100);
         long remaining = buffer.remaining();
         Map<XenErrno, Long> errors = rig.metrics().errors();
@@ -240,7 +240,7 @@ public abstract class ArchContract {
     @Test
     public void aRefusedAllocBufIsCountedOnceWhereItWasRaised() {
         UserProcessServices tool = start();
-        HypercallBufferApi buffers = rig.guest().openUserBuffers(tool);
+        HypercallBufferApi buffers = rig.xencomm(tool).openUserBuffers();
         Map<XenErrno, Long> before = rig.metrics().errors();
 
         Throwable refused = catchThrowable(() -> buffers.allocBuf(0));
@@ -258,10 +258,10 @@ public abstract class ArchContract {
     @Test
     public void aUsersKernelOnlyReferencesAreRefusedAndNothingIsCounted() {
         UserProcessServices tool = start();
-        HypercallBuffer buffer = rig.guest().openUserBuffers(tool).allocBuf(1);
+        HypercallBuffer buffer = rig.xencomm(tool).openUserBuffers().allocBuf(1);
         KernelBlock secret = rig.kernel().kmalloc(256);
         try {
-            MemoryReference kernelOnly = rig.guest().kernelReference(rig.kernel(), secret, 0, 256);
+            MemoryReference kernelOnly = rig.kernelXencomm().kernelReference(secret, 0, 256);
             Map<XenErrno, Long> errors = rig.metrics().errors();
 
             assertThat(refusal(tool, HypercallNumber.CONSOLE_IO, new long[] {SubOps.ConsoleIo.WRITE, 256, kernelOnly.value()}, KIT_HANDLE_SITES))
@@ -284,7 +284,7 @@ public abstract class ArchContract {
     @Test
     public void accessOkAcceptsASliceAndRefusesARangeThatOverflows() {
         UserProcessServices tool = start();
-        BufferSlice slice = rig.guest().openUserBuffers(tool).allocBuf(1).allocMem(512);
+        BufferSlice slice = rig.xencomm(tool).openUserBuffers().allocBuf(1).allocMem(512);
         PreparedHypercall prepared = prepareConsole(tool, SubOps.ConsoleIo.WRITE, 512, slice.reference());
         try {
             MemoryReference ref = new MemoryReference(prepared.args()[2]);
@@ -307,7 +307,7 @@ public abstract class ArchContract {
     // ---- helpers ----
 
     private PreparedHypercall prepareConsole(UserProcessServices tool, int cmd, int count, MemoryReference ref) {
-        return rig.guest().prepareUserHypercall(tool, HypercallNumber.CONSOLE_IO, new long[] {cmd, count, ref.value()}, KIT_HANDLE_SITES);
+        return rig.xencomm(tool).prepareUserHypercall(HypercallNumber.CONSOLE_IO, new long[] {cmd, count, ref.value()}, KIT_HANDLE_SITES);
     }
 
     /** What the hypervisor copies from byte {@code offset} of {@code ref} in a console write the tool issued. */
@@ -337,7 +337,7 @@ public abstract class ArchContract {
     /** The XenException prepareUserHypercall refused the call with, or null if it prepared it. */
     private XenException refusal(UserProcessServices tool, int op, long[] args, HandleSiteFinder finder) {
         try {
-            PreparedHypercall prepared = rig.guest().prepareUserHypercall(tool, op, args, finder);
+            PreparedHypercall prepared = rig.xencomm(tool).prepareUserHypercall(op, args, finder);
             prepared.completion().run();
             return null;
         } catch (XenException e) {

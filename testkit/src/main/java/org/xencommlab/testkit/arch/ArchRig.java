@@ -5,12 +5,15 @@ import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.PageTableFormat;
+import org.xencommlab.api.xencomm.DomainArchState;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
-import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.KernelXencomm;
+import org.xencommlab.api.xencomm.ProcessXencomm;
 
 /**
  * One domain with an arch backend under test wired on both halves, as an {@link ArchContract}
- * needs it: the backend's own {@link GuestXencomm} and {@link GuestHandleResolver}, a guest kernel
+ * needs it: the backend's own guest half (its {@link KernelXencomm} and {@link ProcessXencomm}s) and
+ * hypervisor half ({@link GuestHandleResolver} and its {@link DomainArchState}), a guest kernel
  * and its processes (the module's fakes, or the kit's), and a hypervisor entry whose
  * {@link HypercallContext#guest()} copies through the resolver under test, page piece by page
  * piece, as the hypervisor's {@code copy_from_guest} does.
@@ -23,11 +26,24 @@ public interface ArchRig {
     /** The page-table format the backend binds. */
     PageTableFormat pageTableFormat();
 
-    /** The backend's guest half, made for this rig's configuration. */
-    GuestXencomm guest();
+    /**
+     * The backend's guest half for the rig's kernel: the {@link KernelXencomm} the backend's
+     * {@code GuestXencomm}, made for this rig's configuration, attached to {@link #kernel} (once).
+     */
+    KernelXencomm kernelXencomm();
 
-    /** The backend's hypervisor half, the same one {@link #context} copies through. */
+    /**
+     * The backend's state of {@code process}, a process {@link #startProcess} made: the
+     * {@link ProcessXencomm} the kernel's state attached to it when it started (the same object
+     * every time), released by {@link #exit}.
+     */
+    ProcessXencomm xencomm(UserProcessServices process);
+
+    /** The backend's hypervisor half (its range check, {@code accessOk}, is asked of it). */
     GuestHandleResolver resolver();
+
+    /** The state {@link #resolver} made for the rig's domain, the same state {@link #context} copies through. */
+    DomainArchState domainState();
 
     /** The kernel of the rig's domain. */
     KernelServices kernel();
@@ -38,7 +54,7 @@ public interface ArchRig {
     /** Starts a new user process of the rig's domain, alive, with room for a few buffers of a few pages. */
     UserProcessServices startProcess();
 
-    /** Ends {@code process} as an exit or a kill does: its mappings go and its {@code atExit} clean-ups run, once. */
+    /** Ends {@code process} as an exit or a kill does: its mappings go and its {@code atExit} clean-ups run, once, and then its backend state is released. */
     void exit(UserProcessServices process);
 
     /**

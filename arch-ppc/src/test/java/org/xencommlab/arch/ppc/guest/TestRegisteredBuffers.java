@@ -37,7 +37,7 @@ final class TestRegisteredBuffers {
     @Test
     void allocMemGivesBufidOrOffsetAndTheHypervisorReachesEveryByteAcrossScatteredFrames() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(3);
         assertThat(buffer.capacity()).isEqualTo(3 * PAGE);
         assertThat(PpcMemref.offset(buffer.id())).isZero();
@@ -63,7 +63,7 @@ final class TestRegisteredBuffers {
         assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
         assertThat(domain.heap().used()).isEqualTo(RegistrationTable.chargeFor(3) + RegistrationTable.LEAF_HEAP_BYTES);
         assertThat(kernel.outstandingBlocks()).as("the frame list is freed after the hypercall").isZero();
-        assertThat(xencomm.trackedRegistrations(tool)).isEqualTo(1);
+        assertThat(PpcStates.process(xencomm, tool).trackedRegistrations()).isEqualTo(1);
     }
 
     /**
@@ -74,7 +74,7 @@ final class TestRegisteredBuffers {
     @Test
     void advancingAReferenceMovesItsOffsetAndNeverItsBufid() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(2);
         BufferSlice data = buffer.allocMem(2 * PAGE);
         byte[] content = pattern(7, 2 * PAGE);
@@ -94,7 +94,7 @@ final class TestRegisteredBuffers {
     @Test
     void allocMemBeyondTheBufferIsEnospcAndGrowingCountsARetry() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(1);
         buffer.allocMem(4000);
         assertThatThrownBy(() -> buffer.allocMem(100))
@@ -118,7 +118,7 @@ final class TestRegisteredBuffers {
     @Test
     void freeBufUnregistersUnpinsAndUnmaps() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         int freeFrames = kernel.freeFrames();
         HypercallBuffer buffer = api.allocBuf(4);
         buffer.allocMem(10);
@@ -135,7 +135,7 @@ final class TestRegisteredBuffers {
         assertThatThrownBy(() -> buffer.allocMem(1))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL));
         TestingProcess other = kernel.spawn();
-        HypercallBuffer foreign = xencomm.openUserBuffers(other).allocBuf(1);
+        HypercallBuffer foreign = PpcStates.process(xencomm, other).openUserBuffers().allocBuf(1);
         assertThatThrownBy(() -> api.freeBuf(foreign))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL));
     }
@@ -143,7 +143,7 @@ final class TestRegisteredBuffers {
     @Test
     void aFullTableReachesTheToolAsEnospcAndLeavesNoMapping() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         for (int i = 0; i < 8; i++) {
             api.allocBuf(1);
         }
@@ -172,7 +172,7 @@ final class TestRegisteredBuffers {
     @Test
     void aProcessKilledWhileItsRegistrationIsInTheHypervisorLeavesNothingBehind() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         api.allocBuf(1);
         machine.beforeNextHypercall(tool::exit);
         assertThatThrownBy(() -> api.allocBuf(2))
@@ -202,7 +202,7 @@ final class TestRegisteredBuffers {
         long leaked = table().liveRegistrations().get(0).bufid();
         assertThat(copyTo(machine, 0, leaked, 0, new byte[] {1, 2, 3})).isZero();
         // And the leak fills the table: the next tool cannot register anything more than what is left.
-        PpcBufferApi next = xencomm.openUserBuffers(kernel.spawn());
+        PpcBufferApi next = PpcStates.process(xencomm, kernel.spawn()).openUserBuffers();
         next.allocBuf(1);
         next.allocBuf(1);
         next.allocBuf(1);
@@ -213,18 +213,18 @@ final class TestRegisteredBuffers {
     @Test
     void kernelMemoryIsPassedInline() {
         KernelBlock block = kernel.kmalloc(100);
-        MemoryReference ref = xencomm.kernelReference(kernel, block, 10, 50);
+        MemoryReference ref = PpcStates.kernel(xencomm, kernel).kernelReference(block, 10, 50);
         assertThat(ref.value()).isEqualTo(PpcMemref.inline(block.physicalAddress() + 10));
         domain.memory().writeBytes(block.physicalAddress() + 10, pattern(1, 50));
         assertThat(copyFrom(machine, 0, ref.value(), 0, 50)).isEqualTo(pattern(1, 50));
-        assertThatThrownBy(() -> xencomm.kernelReference(kernel, block, 60, 50)).isInstanceOf(XenException.class);
-        assertThatThrownBy(() -> xencomm.kernelReference(kernel, block, -1, 5)).isInstanceOf(XenException.class);
+        assertThatThrownBy(() -> PpcStates.kernel(xencomm, kernel).kernelReference(block, 60, 50)).isInstanceOf(XenException.class);
+        assertThatThrownBy(() -> PpcStates.kernel(xencomm, kernel).kernelReference(block, -1, 5)).isInstanceOf(XenException.class);
     }
 
     @Test
     void registrationModePassesArgumentsThrough() {
         long[] args = {1, 2, 3};
-        assertThat(xencomm.prepareUserHypercall(kernel.spawn(), 12, args, (op, a, r) -> java.util.Optional.empty()).args())
+        assertThat(PpcStates.process(xencomm, kernel.spawn()).prepareUserHypercall(12, args, (op, a, r) -> java.util.Optional.empty()).args())
                 .containsExactly(1, 2, 3);
     }
 
@@ -232,10 +232,10 @@ final class TestRegisteredBuffers {
     private List<TestingProcess> startToolsWithBuffers() {
         List<TestingProcess> tools = new ArrayList<>();
         TestingProcess first = kernel.spawn();
-        xencomm.openUserBuffers(first).allocBuf(2);
+        PpcStates.process(xencomm, first).openUserBuffers().allocBuf(2);
         tools.add(first);
         TestingProcess second = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(second);
+        PpcBufferApi api = PpcStates.process(xencomm, second).openUserBuffers();
         for (int i = 0; i < 4; i++) {
             api.allocBuf(1).allocMem(8);
         }
@@ -244,6 +244,6 @@ final class TestRegisteredBuffers {
     }
 
     private RegistrationTable table() {
-        return (RegistrationTable) domain.archState();
+        return domain.archState().registrationTable();
     }
 }

@@ -55,7 +55,7 @@ final class TestRegistrationConcurrency {
             assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(registered);
             assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
             assertThat(machine.metrics().peak(Gauge.REGISTRATIONS_LIVE)).isLessThanOrEqualTo(6);
-            RegistrationTable table = (RegistrationTable) domain.archState();
+            RegistrationTable table = domain.archState().registrationTable();
             assertThat(table.liveCount()).isZero();
             assertThat(table.heapCharged()).isEqualTo(table.leaves() * RegistrationTable.LEAF_HEAP_BYTES);
             assertThat(domain.heap().used()).isEqualTo(table.heapCharged());

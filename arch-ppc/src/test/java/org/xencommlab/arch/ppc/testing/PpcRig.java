@@ -6,7 +6,9 @@ import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
-import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.DomainArchState;
+import org.xencommlab.api.xencomm.KernelXencomm;
+import org.xencommlab.api.xencomm.ProcessXencomm;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.guest.PpcGuestXencomm;
 import org.xencommlab.arch.ppc.paging.PpcRadixPageTableFormat;
@@ -35,8 +37,19 @@ public final class PpcRig implements ArchRig {
     }
 
     @Override
-    public GuestXencomm guest() {
-        return guest;
+    public KernelXencomm kernelXencomm() {
+        return kernel.attachXencomm(() -> guest.attachKernel(kernel));
+    }
+
+    @Override
+    public ProcessXencomm xencomm(UserProcessServices process) {
+        KernelXencomm kernelState = kernelXencomm();
+        return ((TestingProcess) process).attachXencomm(() -> kernelState.attachProcess(process));
+    }
+
+    @Override
+    public DomainArchState domainState() {
+        return machine.domain(DOMID).archState();
     }
 
     @Override
@@ -56,7 +69,9 @@ public final class PpcRig implements ArchRig {
 
     @Override
     public UserProcessServices startProcess() {
-        return kernel.spawn();
+        TestingProcess process = kernel.spawn();
+        xencomm(process);
+        return process;
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import java.util.Map;
 import java.util.TreeMap;
+import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
 
 /** One domain of a {@link TestingMachine}: its memory, heap account, frame pins and arch state. */
 public final class TestingDomain {
@@ -12,7 +13,7 @@ public final class TestingDomain {
     private final TestingGuestPhysicalMemory memory;
     private final TestingHeapAccount heap;
     private final Map<Long, Integer> pins = new TreeMap<>();
-    private Object archState;
+    private PpcGuestHandleResolver.PpcDomainState archState;
 
     TestingDomain(int domid, boolean privileged, TestingGuestPhysicalMemory memory, TestingHeapAccount heap) {
         this.domid = domid;
@@ -37,11 +38,11 @@ public final class TestingDomain {
         return heap;
     }
 
-    public synchronized Object archState() {
+    public synchronized PpcGuestHandleResolver.PpcDomainState archState() {
         return archState;
     }
 
-    synchronized void setArchState(Object state) {
+    synchronized void setArchState(PpcGuestHandleResolver.PpcDomainState state) {
         this.archState = state;
     }
 

@@ -13,11 +13,10 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.DomainTeardown;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
-import org.xencommlab.arch.ppc.hypervisor.RegistrationHypercall;
-import org.xencommlab.arch.ppc.registration.RegistrationOp;
 
 /**
  * A hypervisor just big enough to drive the ppc backend: domains with memory, heap accounts and
@@ -50,9 +49,6 @@ public final class TestingMachine {
         this.config = config;
         this.resolver = new PpcGuestHandleResolver(config, metrics, trace);
         this.budget = new TestingHeapAccount.Budget(heapBudget);
-        if (config.mode() == PpcConfig.Mode.REGISTRATION) {
-            handlers.put(RegistrationOp.HYPERCALL, new RegistrationHypercall());
-        }
     }
 
     /** Adds a hypercall handler under {@code op} (an arch-neutral call a test needs, e.g. a console). */
@@ -102,7 +98,7 @@ public final class TestingMachine {
 
     public void destroyDomain(int domid) {
         TestingDomain domain = domains.remove(domid);
-        resolver.destroyDomainState(domain.archState(), new GuestHandleResolver.DomainTeardown() {
+        domain.archState().release(new DomainTeardown() {
             @Override
             public void unpinFrame(long gfn) {
                 domain.unpinFrame(gfn);
@@ -133,6 +129,10 @@ public final class TestingMachine {
             action.run();
         }
         HypercallHandler handler = op >= 0 && op < 64 ? handlers.get((int) op) : null;
+        if (handler == null && op >= 0 && op < 64) {
+            // As the hypervisor's entry: a number with no handler of its own goes to the caller's arch state.
+            handler = domain(domid).archState().hypercall((int) op);
+        }
         if (handler == null) {
             return XenErrno.ENOSYS.asResult();
         }

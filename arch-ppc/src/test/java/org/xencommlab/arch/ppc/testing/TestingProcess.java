@@ -23,6 +23,7 @@ public final class TestingProcess implements UserProcessServices {
     private final PageSize pageSize = PageSize.SIZE_4K;
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
     private final List<Runnable> atExit = new ArrayList<>();
+    private org.xencommlab.api.xencomm.ProcessXencomm xencomm;
     private long nextAddress;
     private boolean alive = true;
     private final List<String> systemCalls = new ArrayList<>();
@@ -178,6 +179,18 @@ public final class TestingProcess implements UserProcessServices {
         writeMemory(userAddress, bytes, 0, length);
     }
 
+    /**
+     * The arch's state of this process: made by {@code make} at the first call, as a guest kernel
+     * attaches it when the process starts, and released once at exit, after the clean-ups.
+     */
+    public synchronized org.xencommlab.api.xencomm.ProcessXencomm attachXencomm(
+            java.util.function.Supplier<? extends org.xencommlab.api.xencomm.ProcessXencomm> make) {
+        if (xencomm == null) {
+            xencomm = make.get();
+        }
+        return xencomm;
+    }
+
     @Override
     public synchronized void atExit(Runnable cleanup) {
         atExit.add(cleanup);
@@ -237,6 +250,7 @@ public final class TestingProcess implements UserProcessServices {
     /** Exit (or kill): runs the clean-ups, then tears the address space down. */
     public void exit() {
         List<Runnable> hooks;
+        org.xencommlab.api.xencomm.ProcessXencomm state;
         synchronized (this) {
             if (!alive) {
                 return;
@@ -244,9 +258,13 @@ public final class TestingProcess implements UserProcessServices {
             alive = false;
             hooks = new ArrayList<>(atExit);
             atExit.clear();
+            state = xencomm;
         }
         for (Runnable hook : hooks) {
             hook.run();
+        }
+        if (state != null) {
+            state.release();
         }
         synchronized (this) {
             for (Mapping mapping : new ArrayList<>(mappings.values())) {

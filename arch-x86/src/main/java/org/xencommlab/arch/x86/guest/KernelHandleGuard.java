@@ -20,7 +20,7 @@ import org.xencommlab.api.paging.AddressSpaceLayout;
  * privilege). privcmd issues a tool's hypercall from kernel mode, on page tables that map the
  * kernel half too, so a kernel address a tool passed (its direct map, say) would let the tool read
  * or write the kernel's memory through the hypervisor. Only the kernel makes kernel references
- * ({@link X86GuestXencomm#kernelReference}: its own calls, the embedded ioctl's copy), after this
+ * ({@link X86GuestXencomm.X86KernelState#kernelReference}: its own calls, the embedded ioctl's copy), after this
  * check, never through it.
  *
  * <p>A kernel address is a canonical address of the upper half (bits 63..47 all set, 48-bit
