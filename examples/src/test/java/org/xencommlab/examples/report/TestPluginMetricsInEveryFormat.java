@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.xencommlab.api.abi.ArgumentStrategy;
+import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.CostDefinition;
 import org.xencommlab.api.metrics.Counter;
@@ -31,9 +33,11 @@ import org.xencommlab.examples.cost.CostModelLoader;
 import org.xencommlab.examples.cost.MetricCatalog;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Configuration;
+import org.xencommlab.examples.report.model.Metrics;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.report.model.ScenarioInfo;
 import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.strategy.pointer.plugin.PointerStrategyPlugin;
 
 /**
  * A plugin that declares its own counter, gauge and cost event sees them in every format: the
@@ -83,6 +87,40 @@ final class TestPluginMetricsInEveryFormat {
         @Override
         public List<CostDefinition> costs() {
             return List.of(WIDGET);
+        }
+    }
+
+    static final Counter HANDLES = Counter.define("meteredHandles", "guest handles the metered strategy wrote", "handles");
+    static final CostDefinition HANDLE = CostDefinition.nanosPerEvent("meteredHandleNanos", "writing one handle", 3,
+            "Estimate for the test: one store.", HANDLES);
+
+    /** The pointer strategy with a count of its own: a strategy declares metrics the same way. */
+    static final class MeteredStrategyPlugin implements StrategyPlugin {
+        private final PointerStrategyPlugin pointer = new PointerStrategyPlugin();
+
+        @Override
+        public String name() {
+            return "metered-pointer";
+        }
+
+        @Override
+        public String description() {
+            return "pointer that also counts handles";
+        }
+
+        @Override
+        public ArgumentStrategy create(Parameters parameters) {
+            return pointer.create(parameters);
+        }
+
+        @Override
+        public List<MetricDefinition> metrics() {
+            return List.of(HANDLES);
+        }
+
+        @Override
+        public List<CostDefinition> costs() {
+            return List.of(HANDLE);
         }
     }
 
@@ -190,6 +228,24 @@ final class TestPluginMetricsInEveryFormat {
                 .containsExactly("meteredWidgets", "meteredPoolSlotsPeak", "meteredPoolSlotsLeaked");
         assertThat(catalog.costs().get(catalog.costs().size() - 1)).isSameAs(WIDGET);
         assertThat(MetricCatalog.classPath().knownNames()).isEqualTo(MetricCatalog.SCHEMA_2_ORDER);
+    }
+
+    @Test
+    void aStrategyPluginDeclaresTheSameWayAndFollowsTheArchs() {
+        PluginRegistry registry = PluginRegistry.discover();
+        List<StrategyPlugin> strategies = new ArrayList<>(registry.strategies().values());
+        strategies.add(new MeteredStrategyPlugin());
+        List<ArchPlugin> archs = new ArrayList<>(registry.archs().values());
+        archs.add(new MeteredArchPlugin());
+        MetricCatalog catalog = MetricCatalog.of(archs, strategies);
+
+        assertThat(catalog.knownNames()).endsWith("meteredWidgets", "meteredHandles", "meteredPoolSlotsPeak",
+                "meteredPoolSlotsLeaked");
+        assertThat(catalog.owner("meteredHandles")).contains("strategy metered-pointer");
+        assertThat(catalog.costs()).endsWith(WIDGET, HANDLE);
+        RunMetrics run = new RunMetrics();
+        run.add(HANDLES, 10);
+        assertThat(Metrics.measured(run, CostModel.defaults(catalog)).get("modelledNanos")).isEqualTo(30);
     }
 
     private Set<ValidationMessage> validate(String schema, JsonNode report) {
