@@ -15,7 +15,7 @@ import org.xencommlab.api.abi.HandleSite;
 import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.PreparedHypercall;
@@ -73,8 +73,8 @@ final class TestDescriptorMode {
             expected.putLong(tool.translate(buffer.userAddress() + (long) i * PAGE));
         }
         assertThat(domain.memory().readBytes(descriptor, 56)).isEqualTo(expected.array());
-        assertThat(machine.metrics().get(Counter.DESCRIPTORS)).isEqualTo(1);
-        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(6);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTORS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTOR_ENTRIES)).isEqualTo(6);
 
         assertThat(copyFrom(machine, 0, descriptor, 0, content.length)).isEqualTo(content);
         // Each entry covers to the end of its page, so the last one reaches to the end of page 5.
@@ -111,7 +111,7 @@ final class TestDescriptorMode {
         assertThat(domain.memory().readBytes(descriptor, 24)).as("two pages spanned, two entries, no mini padding")
                 .isEqualTo(expected.array());
         assertThat(copyFrom(machine, 0, descriptor, 0, PAGE + 8)).isEqualTo(pattern(1, PAGE + 8));
-        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTOR_ENTRIES)).isEqualTo(2);
         call.completion().run();
 
         assertThat(slice.userAddress() % PAGE).as("the slice starts a page").isZero();
@@ -202,7 +202,7 @@ final class TestDescriptorMode {
         PreparedHypercall call = PpcStates.process(x, p).prepareUserHypercall(OP_BUFFER, new long[] {0, slice.reference().value()}, finder(2 * PAGE));
         assertThat(call.args()[1]).isEqualTo(PpcMemref.inline(p.translate(slice.userAddress())));
         assertThat(copyFrom(device, 0, call.args()[1], 0, 2 * PAGE)).isEqualTo(pattern(9, 2 * PAGE));
-        assertThat(device.metrics().get(Counter.DESCRIPTORS)).isZero();
+        assertThat(device.metrics().get(PpcMetrics.DESCRIPTORS)).isZero();
         call.completion().run();
     }
 }

@@ -8,7 +8,7 @@ import static org.xencommlab.arch.ppc.testing.TestingRegistrar.pattern;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
@@ -35,7 +35,7 @@ final class TestDeviceBuffers {
         PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer first = api.allocBuf(3);
         HypercallBuffer second = api.allocBuf(2);
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).as("the area is registered once").isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).as("the area is registered once").isEqualTo(1);
         assertThat(PpcMemref.bufidOf(first.id())).isEqualTo(PpcMemref.bufidOf(second.id()));
         assertThat(PpcMemref.offset(second.id())).isEqualTo(3 * PAGE);
         long physical = tool.translate(first.userAddress());
@@ -98,7 +98,7 @@ final class TestDeviceBuffers {
         TestingProcess tool = k.spawn();
         HypercallBuffer buffer = PpcStates.process(x, tool).openUserBuffers().allocBuf(2);
         assertThat(buffer.allocMem(8).reference().value()).isEqualTo(buffer.userAddress());
-        assertThat(descriptor.metrics().get(Counter.REGISTRATIONS)).isZero();
+        assertThat(descriptor.metrics().get(PpcMetrics.REGISTRATIONS)).isZero();
         assertThat(descriptor.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isEqualTo(16L * PAGE);
     }
 

@@ -14,6 +14,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
@@ -60,7 +61,7 @@ final class TestRegisteredBuffers {
         tool.readMemory(data.userAddress() + PAGE - 150, seen, 0, 300);
         assertThat(seen).isEqualTo(reply);
 
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(1);
         assertThat(domain.heap().used()).isEqualTo(RegistrationTable.chargeFor(3) + RegistrationTable.LEAF_HEAP_BYTES);
         assertThat(kernel.outstandingBlocks()).as("the frame list is freed after the hypercall").isZero();
         assertThat(PpcStates.process(xencomm, tool).trackedRegistrations()).isEqualTo(1);
@@ -108,8 +109,8 @@ final class TestRegisteredBuffers {
         assertThat(larger.nrPages()).isEqualTo(2);
         larger.allocMem(4000);
         larger.allocMem(100);
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(2);
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(1);
         assertThat(copyFrom(machine, 0, buffer.id(), 0, 1)).as("the old bufid is stale").isNull();
         assertThatThrownBy(() -> api.grow(larger, PpcMemref.MAX_BUFFER_BYTES + 1))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.E2BIG));
@@ -166,7 +167,7 @@ final class TestRegisteredBuffers {
         assertThat(domain.totalPins()).isZero();
         assertThat(kernel.userFrames()).isZero();
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(5);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(5);
     }
 
     @Test

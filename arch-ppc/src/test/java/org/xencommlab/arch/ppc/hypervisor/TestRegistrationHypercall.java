@@ -15,6 +15,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
@@ -55,7 +56,7 @@ final class TestRegistrationHypercall {
         assertThat(dom0.memory().readBytes(17 * PAGE + PAGE - 100, 100)).isEqualTo(java.util.Arrays.copyOfRange(written, 0, 100));
         assertThat(dom0.memory().readBytes(99 * PAGE, 100)).isEqualTo(java.util.Arrays.copyOfRange(written, 100, 200));
 
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(1);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isEqualTo(1);
         assertThat(machine.metrics().get(Counter.TRANSLATION_STEPS)).isPositive();
         assertThat(dom0.pins(40)).isEqualTo(1);
@@ -155,7 +156,7 @@ final class TestRegistrationHypercall {
         assertThat(unregister(machine, 0, bufid)).isZero();
         assertThat(unregister(machine, 0, bufid)).isEqualTo(XenErrno.ENOENT.asResult());
         assertThat(dom0.pins(30)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(1);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
     }
 
@@ -169,7 +170,7 @@ final class TestRegistrationHypercall {
         assertThat(dom0.totalPins()).isZero();
         assertThat(dom0.heap().used()).isZero();
         assertThat(table(dom0).liveCount()).isZero();
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isZero();
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isZero();
     }
 
     @Test
@@ -257,7 +258,7 @@ final class TestRegistrationHypercall {
         assertThat(dom1.heap().used()).isZero();
         assertThat(dom1.totalPins()).isZero();
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(2);
         assertThatThrownBy(() -> table(dom1).register(new long[] {30}, g -> true, g -> {}))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
     }
