@@ -57,7 +57,7 @@ public final class TestingMachine {
         this.gate = new TestingHypervisorGate(PAGE, scheduler, strategy);
         this.kernels = new GuestKernelFactory(gate, format, LAYOUT, PAGE, scheduler, metrics, Trace.DISABLED, config);
         TestingGuestXencomm xencomm = new TestingGuestXencomm(lockBuffers);
-        this.privcmd = new Privcmd(xencomm, strategy.handleSites(), gate, metrics, Trace.DISABLED);
+        this.privcmd = new Privcmd(xencomm, strategy, gate, metrics, Trace.DISABLED);
         this.library = new XcLibraryFactory(privcmd, xencomm, config, metrics, Trace.DISABLED);
         this.balloons = new BalloonDriverFactory(strategy, xencomm, xenstore, metrics, Trace.DISABLED);
         this.tools = new Dom0ToolsFactory(strategy, xenstore, Trace.DISABLED);

@@ -1,4 +1,4 @@
-package org.xencommlab.guest.privcmd;
+package org.xencommlab.strategy.embedded.form;
 
 import org.xencommlab.api.abi.layout.LittleEndian;
 import org.xencommlab.api.abi.multicall.MulticallBlock;
@@ -6,7 +6,7 @@ import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.hypercall.HypercallNumber;
 
 /**
- * What the privcmd driver knows of the hypercall ABI to marshal a tool's embedded block, as
+ * What the embedded strategy's kernel side knows of the hypercall ABI to carry a tool's block, as
  * Linux's xencomm code kept a whitelist per hypercall: which argument word of each hypercall names
  * its memory (Xen's signatures: {@code memory_op(cmd, arg)}, {@code multicall(list, nr)},
  * {@code console_io(cmd, count, buffer)}, {@code sysctl(op)}, {@code dm_op(domid, nr, bufs)}),
