@@ -1,9 +1,13 @@
 package org.xencommlab.api.abi.memory;
 
 import java.util.List;
+import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.HandleSiteFinder.MemoryReader;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.codec.ArgumentMemory;
@@ -22,6 +26,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.memory.MemoryReference;
 
 /**
@@ -34,6 +39,19 @@ public final class MemoryOpAbi implements HypercallAbi {
     @Override
     public String name() {
         return "memory_op";
+    }
+
+    /** {@code memory_op(cmd, arg)}: {@code arg} names the reservation (or a query's domid, or the block). */
+    public static final int MEMORY_ARGUMENT = 1;
+
+    @Override
+    public int hypercall() {
+        return HypercallNumber.MEMORY_OP;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return MEMORY_ARGUMENT;
     }
 
     @Override
@@ -127,15 +145,42 @@ public final class MemoryOpAbi implements HypercallAbi {
             long arrayWord = placedArray == null ? MemoryReference.NULL.value() : placedArray.reference().value();
             MemoryReservation reservation = new MemoryReservation(arrayWord, extents.length, r.extentOrder(), r.memFlags(), r.domid());
             Placed struct = placement.place(reservation.encodePointer());
-            long[] args = {new MemoryOpCommand(r.op(), 0).encode(), struct.reference().value()};
+            long[] args = new long[2];
+            args[0] = new MemoryOpCommand(r.op(), 0).encode();
+            args[MEMORY_ARGUMENT] = struct.reference().value();
             return (PreparedCall<R>) new SimplePreparedCall<ReservationOutcome>(HypercallNumber.MEMORY_OP, args,
                     result -> readFrames(result, extents.length, placedArray, 0));
+        }
+
+        /**
+         * Reservation sub-ops: the 32-byte reservation, with {@code extent_start} naming
+         * {@code nr_extents * 8} bytes (0 bytes when {@code nr_extents} is beyond what Xen accepts:
+         * Xen refuses such a call without touching the array); current/maximum_reservation: a
+         * 2-byte domid; any other sub-op is unknown.
+         */
+        @Override
+        public Optional<List<HandleSite>> handleSites(long[] args, MemoryReader reader, HandleSiteFinder nested) {
+            MemoryOpCommand command = MemoryOpCommand.decode(ArgumentWords.word(args, 0));
+            if (MemoryOpCommand.isReservationOp(command.op())) {
+                byte[] reservation = new byte[MemoryReservation.SIZE];
+                reader.read(ArgumentWords.word(args, MEMORY_ARGUMENT), reservation, 0, reservation.length);
+                long nrExtents = LittleEndian.u64(reservation, MemoryReservation.NR_EXTENTS_OFFSET);
+                long length = Long.compareUnsigned(nrExtents, ReservationLimits.MAX_NR_EXTENTS) > 0
+                        ? 0
+                        : HandleSite.bounded(nrExtents * MemoryReservation.EXTENT_SIZE);
+                return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, MemoryReservation.SIZE,
+                        List.of(HandleSite.field(MemoryReservation.EXTENT_START_OFFSET, length, List.of())))));
+            }
+            if (command.op() == SubOps.MemoryOp.CURRENT_RESERVATION || command.op() == SubOps.MemoryOp.MAXIMUM_RESERVATION) {
+                return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, 2, List.of())));
+            }
+            return Optional.empty();
         }
 
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
             MemoryOpCommand command = reservationCommand(args);
-            long argument = ArgumentWords.word(args, 1);
+            long argument = ArgumentWords.word(args, MEMORY_ARGUMENT);
             byte[] copy = new byte[MemoryReservation.SIZE];
             ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(argument), 0, copy.length);
             MemoryReservation reservation = MemoryReservation.decodePointer(copy);
@@ -167,14 +212,14 @@ public final class MemoryOpAbi implements HypercallAbi {
             byte[] block = EmbeddedBlocks.fit(ReservationBlock.encode(r), maxBlock, r);
             int n = r.nrExtents();
             return (EmbeddedCall<R>) new EmbeddedCall<ReservationOutcome>(HypercallNumber.MEMORY_OP,
-                    new long[] {new MemoryOpCommand(r.op(), 0).encode(), 0}, 1, block, List.of(),
+                    new long[] {new MemoryOpCommand(r.op(), 0).encode(), 0}, MEMORY_ARGUMENT, block, List.of(),
                     (result, placed, base) -> readFrames(result, n, placed, base + ReservationBlock.EXTENTS_OFFSET));
         }
 
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
             MemoryOpCommand command = reservationCommand(args);
-            long argument = ArgumentWords.word(args, 1);
+            long argument = ArgumentWords.word(args, MEMORY_ARGUMENT);
             MemoryReference ref = new MemoryReference(argument);
             byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.MEMORY_RESERVATION, maxBlock);
             MemoryReservation reservation = ReservationBlock.decode(block, maxBlock);

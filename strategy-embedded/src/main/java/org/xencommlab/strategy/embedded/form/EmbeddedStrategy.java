@@ -1,5 +1,6 @@
 package org.xencommlab.strategy.embedded.form;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
@@ -23,7 +24,6 @@ import org.xencommlab.api.abi.layout.LittleEndian;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.GuestCopy;
-import org.xencommlab.api.hypercall.HypercallNumber;
 
 /**
  * The {@code embedded} strategy: no pointers anywhere. Each hypercall's data travels in one
@@ -145,22 +145,20 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
      */
     @Override
     public UserCall carryUserCall(UserCallKernel kernel, int op, long[] args) {
-        int memoryArgument = EmbeddedArguments.memoryArgument(op);
-        if (memoryArgument < 0 || args.length <= memoryArgument || args[memoryArgument] == 0) {
+        Optional<EmbeddedCodec> codec = codecs.forHypercall(op);
+        int memoryArgument = codecs.memoryArgument(op);
+        if (codec.isEmpty() || memoryArgument < 0 || args.length <= memoryArgument || args[memoryArgument] == 0) {
             return UserCall.unchanged(args);
         }
         long userAddress = args[memoryArgument];
-        long nrCalls = op == HypercallNumber.MULTICALL && args.length > 1 ? args[1] & 0xFFFF_FFFFL : 0;
         // Sized from the tool's memory: the call's block, and the sub-blocks its words name.
         int blockLength = headerLength(kernel, userAddress);
         long extent = blockLength;
-        if (op == HypercallNumber.MULTICALL) {
-            byte[] bytes = new byte[blockLength];
-            kernel.readUser(userAddress, bytes, 0, bytes.length);
-            for (int at : EmbeddedArguments.nestedMemoryWords(bytes, nrCalls)) {
-                long inside = subBlockOffset(LittleEndian.u64(bytes, at), userAddress, at);
-                extent = Math.max(extent, inside + headerLength(kernel, userAddress + inside));
-            }
+        byte[] bytes = new byte[blockLength];
+        kernel.readUser(userAddress, bytes, 0, bytes.length);
+        for (int at : codec.get().subBlockWords(bytes, args, codecs::memoryArgument)) {
+            long inside = subBlockOffset(LittleEndian.u64(bytes, at), userAddress, at);
+            extent = Math.max(extent, inside + headerLength(kernel, userAddress + inside));
         }
         if (extent > maxBlock) {
             throw new XenException(XenErrno.E2BIG, "embedded blocks of " + extent + " bytes, at most " + maxBlock);
@@ -173,9 +171,7 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
         int copiedLength = checkedLength(copied, 0, extent);
         long[] issued = args.clone();
         issued[memoryArgument] = block.reference().value();
-        int[] nested = op == HypercallNumber.MULTICALL
-                ? EmbeddedArguments.nestedMemoryWords(java.util.Arrays.copyOf(copied, copiedLength), nrCalls)
-                : new int[0];
+        int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
         long[] original = new long[nested.length];
         byte[] word = new byte[8];
         for (int i = 0; i < nested.length; i++) {
