@@ -32,8 +32,9 @@ import org.xencommlab.api.memory.MemoryReference;
 /**
  * {@code memory_op}'s reservation sub-ops (increase/decrease_reservation, populate_physmap) in
  * each form: {@link ReservationRequest} on the guest side, {@link ReservationArguments#KIND} on the
- * hypervisor side. The {@code cmd} word is decoded once, here, and handed to the handler in
- * {@link ReservationArguments#command()}.
+ * hypervisor side, and every {@code memory_op} call as {@link MemoryOpArguments#KIND}. The
+ * {@code cmd} word is decoded once, here, and handed to the handler in
+ * {@link MemoryOpArguments#command()} (the same command its reservation view carries).
  */
 public final class MemoryOpAbi implements HypercallAbi {
     @Override
@@ -66,16 +67,66 @@ public final class MemoryOpAbi implements HypercallAbi {
 
     @Override
     public List<ArgumentKind<?>> kinds() {
-        return List.of(ReservationArguments.KIND);
+        return List.of(MemoryOpArguments.KIND, ReservationArguments.KIND);
     }
 
-    /** The command word, or ENOSYS for a sub-op that is not a reservation. */
-    private static MemoryOpCommand reservationCommand(long[] args) {
-        MemoryOpCommand command = MemoryOpCommand.decode(ArgumentWords.word(args, 0));
-        if (!MemoryOpCommand.isReservationOp(command.op())) {
-            throw new XenException(XenErrno.ENOSYS, "memory_op " + command.op() + " is not a reservation operation");
+    /** How one form reads the reservation a call names, given the command decoded once. */
+    @FunctionalInterface
+    private interface ReservationDecoder {
+        ReservationArguments decode(MemoryOpCommand command, long argument);
+    }
+
+    /**
+     * The one place {@code memory_op}'s {@code cmd} word is decoded: the call's view for
+     * {@code kind} ({@link MemoryOpArguments#KIND}, or {@link ReservationArguments#KIND} for the
+     * reservation straight away), with the form's reservation decoder run at most once.
+     */
+    private static <V> V decodeCall(ArgumentKind<V> kind, long[] args, ReservationDecoder decoder) {
+        Call call = new Call(MemoryOpCommand.decode(ArgumentWords.word(args, 0)), ArgumentWords.word(args, MEMORY_ARGUMENT), decoder);
+        return kind.type().cast(kind.equals(MemoryOpArguments.KIND) ? call : call.reservation());
+    }
+
+    /** {@link MemoryOpArguments}: the words decoded, the reservation read on first demand and kept (or its refusal). */
+    private static final class Call implements MemoryOpArguments {
+        private final MemoryOpCommand command;
+        private final long argument;
+        private final ReservationDecoder decoder;
+        private ReservationArguments reservation;
+        private XenException refusal;
+
+        Call(MemoryOpCommand command, long argument, ReservationDecoder decoder) {
+            this.command = command;
+            this.argument = argument;
+            this.decoder = decoder;
         }
-        return command;
+
+        @Override
+        public MemoryOpCommand command() {
+            return command;
+        }
+
+        @Override
+        public long argument() {
+            return argument;
+        }
+
+        @Override
+        public synchronized ReservationArguments reservation() {
+            if (reservation == null && refusal == null) {
+                try {
+                    if (!MemoryOpCommand.isReservationOp(command.op())) {
+                        throw new XenException(XenErrno.ENOSYS, "memory_op " + command.op() + " is not a reservation operation");
+                    }
+                    reservation = decoder.decode(command, argument);
+                } catch (XenException e) {
+                    refusal = e;
+                }
+            }
+            if (refusal != null) {
+                throw refusal;
+            }
+            return reservation;
+        }
     }
 
     private static ReservationOutcome readFrames(long result, int n, Placed placed, int offset) {
@@ -111,10 +162,6 @@ public final class MemoryOpAbi implements HypercallAbi {
             throw new XenException(XenErrno.EFAULT, "extent list 0x" + Long.toHexString(reservation.extentStart()) + "+"
                     + Long.toHexString(offset) + ", " + length + " bytes, refused by access_ok");
         }
-    }
-
-    private static <V> V view(ArgumentKind<V> kind, ReservationArguments view) {
-        return kind.type().cast(view);
     }
 
     /** Xen's {@code xen_memory_reservation} with a handle to the extent array. */
@@ -179,16 +226,18 @@ public final class MemoryOpAbi implements HypercallAbi {
 
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
-            MemoryOpCommand command = reservationCommand(args);
-            long argument = ArgumentWords.word(args, MEMORY_ARGUMENT);
+            return decodeCall(kind, args, (command, argument) -> reservation(guest, command, argument));
+        }
+
+        private static ReservationArguments reservation(GuestCopy guest, MemoryOpCommand command, long argument) {
             byte[] copy = new byte[MemoryReservation.SIZE];
             ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(argument), 0, copy.length);
             MemoryReservation reservation = MemoryReservation.decodePointer(copy);
             ReservationLimits.checkCounts(reservation.nrExtents(), command.startExtent());
             checkExtentList(guest, reservation, command.startExtent());
-            return view(kind, new ReservationView(command, reservation,
+            return new ReservationView(command, reservation,
                     ArgumentMemory.guest(guest, new MemoryReference(reservation.extentStart())), 0, argument,
-                    reservation.extentStart() != 0));
+                    reservation.extentStart() != 0);
         }
     }
 
@@ -218,14 +267,16 @@ public final class MemoryOpAbi implements HypercallAbi {
 
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
-            MemoryOpCommand command = reservationCommand(args);
-            long argument = ArgumentWords.word(args, MEMORY_ARGUMENT);
+            return decodeCall(kind, args, (command, argument) -> reservation(guest, command, argument, maxBlock));
+        }
+
+        private static ReservationArguments reservation(GuestCopy guest, MemoryOpCommand command, long argument, int maxBlock) {
             MemoryReference ref = new MemoryReference(argument);
             byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.MEMORY_RESERVATION, maxBlock);
             MemoryReservation reservation = ReservationBlock.decode(block, maxBlock);
             ReservationLimits.checkCounts(reservation.nrExtents(), command.startExtent());
-            return view(kind, new ReservationView(command, reservation, ArgumentMemory.copiedBlock(guest, ref, block),
-                    ReservationBlock.EXTENTS_OFFSET, argument, true));
+            return new ReservationView(command, reservation, ArgumentMemory.copiedBlock(guest, ref, block),
+                    ReservationBlock.EXTENTS_OFFSET, argument, true);
         }
     }
 }
