@@ -13,8 +13,7 @@ import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.xencomm.KernelXencomm;
 
 /**
- * Argument memory for a hypercall the kernel issues itself (the balloon driver, and the embedded
- * form's blocks): one {@code kmalloc}'d, physically contiguous arena, pieces placed in it at
+ * Argument memory for a hypercall the kernel issues itself (the balloon driver): one {@code kmalloc}'d, physically contiguous arena, pieces placed in it at
  * 8-byte aligned offsets with kernel stores, each named by the arch's native kernel reference
  * ({@link KernelXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
  * address on ppc). Nothing is locked or registered: kernel memory is never swapped or moved.

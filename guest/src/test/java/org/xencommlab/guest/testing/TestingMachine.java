@@ -58,7 +58,7 @@ public final class TestingMachine {
         this.gate = new TestingHypervisorGate(PAGE, scheduler, strategy);
         this.xencomm = new TestingGuestXencomm(lockBuffers);
         this.kernels = new GuestKernelFactory(gate, format, LAYOUT, PAGE, scheduler, metrics, Trace.DISABLED, config, xencomm);
-        this.privcmd = new Privcmd(strategy.handleSites(), gate, metrics, Trace.DISABLED);
+        this.privcmd = new Privcmd(strategy, gate, metrics, Trace.DISABLED);
         this.library = new XcLibraryFactory(privcmd, config, metrics, Trace.DISABLED);
         this.balloons = new BalloonDriverFactory(strategy, xenstore, metrics, Trace.DISABLED);
         this.tools = new Dom0ToolsFactory(strategy, xenstore, Trace.DISABLED);

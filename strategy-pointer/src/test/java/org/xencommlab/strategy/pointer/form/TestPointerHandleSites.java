@@ -86,7 +86,7 @@ final class TestPointerHandleSites {
                 throw new IllegalStateException("not mapped: 0x" + Long.toHexString(address));
             }
         };
-        long nrCalls = PointerHandleSites.MAX_HANDLE_LENGTH / MulticallEntry.SIZE;
+        long nrCalls = HandleSite.MAX_LENGTH / MulticallEntry.SIZE;
         assertThatThrownBy(() -> finder.find(HypercallNumber.MULTICALL, new long[] {0x10000, nrCalls}, reader))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(largest[0]).isEqualTo(MulticallEntry.SIZE);

@@ -24,8 +24,11 @@ import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingStrategies;
 
-/** The embedded ioctl alone: a tool's block goes through kernel memory and comes back; bad input changes nothing. */
-final class TestPrivcmdEmbedded {
+/**
+ * Privcmd's one hypercall ioctl under a strategy that asks the kernel to carry a tool's block
+ * (embedded): the block goes through kernel memory and comes back; bad input changes nothing.
+ */
+final class TestPrivcmdCarriesABlock {
     private final TestingMachine machine = new TestingMachine(TestingStrategies.embedded());
     private final GuestKernel kernel = machine.boot(0, 1024);
     private final GuestProcess tool = kernel.startProcess("xl");
@@ -76,7 +79,7 @@ final class TestPrivcmdEmbedded {
         int blocks = kernel.kernelBlocksLive();
         long copied = machine.metrics.get(Counter.KERNEL_COPY_BYTES);
 
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, args, address, length[0])).isZero();
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, args)).isZero();
 
         assertThat(machine.gate.console(0)).isEqualTo(text);
         assertThat(machine.metrics.get(Counter.KERNEL_COPY_BYTES) - copied).isEqualTo(2L * (ConsoleIo.DATA_OFFSET + text.length));
@@ -93,7 +96,7 @@ final class TestPrivcmdEmbedded {
         byte[] before = new byte[length[0]];
         tool.readMemory(address, before, 0, before.length);
 
-        assertThat(file.hypercallEmbedded(HypercallNumber.MULTICALL, args, address, length[0])).isZero();
+        assertThat(file.hypercall(HypercallNumber.MULTICALL, args)).isZero();
 
         assertThat(machine.gate.console(0)).isEqualTo(text);
         byte[] after = new byte[length[0]];
@@ -119,7 +122,7 @@ final class TestPrivcmdEmbedded {
         int blocks = kernel.kernelBlocksLive();
         long hypercalls = machine.gate.hypercalls();
 
-        assertThat(file.hypercallEmbedded(HypercallNumber.MULTICALL, args, address, length[0])).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(file.hypercall(HypercallNumber.MULTICALL, args)).isEqualTo(XenErrno.EINVAL.asResult());
         assertThat(machine.gate.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
         assertThat(machine.gate.console(0)).isEmpty();
@@ -131,27 +134,44 @@ final class TestPrivcmdEmbedded {
         int blocks = kernel.kernelBlocksLive();
         long hypercalls = machine.gate.hypercalls();
         long[] write = {SubOps.ConsoleIo.WRITE, 4, address};
-        assertThat(file.hypercallEmbedded(HypercallNumber.XEN_VERSION, new long[] {0, address}, address, 32)).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, write, address + 8, 32)).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, new long[] {0, 4}, address, 32)).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, write, address, 0)).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, write, address, EmbeddedBlockHeader.LARGEST_MAX_BLOCK + 1))
-                .isEqualTo(XenErrno.E2BIG.asResult());
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, write)).as("a header of 0 bytes").isEqualTo(XenErrno.EINVAL.asResult());
+        byte[] header = new byte[EmbeddedBlockHeader.SIZE];
+        LittleEndian.putU32(header, EmbeddedBlockHeader.LENGTH_OFFSET, EmbeddedBlockHeader.DEFAULT_MAX_BLOCK + 8);
+        tool.writeMemory(address, header, 0, header.length);
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, write)).as("above the maximum block").isEqualTo(XenErrno.E2BIG.asResult());
         long unmapped = address + 64 * 4096;
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, new long[] {0, 4, unmapped}, unmapped, 32))
-                .isEqualTo(XenErrno.EFAULT.asResult());
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 4, unmapped)).isEqualTo(XenErrno.EFAULT.asResult());
+        LittleEndian.putU32(header, EmbeddedBlockHeader.LENGTH_OFFSET, 64);
+        long twoPages = tool.mmapAnonymous(2 * 4096);
+        tool.munmap(twoPages + 4096, 4096);
+        long nearEnd = twoPages + 4096 - header.length;
+        tool.writeMemory(nearEnd, header, 0, header.length);
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 4, nearEnd))
+                .as("a block running past the tool's mapping").isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(machine.gate.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
         file.close();
-        assertThat(file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, write, address, 32)).isEqualTo(XenErrno.EBADF.asResult());
+        assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, write)).isEqualTo(XenErrno.EBADF.asResult());
+    }
+
+    @Test
+    void aCallThatNamesNoMemoryPassesUnchanged() {
+        int blocks = kernel.kernelBlocksLive();
+        assertThat(file.hypercall(HypercallNumber.XEN_VERSION, SubOps.XenVersion.VERSION, 0))
+                .isEqualTo(org.xencommlab.guest.testing.TestingHypervisorGate.VERSION);
+        assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
     }
 
     @Test
     void aForgedBlockReachesTheHypervisorWhichRefusesIt() {
         long address = tool.mmapAnonymous(4096);
-        tool.writeMemory(address, new byte[64], 0, 64);
-        long result = file.hypercallEmbedded(HypercallNumber.CONSOLE_IO, new long[] {SubOps.ConsoleIo.WRITE, 4, address}, address, 64);
+        byte[] forged = new byte[64];
+        LittleEndian.putU32(forged, EmbeddedBlockHeader.LENGTH_OFFSET, 64); // a length, and no magic
+        tool.writeMemory(address, forged, 0, 64);
+        long hypercalls = machine.gate.hypercalls();
+        long result = file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 4, address);
         assertThat(result).isEqualTo(XenErrno.EINVAL.asResult());
+        assertThat(machine.gate.hypercalls()).isEqualTo(hypercalls + 1);
         assertThat(machine.gate.console(0)).isEmpty();
     }
 }

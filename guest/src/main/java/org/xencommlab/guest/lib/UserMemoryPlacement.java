@@ -2,60 +2,51 @@ package org.xencommlab.guest.lib;
 
 import java.util.Objects;
 import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.MemoryReference;
 
 /**
- * The embedded form from a tool: the one block of a call is written with user stores into the
- * tool's ordinary memory (not locked, not registered) and named by its user address; privcmd's
- * embedded ioctl copies it into kernel memory and replaces that address with a kernel reference
- * before the hypervisor sees it. A second piece is a strategy bug.
+ * Argument memory in a tool's ordinary memory (not locked, not registered), for a strategy that
+ * asks for it ({@link org.xencommlab.api.abi.ToolArgumentMemory#ORDINARY_MEMORY}): pieces are
+ * written with user stores at 8-byte aligned offsets of one mapping and named by their user
+ * addresses; the strategy's kernel side moves them through kernel memory during the call. A piece
+ * that does not fit is ENOSPC (the mapping is sized from the strategy's size query).
  */
-final class UserBlockPlacement implements ArgumentPlacement {
+final class UserMemoryPlacement implements ArgumentPlacement {
     private final UserProcessServices process;
     private final long address;
     private final long capacity;
-    private int placedLength = -1;
+    private long used;
 
-    UserBlockPlacement(UserProcessServices process, long address, long capacity) {
+    UserMemoryPlacement(UserProcessServices process, long address, long capacity) {
         this.process = process;
         this.address = address;
         this.capacity = capacity;
     }
 
-    /** The block's address. */
-    long address() {
-        return address;
-    }
-
-    /** The block's length, or -1 if nothing was placed. */
-    int placedLength() {
-        return placedLength;
-    }
-
     @Override
     public Placed place(byte[] src, int srcOffset, int length) {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
-        if (placedLength >= 0) {
-            throw new IllegalStateException("the embedded form places one block per hypercall");
+        long start = PlacementSize.align(used);
+        if (start + length > capacity) {
+            throw new XenException(XenErrno.ENOSPC, length + " bytes do not fit in " + capacity + " bytes of memory with " + used + " used");
         }
-        if (length > capacity) {
-            throw new XenException(XenErrno.ENOSPC, "a block of " + length + " bytes in " + capacity + " bytes of memory");
-        }
-        process.writeMemory(address, src, srcOffset, length);
-        placedLength = length;
+        long at = address + start;
+        process.writeMemory(at, src, srcOffset, length);
+        used = start + length;
         return new Placed() {
             @Override
             public MemoryReference reference() {
-                return new MemoryReference(address);
+                return new MemoryReference(at);
             }
 
             @Override
             public MemoryReference referenceAt(int offset) {
                 Objects.checkIndex(offset, Math.max(1, length));
-                return new MemoryReference(address + offset);
+                return new MemoryReference(at + offset);
             }
 
             @Override
@@ -66,13 +57,13 @@ final class UserBlockPlacement implements ArgumentPlacement {
             @Override
             public void write(int offset, byte[] bytes, int bytesOffset, int n) {
                 Objects.checkFromIndexSize(offset, n, length);
-                process.writeMemory(address + offset, bytes, bytesOffset, n);
+                process.writeMemory(at + offset, bytes, bytesOffset, n);
             }
 
             @Override
             public void read(int offset, byte[] dst, int dstOffset, int n) {
                 Objects.checkFromIndexSize(offset, n, length);
-                process.readMemory(address + offset, dst, dstOffset, n);
+                process.readMemory(at + offset, dst, dstOffset, n);
             }
         };
     }
