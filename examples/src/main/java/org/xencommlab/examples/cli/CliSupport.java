@@ -14,7 +14,9 @@ import java.util.Locale;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.cost.CostModelException;
 import org.xencommlab.examples.cost.CostModelLoader;
+import org.xencommlab.examples.cost.MetricCatalog;
 import org.xencommlab.examples.report.ReportFormat;
+import org.xencommlab.examples.wiring.PluginRegistry;
 
 /** Checks and file handling shared by the commands; every problem is one line, exit code 2. */
 final class CliSupport {
@@ -47,13 +49,23 @@ final class CliSupport {
         return ReportFormat.TABLE;
     }
 
-    /** The cost model: the defaults, or the user's file over them. */
-    static CostModel costModel(Path file) {
+    /**
+     * The cost model over every metric and cost the core and {@code registry}'s plugins declare
+     * (plugins loaded from a plugins folder included): the defaults, or the user's file over them.
+     * Two plugins declaring one name is a usage error.
+     */
+    static CostModel costModel(Path file, PluginRegistry registry) {
+        MetricCatalog catalog;
+        try {
+            catalog = MetricCatalog.of(registry.archs().values(), registry.strategies().values());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         if (file == null) {
-            return CostModel.defaults();
+            return CostModel.defaults(catalog);
         }
         try {
-            return CostModelLoader.load(file);
+            return CostModelLoader.load(file, catalog);
         } catch (CostModelException e) {
             throw new UsageException(e.getMessage());
         }
