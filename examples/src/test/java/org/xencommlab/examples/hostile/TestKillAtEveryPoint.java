@@ -31,7 +31,7 @@ import org.xencommlab.examples.wiring.RunInjectors;
  * backend's recount agree.
  *
  * <p>Every scenario runs at small parameters ({@link #SMALL}) so that the whole sweep (about
- * 6,000 runs) stays well under a minute on two cores. ppc's {@code cleanup=off} variant leaks on
+ * 4,700 runs) takes about 20 s on two idle cores (docs/HOSTILE.md). ppc's {@code cleanup=off} variant leaks on
  * purpose (the kernel does not unregister a dead process's buffers): there the test requires that
  * some kill does leave registrations behind, which shows the audit can fail.
  */
