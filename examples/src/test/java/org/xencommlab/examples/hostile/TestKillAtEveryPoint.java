@@ -31,9 +31,10 @@ import org.xencommlab.examples.wiring.RunInjectors;
  * backend's recount agree.
  *
  * <p>Every scenario runs at small parameters ({@link #SMALL}) so that the whole sweep (about
- * 4,700 runs) takes about 20 s on two idle cores (docs/HOSTILE.md). ppc's {@code cleanup=off} variant leaks on
- * purpose (the kernel does not unregister a dead process's buffers): there the test requires that
- * some kill does leave registrations behind, which shows the audit can fail.
+ * 4,700 runs) takes about 20 s on two idle cores (docs/HOSTILE.md). ppc's {@code cleanup=off}
+ * variant leaks on purpose (the kernel does not unregister a dead process's buffers): there only
+ * those registrations and what they hold may be left, and a second test requires that some kill
+ * does leave them, which shows the audit can fail.
  */
 final class TestKillAtEveryPoint {
     private static final long SEED = 1;
