@@ -23,8 +23,10 @@ import org.xencommlab.guest.sched.BackgroundActivity;
  *   <li>else nothing: no process is alive (a process already tearing down is not killed twice).</li>
  * </ol>
  *
- * <p>Registered before the scenario boots anything, it draws no random number, so a run with a
- * target is the same run as the counting run (target 0) up to that point.
+ * <p>It is registered before the scenario boots anything, in the counting run (target 0) and in
+ * every kill run alike, so every activity registered after it gets the same random stream in all
+ * of them; it draws no number itself. A run with a target is therefore the counting run up to
+ * that point.
  */
 final class PointKiller implements BackgroundActivity {
     private final Machine machine;
