@@ -26,6 +26,9 @@ final class TemplateArchIT {
     @TempDir
     static Path plugins;
 
+    @TempDir
+    static Path outputs;
+
     private static Path pluginJar;
 
     record Result(int code, String out, String err) {}
@@ -44,8 +47,8 @@ final class TemplateArchIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", System.getProperty("launcher.jar"), "--plugins", plugins.toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(plugins.getParent(), "out", ".txt");
-        Path err = Files.createTempFile(plugins.getParent(), "err", ".txt");
+        Path out = Files.createTempFile(outputs, "out", ".txt");
+        Path err = Files.createTempFile(outputs, "err", ".txt");
         int code = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start().waitFor();
         return new Result(code, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }

@@ -33,10 +33,10 @@ final class PhysResolver implements GuestHandleResolver {
 
             @Override
             public MemoryReference advance(HypercallContext context, MemoryReference ref, long bytes) {
-                if (!accessOk(ref, bytes, 0)) {
+                if (!accessOk(ref, bytes, 1)) { // the advanced reference must still name a byte
                     throw new XenException(XenErrno.EFAULT, "cannot advance " + ref + " by " + bytes);
                 }
-                return new MemoryReference(ref.value() + bytes); // stays below the tag bits
+                return new MemoryReference(ref.value() + bytes); // the address stays below 2^52, the tag unchanged
             }
 
             @Override
