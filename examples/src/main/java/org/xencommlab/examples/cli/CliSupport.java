@@ -50,17 +50,11 @@ final class CliSupport {
     }
 
     /**
-     * The cost model over every metric and cost the core and {@code registry}'s plugins declare
-     * (plugins loaded from a plugins folder included): the defaults, or the user's file over them.
-     * Two plugins declaring one name is a usage error.
+     * The cost model: the defaults, or the user's file over them, over the metrics and costs the
+     * core and every plugin of {@code registry} declare (a plugins-folder plugin's too).
      */
     static CostModel costModel(Path file, PluginRegistry registry) {
-        MetricCatalog catalog;
-        try {
-            catalog = MetricCatalog.of(registry.archs().values(), registry.strategies().values());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        MetricCatalog catalog = catalog(registry);
         if (file == null) {
             return CostModel.defaults(catalog);
         }
@@ -121,6 +115,16 @@ final class CliSupport {
             Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UsageException("cannot write --out " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** The metrics and costs the core and every plugin of {@code registry} declare. */
+    static MetricCatalog catalog(PluginRegistry registry) {
+        try {
+            return MetricCatalog.of(registry.archs().values(), registry.strategies().values());
+        } catch (IllegalArgumentException e) {
+            // Two plugins declaring one name, or a cost on a counter nobody declares: one line, exit 2.
+            throw new UsageException(e.getMessage());
         }
     }
 }
