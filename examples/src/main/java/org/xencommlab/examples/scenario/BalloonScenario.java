@@ -36,13 +36,16 @@ final class BalloonScenario implements Scenario {
      */
     static long maxPages(long machineMemoryBytes) {
         long available = (machineMemoryBytes - Workloads.DOM0_BYTES) / PAGE_BYTES;
-        // pages + spare(pages) grows by at least one per page: start from a bound and step down.
+        // pages + spare(pages) grows with pages: start near the answer and step to it.
         long pages = Math.max(1, available - SPARE_PAGES);
         if (pages + sparePages(pages) > available) {
             pages = Math.max(1, (available - LIST_SLACK_PAGES - 1) * 512 / 513);
         }
         while (pages > 1 && pages + sparePages(pages) > available) {
             pages--;
+        }
+        while (pages + 1 + sparePages(pages + 1) <= available) {
+            pages++;
         }
         return pages;
     }
