@@ -16,9 +16,9 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  *
  * <p>Frames are backed lazily ({@link FrameStore}): a frame's bytes are created on its first write
  * of a non-zero byte, a frame never written (or zeroed whole) reads as zero and has no array, so a
- * machine (or a guest) of gigabytes costs what it writes. Per-frame accounting is two ints (owner,
- * references); the free pool is a stack of runs of frames, so a machine whose free frames lie in
- * few runs keeps a few words for them.
+ * machine (or a guest) of gigabytes costs what it writes. Per-frame accounting is an owner and a reference count; the free pool is a stack of runs of frames, so a machine whose free frames lie in
+ * few runs keeps a few words for them. Accounting ({@link FrameTable}) keeps a chunk of 1024
+ * frames with one owner and one reference count each (free, or allocated as a run) in two ints.
  *
  * <p>Accounting follows Xen's {@code struct page_info}: an allocated frame has an owner domain and
  * a reference count of at least one (the allocation reference); {@link #get} adds a reference (a
@@ -49,8 +49,8 @@ public final class MachineMemory {
     private final PageSize pageSize;
     private final int frameCount;
     private final FrameStore frames;
-    private final int[] owner;
-    private final int[] refs;
+    /** The accounting: see {@link FrameTable}. */
+    private final FrameTable table;
     /** The free stack as runs {@code [runStart[i], runEnd[i])}; the top run is at {@code runCount - 1}. */
     private int[] runStart = new int[16];
     private int[] runEnd = new int[16];
@@ -68,9 +68,7 @@ public final class MachineMemory {
         }
         this.frameCount = (int) count;
         this.frames = new FrameStore(frameCount, pageSize.bytes());
-        this.owner = new int[frameCount];
-        this.refs = new int[frameCount];
-        Arrays.fill(owner, NO_OWNER);
+        this.table = new FrameTable(frameCount, NO_OWNER);
         runStart[0] = 0;
         runEnd[0] = frameCount;
         runCount = 1;
@@ -102,11 +100,21 @@ public final class MachineMemory {
             return null;
         }
         int[] mfns = new int[count];
-        for (int i = 0; i < count; i++) {
-            int mfn = popFree();
-            owner[mfn] = domid;
-            refs[mfn] = 1;
-            mfns[i] = mfn;
+        int i = 0;
+        while (i < count) {
+            // A run from the top of the stack is accounted at once (whole chunks stay compact).
+            int top = runCount - 1;
+            int first = runStart[top];
+            int take = Math.min(count - i, runEnd[top] - first);
+            runStart[top] += take;
+            if (runStart[top] == runEnd[top]) {
+                runCount--;
+            }
+            freeCount -= take;
+            table.setRange(first, first + take, domid, 1);
+            for (int k = 0; k < take; k++) {
+                mfns[i++] = first + k;
+            }
         }
         return mfns;
     }
@@ -127,7 +135,7 @@ public final class MachineMemory {
         for (long base = 0; base + count <= frameCount; base += count) {
             long busy = -1;
             for (long f = base; f < base + count; f++) {
-                if (refs[(int) f] != 0) {
+                if (table.refs((int) f) != 0) {
                     busy = f;
                     break;
                 }
@@ -137,10 +145,7 @@ public final class MachineMemory {
             }
             int first = (int) base;
             int end = (int) (base + count);
-            for (int f = first; f < end; f++) {
-                owner[f] = domid;
-                refs[f] = 1;
-            }
+            table.setRange(first, end, domid, 1);
             removeFree(first, end);
             return first;
         }
@@ -153,10 +158,11 @@ public final class MachineMemory {
      * @return false, taking nothing, if the frame is free or owned by another domain
      */
     public synchronized boolean get(int mfn, int domid) {
-        if (!isValid(mfn) || owner[mfn] != domid || refs[mfn] == 0 || refs[mfn] == Integer.MAX_VALUE) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0 || table.owner(mfn) != domid || refs == Integer.MAX_VALUE) {
             return false;
         }
-        refs[mfn]++;
+        table.set(mfn, domid, refs + 1);
         return true;
     }
 
@@ -167,14 +173,16 @@ public final class MachineMemory {
      * @throws IllegalStateException if the frame holds no reference (an accounting bug)
      */
     public synchronized boolean put(int mfn) {
-        if (!isValid(mfn) || refs[mfn] == 0) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0) {
             throw new IllegalStateException("put of a free frame " + mfn);
         }
-        if (--refs[mfn] > 0) {
+        if (refs > 1) {
+            table.set(mfn, table.owner(mfn), refs - 1);
             return false;
         }
         scrub(mfn);
-        owner[mfn] = NO_OWNER;
+        table.set(mfn, NO_OWNER, 0);
         pushFree(mfn);
         return true;
     }
@@ -186,23 +194,24 @@ public final class MachineMemory {
      * @return the references dropped beyond the allocation reference (pins that were leaked)
      */
     public synchronized int reclaim(int mfn) {
-        if (!isValid(mfn) || refs[mfn] == 0) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0) {
             throw new IllegalStateException("reclaim of a free frame " + mfn);
         }
-        int extra = refs[mfn] - 1;
-        refs[mfn] = 1;
+        int extra = refs - 1;
+        table.set(mfn, table.owner(mfn), 1);
         put(mfn);
         return extra;
     }
 
     /** The reference count of a frame; 0 when it is free. */
     public synchronized int refCount(int mfn) {
-        return isValid(mfn) ? refs[mfn] : 0;
+        return isValid(mfn) ? table.refs(mfn) : 0;
     }
 
     /** The owner of a frame, or {@link #NO_OWNER}. */
     public synchronized int owner(int mfn) {
-        return isValid(mfn) ? owner[mfn] : NO_OWNER;
+        return isValid(mfn) ? table.owner(mfn) : NO_OWNER;
     }
 
     public synchronized int freeFrames() {
@@ -215,24 +224,17 @@ public final class MachineMemory {
 
     /** Recounts, from the ownership table itself, the frames {@code domid} owns. */
     public synchronized int countOwnedBy(int domid) {
-        int n = 0;
-        for (int o : owner) {
-            if (o == domid) {
-                n++;
-            }
-        }
-        return n;
+        return table.countOwnedBy(domid);
     }
 
     /** Recounts the frames with a reference count of zero; must equal {@link #freeFrames()}. */
     public synchronized int countUnreferenced() {
-        int n = 0;
-        for (int r : refs) {
-            if (r == 0) {
-                n++;
-            }
-        }
-        return n;
+        return table.countUnreferenced();
+    }
+
+    /** Chunks of the accounting table stored frame by frame (the rest cost two ints each). */
+    public synchronized int explicitAccountingChunks() {
+        return table.explicitChunks();
     }
 
     /** Frames scrubbed on their way back to the free pool, since boot. */
