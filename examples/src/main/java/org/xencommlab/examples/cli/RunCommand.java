@@ -31,6 +31,7 @@ import org.xencommlab.examples.report.model.Outcome;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.report.model.ScenarioInfo;
 import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.scenario.ScenarioSettings;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
 import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.PluginRegistry;
@@ -133,10 +134,10 @@ final class RunCommand implements Runnable {
         SettingsRouter.requireKnown(settings, declared, " for " + arch + "/" + strategy + "/" + scenario);
         Map<String, String> archSets = SettingsRouter.select(settings, archPlugin.parameters());
         Map<String, String> strategySets = SettingsRouter.select(settings, strategyPlugin.parameters());
-        Map<String, String> scenarioSets = SettingsRouter.select(settings, chosen.parameters());
+        Map<String, String> scenarioSets = SettingsRouter.selectForScenario(settings, chosen);
         Parameters.of(archPlugin.parameters(), archSets);
         Parameters.of(strategyPlugin.parameters(), strategySets);
-        Parameters.of(chosen.parameters(), scenarioSets);
+        ScenarioSettings.validate(chosen, scenarioSets);
         Path traceFile = trace == null || trace.equals(STDOUT) ? null : Path.of(trace);
         TraceWriter.Format traceOutput = traceFormat(outputFormat, traceFile);
         CliSupport.checkWritable(traceFile, "--trace");
@@ -168,7 +169,7 @@ final class RunCommand implements Runnable {
         ComparisonReport report = ComparisonReport.of(seed, LabVersion.version(),
                 List.of(runner.reportedConfiguration(configuration)),
                 List.of(ScenarioInfo.of(chosen.name(), chosen.summary(),
-                        new TreeMap<>(Parameters.of(chosen.parameters(), scenarioSets).all()))),
+                        ScenarioSettings.reported(chosen, scenarioSets))),
                 costModel, List.of(result), List.of());
         if (outputFormat == ReportFormat.TABLE) {
             out.printf("xencomm-lab %s run: %s, scenario %s, seed %d%n%n", LabVersion.version(), configuration.label(),

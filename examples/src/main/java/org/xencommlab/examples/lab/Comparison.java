@@ -25,6 +25,7 @@ import org.xencommlab.examples.report.model.SizeSweep;
 import org.xencommlab.examples.report.model.SweepPoint;
 import org.xencommlab.examples.report.model.SweepSeries;
 import org.xencommlab.examples.scenario.Scenario;
+import org.xencommlab.examples.scenario.ScenarioSettings;
 import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import org.xencommlab.examples.wiring.RunInjectors;
@@ -38,7 +39,8 @@ import org.xencommlab.examples.wiring.RunInjectors;
  * @param strategies strategy names (empty: every discovered strategy)
  * @param scenarios the scenarios to run, in report order
  * @param settings {@code --set} pairs; keys an arch or strategy declares make the configurations
- *     (and then no built-in variants are added); keys a scenario declares set its parameters
+ *     (and then no built-in variants are added); keys a scenario declares set its parameters;
+ *     {@code machine-memory} sizes every run's machine (and the scenarios' ranges follow from it)
  * @param seed the first seed
  * @param repeat how many seeds, from {@code seed} on
  * @param sweep whether to sweep sized scenarios for the growth charts
@@ -73,7 +75,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
                 }
                 String value = Long.toString(values.get(i));
                 try {
-                    Parameters.of(owner.parameters(), Map.of(entry.getKey(), value));
+                    Parameters.of(owner.parameters(ScenarioSettings.machineMemoryBytes(settings)), Map.of(entry.getKey(), value));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--sweep " + entry.getKey() + ": " + e.getMessage(), e);
                 }
@@ -140,8 +142,8 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
 
     /** The parameters the user set for {@code scenario}. */
     public Map<String, String> scenarioSettings(Scenario scenario) {
-        Map<String, String> sets = SettingsRouter.select(settings, scenario.parameters());
-        validate("scenario " + scenario.name(), () -> Parameters.of(scenario.parameters(), sets));
+        Map<String, String> sets = SettingsRouter.selectForScenario(settings, scenario);
+        validate("scenario " + scenario.name(), () -> ScenarioSettings.validate(scenario, sets));
         return sets;
     }
 
@@ -208,7 +210,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         Map<List<Object>, AggregateAccumulator> accumulators = new LinkedHashMap<>();
         for (Scenario scenario : scenarios) {
             Map<String, String> parameters = new TreeMap<>(
-                    Parameters.of(scenario.parameters(), scenarioSettings(scenario)).all());
+                    ScenarioSettings.reported(scenario, scenarioSettings(scenario)));
             for (LabConfiguration configuration : configurations) {
                 Configuration key = reported.get(configuration);
                 accumulators.put(List.of(key, scenario.name()), new AggregateAccumulator(key, scenario.name(), parameters));
@@ -230,7 +232,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
         List<ScenarioInfo> infos = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             Map<String, String> parameters = new TreeMap<>(
-                    Parameters.of(scenario.parameters(), scenarioSettings(scenario)).all());
+                    ScenarioSettings.reported(scenario, scenarioSettings(scenario)));
             infos.add(ScenarioInfo.of(scenario.name(), scenario.summary(), parameters));
         }
         List<Aggregate> aggregates = accumulators.values().stream().map(AggregateAccumulator::build).toList();

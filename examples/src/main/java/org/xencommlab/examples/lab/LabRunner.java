@@ -20,6 +20,7 @@ import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.scenario.MachineSettings;
+import org.xencommlab.examples.scenario.ScenarioSettings;
 import org.xencommlab.examples.scenario.WorkloadFailure;
 import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.RunEnvironment;
@@ -41,12 +42,12 @@ public final class LabRunner {
 
     /** Runs one spec with its trace going to {@code environment}'s trace. */
     public RunResult run(RunSpec spec, RunEnvironment environment) {
-        Parameters parameters = Parameters.of(spec.scenario().parameters(), spec.scenarioParameters());
-        MachineSettings settings = spec.scenario().machineSettings(parameters);
+        Parameters parameters = ScenarioSettings.validate(spec.scenario(), spec.scenarioParameters());
+        MachineSettings settings = ScenarioSettings.machine(spec.scenario(), parameters, spec.scenarioParameters());
         RunEnvironment configured = environment.withHypervisor(settings.hypervisor()).withGuest(settings.guest());
         Machine machine = injectors.machine(spec.configuration(), configured);
         Configuration configuration = reportedConfiguration(spec.configuration());
-        Map<String, String> scenarioParameters = new TreeMap<>(parameters.all());
+        Map<String, String> scenarioParameters = ScenarioSettings.reported(spec.scenario(), spec.scenarioParameters());
         String failure = null;
         try {
             spec.scenario().run(machine, parameters);

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
+import org.xencommlab.examples.scenario.ScenarioSettings;
 
 /**
  * Routes {@code --set key=value} pairs to whoever declares the key: the arch, the strategy or the
@@ -29,6 +30,13 @@ public final class SettingsRouter {
         return selected;
     }
 
+    /** The pairs of {@code sets} for {@code scenario}: its own parameters and the machine keys. */
+    public static Map<String, String> selectForScenario(Map<String, String> sets, Scenario scenario) {
+        Map<String, String> selected = select(sets, scenario.parameters());
+        selected.putAll(ScenarioSettings.machinePart(sets));
+        return selected;
+    }
+
     /**
      * Checks every key of {@code sets} is declared by some spec in {@code declared}.
      *
@@ -42,6 +50,7 @@ public final class SettingsRouter {
     public static void requireKnown(Map<String, String> sets, Collection<ParameterSpec> declared, String context) {
         TreeSet<String> valid = new TreeSet<>();
         declared.forEach(spec -> valid.add(spec.name()));
+        valid.addAll(ScenarioSettings.machineKeys());
         for (String key : sets.keySet()) {
             if (!valid.contains(key)) {
                 List<String> owners = ScenarioCatalog.standard().all().stream()

@@ -20,14 +20,45 @@ final class BalloonScenario implements Scenario {
     static final String PAGES = "balloon-pages";
     /** The guest has room for the balloon and {@link #SPARE_PAGES} more. */
     private static final long SPARE_PAGES = 1024;
+    /** Pages beyond a large balloon's extent list the guest keeps for its kernel. */
+    private static final long LIST_SLACK_PAGES = 512;
     /** Frames of the 4 KiB pages the default machine has. */
     private static final long PAGE_BYTES = 4096;
     /**
      * The largest balloon the default machine can hold: its memory less dom0's, less the guest's
      * spare pages (244,736 with 1 GiB, a 64 MiB dom0 and 4 KiB pages).
      */
-    static final long MAX_PAGES = (HypervisorConfig.defaults().machineMemoryBytes() - Workloads.DOM0_BYTES) / PAGE_BYTES
-            - SPARE_PAGES;
+    static final long MAX_PAGES = maxPages(HypervisorConfig.defaults().machineMemoryBytes());
+
+    /**
+     * The largest balloon a machine of {@code machineMemoryBytes} holds (at least 1): the guest
+     * needs the balloon's pages and {@link #sparePages} more.
+     */
+    static long maxPages(long machineMemoryBytes) {
+        long available = (machineMemoryBytes - Workloads.DOM0_BYTES) / PAGE_BYTES;
+        // pages + spare(pages) grows with pages: start near the answer and step to it.
+        long pages = Math.max(1, available - SPARE_PAGES);
+        if (pages + sparePages(pages) > available) {
+            pages = Math.max(1, (available - LIST_SLACK_PAGES - 1) * 512 / 513);
+        }
+        while (pages > 1 && pages + sparePages(pages) > available) {
+            pages--;
+        }
+        while (pages + 1 + sparePages(pages + 1) <= available) {
+            pages++;
+        }
+        return pages;
+    }
+
+    /**
+     * Pages the guest has beyond its balloon: {@link #SPARE_PAGES}, or, for a balloon whose extent
+     * list (8 bytes a page, in the kernel's memory) needs more, the list's pages and
+     * {@link #LIST_SLACK_PAGES}.
+     */
+    static long sparePages(long pages) {
+        long listPages = (pages * 8 + PAGE_BYTES - 1) / PAGE_BYTES;
+        return Math.max(SPARE_PAGES, listPages + LIST_SLACK_PAGES);
+    }
 
     @Override
     public String name() {
@@ -41,7 +72,27 @@ final class BalloonScenario implements Scenario {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.number(PAGES, 4096, 1, MAX_PAGES, "pages to balloon out and back in"));
+        return parameters(HypervisorConfig.defaults().machineMemoryBytes());
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(long machineMemoryBytes) {
+        return List.of(ParameterSpec.number(PAGES, 4096, 1, maxPages(machineMemoryBytes),
+                "pages to balloon out and back in (at most what the machine holds; raise it with --set "
+                        + MachineSettings.MEMORY + "=64GiB)"));
+    }
+
+    /**
+     * The default machine, with a work budget per hypercall large enough for the balloon's one
+     * call (a poll per extent, and an entry per continuation): the default budget, 2^22 units,
+     * holds balloons of up to about 2 million pages; a larger one gets 4 units a page.
+     */
+    @Override
+    public MachineSettings machineSettings(Parameters parameters) {
+        MachineSettings defaults = MachineSettings.defaults();
+        long budget = Math.max(defaults.hypervisor().workBudget(), 4 * parameters.getLong(PAGES));
+        return budget == defaults.hypervisor().workBudget() ? defaults
+                : new MachineSettings(defaults.hypervisor().withWorkBudget(budget), defaults.guest());
     }
 
     @Override
@@ -58,7 +109,7 @@ final class BalloonScenario implements Scenario {
     public void run(Machine machine, Parameters parameters) {
         long pages = parameters.getLong(PAGES);
         machine.bootDom0(Workloads.DOM0_BYTES);
-        long guestPages = Math.max(pages + SPARE_PAGES, Workloads.GUEST_BYTES / machine.pageSize().bytes());
+        long guestPages = Math.max(pages + sparePages(pages), Workloads.GUEST_BYTES / machine.pageSize().bytes());
         GuestKernel guest = machine.bootGuest(1, guestPages * machine.pageSize().bytes());
         BalloonDriver balloon = machine.balloon(guest);
         long before = Workloads.totPages(machine, 1);

@@ -32,6 +32,15 @@ public interface Scenario {
         return null;
     }
 
+    /**
+     * The parameters on a machine of {@code machineMemoryBytes} (set with
+     * {@code --set machine-memory=...}): the same names as {@link #parameters()}, whose ranges may
+     * follow from the machine's size; {@link #parameters()} are those of the default machine.
+     */
+    default List<ParameterSpec> parameters(long machineMemoryBytes) {
+        return parameters();
+    }
+
     /** The sizes a comparison sweeps {@link #sizeParameter()} over, ascending; empty for none. */
     default List<Long> sweepValues() {
         return List.of();

@@ -160,19 +160,18 @@ public final class BalloonDriver {
     public synchronized long deflate(long pages) {
         checkCount(pages);
         FrameAllocator frames = kernel.frameAllocator();
-        long[] ballooned = frames.balloonedFrames();
-        int count = (int) Math.min(pages, ballooned.length);
+        long[] gfns = frames.balloonedFrames((int) Math.min(pages, Integer.MAX_VALUE));
+        int count = gfns.length;
         if (count == 0) {
             return 0;
         }
-        long[] gfns = Arrays.copyOf(ballooned, count);
         long taken = 0;
         try (KernelPlacement arena = arenaFor(SubOps.MemoryOp.POPULATE_PHYSMAP, count)) {
             int offset = 0;
             for (HypercallRequest<ReservationOutcome> part : calls.split(request(SubOps.MemoryOp.POPULATE_PHYSMAP, gfns))) {
                 int n = ((ReservationRequest) part).nrExtents();
                 long done = issue(arena, part, n);
-                frames.balloonIn(Arrays.copyOfRange(gfns, offset, offset + (int) done));
+                frames.balloonIn(gfns, offset, offset + (int) done);
                 taken += done;
                 if (done < n) {
                     pagesRefused += count - offset - done;

@@ -17,10 +17,18 @@ import org.xencommlab.api.errno.XenException;
  * frames above the boot memory start ballooned out, so a balloon can grow the domain up to its
  * maximum. Thread-safe. Frames are handed out with whatever bytes they last held: callers zero
  * them.
+ *
+ * <p>Compact: a frame's use is one byte ({@link FrameUse#ordinal()}) and the free frames are a
+ * bitset, so a domain of 1 GiB (262,144 frames of 4 KiB) costs about 290 KiB of Java heap here.
  */
 public final class FrameAllocator {
     private final int totalFrames;
-    private final FrameUse[] uses;
+    private static final FrameUse[] USES = FrameUse.values();
+    private static final byte FREE = (byte) FrameUse.FREE.ordinal();
+    private static final byte BALLOONED = (byte) FrameUse.BALLOONED.ordinal();
+
+    /** Each frame's use, as {@link FrameUse#ordinal()}. */
+    private final byte[] uses;
     private final BitSet free;
     private final long[] counts = new long[FrameUse.values().length];
 
@@ -40,13 +48,14 @@ public final class FrameAllocator {
             throw new IllegalArgumentException("reservedFrames out of range: " + reservedFrames);
         }
         this.totalFrames = (int) totalFrames;
-        this.uses = new FrameUse[this.totalFrames];
+        this.uses = new byte[this.totalFrames];
         this.free = new BitSet(this.totalFrames);
-        for (int gfn = 0; gfn < this.totalFrames; gfn++) {
-            FrameUse use = gfn < reservedFrames ? FrameUse.RESERVED : gfn < ramFrames ? FrameUse.FREE : FrameUse.BALLOONED;
-            uses[gfn] = use;
-            counts[use.ordinal()]++;
-        }
+        java.util.Arrays.fill(uses, 0, (int) reservedFrames, (byte) FrameUse.RESERVED.ordinal());
+        java.util.Arrays.fill(uses, (int) reservedFrames, (int) ramFrames, FREE);
+        java.util.Arrays.fill(uses, (int) ramFrames, this.totalFrames, BALLOONED);
+        counts[FrameUse.RESERVED.ordinal()] = reservedFrames;
+        counts[FrameUse.FREE.ordinal()] = ramFrames - reservedFrames;
+        counts[FrameUse.BALLOONED.ordinal()] = totalFrames - ramFrames;
         free.set((int) reservedFrames, (int) ramFrames);
     }
 
@@ -117,7 +126,7 @@ public final class FrameAllocator {
         if (gfn < 0 || gfn >= totalFrames) {
             return FrameUse.BALLOONED;
         }
-        return uses[(int) gfn];
+        return USES[uses[(int) gfn]];
     }
 
     /** Frames now used for {@code use}. */
@@ -166,24 +175,57 @@ public final class FrameAllocator {
      */
     public synchronized void balloonIn(long[] gfns) {
         requireNonNull(gfns, "gfns is null");
-        BitSet seen = new BitSet();
-        for (long gfn : gfns) {
-            if (gfn < 0 || gfn >= totalFrames || uses[(int) gfn] != FrameUse.BALLOONED || seen.get((int) gfn)) {
-                throw new XenException(XenErrno.EINVAL, "frame 0x" + Long.toHexString(gfn) + " is not ballooned out");
+        balloonIn(gfns, 0, gfns.length);
+    }
+
+    /**
+     * {@link #balloonIn(long[])} of {@code gfns[from .. to)}.
+     *
+     * @throws XenException EINVAL, changing nothing, if any frame is not ballooned out (or repeats)
+     */
+    public synchronized void balloonIn(long[] gfns, int from, int to) {
+        requireNonNull(gfns, "gfns is null");
+        java.util.Objects.checkFromToIndex(from, to, gfns.length);
+        // A repeat is found by marking each frame FREE as it is checked: a second sight of it is
+        // then not BALLOONED. The marks are undone if any frame is refused.
+        int i = from;
+        for (; i < to; i++) {
+            long gfn = gfns[i];
+            if (gfn < 0 || gfn >= totalFrames || uses[(int) gfn] != BALLOONED) {
+                break;
             }
-            seen.set((int) gfn);
+            uses[(int) gfn] = FREE;
         }
-        for (long gfn : gfns) {
-            release((int) gfn);
+        if (i < to) {
+            long bad = gfns[i];
+            for (int j = from; j < i; j++) {
+                uses[(int) gfns[j]] = BALLOONED;
+            }
+            throw new XenException(XenErrno.EINVAL, "frame 0x" + Long.toHexString(bad) + " is not ballooned out");
         }
+        for (int j = from; j < to; j++) {
+            int gfn = (int) gfns[j];
+            free.set(gfn);
+        }
+        int n = to - from;
+        counts[FrameUse.BALLOONED.ordinal()] -= n;
+        counts[FrameUse.FREE.ordinal()] += n;
     }
 
     /** Frame numbers now ballooned out, ascending. */
     public synchronized long[] balloonedFrames() {
-        long[] result = new long[(int) counts[FrameUse.BALLOONED.ordinal()]];
+        return balloonedFrames(Integer.MAX_VALUE);
+    }
+
+    /** The lowest {@code limit} frame numbers now ballooned out (all if fewer), ascending. */
+    public synchronized long[] balloonedFrames(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("negative limit " + limit);
+        }
+        long[] result = new long[(int) Math.min(limit, counts[FrameUse.BALLOONED.ordinal()])];
         int i = 0;
-        for (int gfn = 0; gfn < totalFrames; gfn++) {
-            if (uses[gfn] == FrameUse.BALLOONED) {
+        for (int gfn = 0; gfn < totalFrames && i < result.length; gfn++) {
+            if (uses[gfn] == BALLOONED) {
                 result[i++] = gfn;
             }
         }
@@ -200,7 +242,7 @@ public final class FrameAllocator {
         if (gfn < 0 || gfn >= totalFrames) {
             throw new IllegalStateException("frame 0x" + Long.toHexString(gfn) + " is outside the domain");
         }
-        FrameUse use = uses[(int) gfn];
+        FrameUse use = USES[uses[(int) gfn]];
         if (use == FrameUse.FREE || use == FrameUse.RESERVED || use == FrameUse.BALLOONED) {
             throw new IllegalStateException("frame 0x" + Long.toHexString(gfn) + " is " + use + ", not allocated");
         }
@@ -209,13 +251,13 @@ public final class FrameAllocator {
     private void take(int gfn, FrameUse use) {
         free.clear(gfn);
         counts[FrameUse.FREE.ordinal()]--;
-        uses[gfn] = use;
+        uses[gfn] = (byte) use.ordinal();
         counts[use.ordinal()]++;
     }
 
     private void release(int gfn) {
-        counts[uses[gfn].ordinal()]--;
-        uses[gfn] = FrameUse.FREE;
+        counts[uses[gfn]]--;
+        uses[gfn] = FREE;
         counts[FrameUse.FREE.ordinal()]++;
         free.set(gfn);
     }

@@ -4,12 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.hypervisor.HypervisorConfig;
 
@@ -17,8 +14,11 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  * The machine's real memory: frames of the arch's page size holding real bytes, with Xen's page
  * accounting (owner and reference count per frame) and a frame allocator.
  *
- * <p>Frames are backed lazily: a frame's bytes are created on its first write, and a frame never
- * written reads as zero, so a machine (or a guest) of gigabytes costs what it touches.
+ * <p>Frames are backed lazily ({@link FrameStore}): a frame's bytes are created on its first write
+ * of a non-zero byte, a frame never written (or zeroed whole) reads as zero and has no array, so a
+ * machine (or a guest) of gigabytes costs what it writes. Per-frame accounting is an owner and a reference count; the free pool is a stack of runs of frames, so a machine whose free frames lie in
+ * few runs keeps a few words for them. Accounting ({@link FrameTable}) keeps a chunk of 1024
+ * frames with one owner and one reference count each (free, or allocated as a run) in two ints.
  *
  * <p>Accounting follows Xen's {@code struct page_info}: an allocated frame has an owner domain and
  * a reference count of at least one (the allocation reference); {@link #get} adds a reference (a
@@ -27,7 +27,9 @@ import org.xencommlab.hypervisor.HypervisorConfig;
  * discarded, so it reads as zero and costs nothing until written again.
  *
  * <p>The allocator hands out frames from a free stack in a deterministic order (lowest frame
- * first at boot; a freed frame is reused first). Allocation is all-or-nothing. Thread-safe:
+ * first at boot; a freed frame is reused first). The stack is kept as runs: each run
+ * {@code [start, end)} gives {@code start} first, and a freed frame just below the top run's start
+ * extends that run, which is the same order as a stack of single frames. Allocation is all-or-nothing. Thread-safe:
  * accounting is under one lock; byte access to a frame does not take it (the caller guarantees
  * through its p2m lock that the frame it touches is one its domain holds).
  *
@@ -44,19 +46,17 @@ public final class MachineMemory {
     /** Owner of a free frame. */
     public static final int NO_OWNER = -1;
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
     private final PageSize pageSize;
     private final int frameCount;
-    private final AtomicReferenceArray<byte[]> frames;
-    private final int[] owner;
-    private final int[] refs;
-    /** Free frames; the top of the stack is at {@code freeCount - 1}. */
-    private final int[] freeStack;
+    private final FrameStore frames;
+    /** The accounting: see {@link FrameTable}. */
+    private final FrameTable table;
+    /** The free stack as runs {@code [runStart[i], runEnd[i])}; the top run is at {@code runCount - 1}. */
+    private int[] runStart = new int[16];
+    private int[] runEnd = new int[16];
+    private int runCount;
     private int freeCount;
     private final AtomicLong scrubbed = new AtomicLong();
-    private final AtomicLong backed = new AtomicLong();
 
     @Inject
     public MachineMemory(PageSize pageSize, HypervisorConfig config) {
@@ -67,14 +67,11 @@ public final class MachineMemory {
                     + " bytes is not 1 .. 2^31 frames of " + pageSize.bytes() + " bytes");
         }
         this.frameCount = (int) count;
-        this.frames = new AtomicReferenceArray<>(frameCount);
-        this.owner = new int[frameCount];
-        this.refs = new int[frameCount];
-        this.freeStack = new int[frameCount];
-        Arrays.fill(owner, NO_OWNER);
-        for (int i = 0; i < frameCount; i++) {
-            freeStack[i] = frameCount - 1 - i;
-        }
+        this.frames = new FrameStore(frameCount, pageSize.bytes());
+        this.table = new FrameTable(frameCount, NO_OWNER);
+        runStart[0] = 0;
+        runEnd[0] = frameCount;
+        runCount = 1;
         this.freeCount = frameCount;
     }
 
@@ -103,11 +100,21 @@ public final class MachineMemory {
             return null;
         }
         int[] mfns = new int[count];
-        for (int i = 0; i < count; i++) {
-            int mfn = freeStack[--freeCount];
-            owner[mfn] = domid;
-            refs[mfn] = 1;
-            mfns[i] = mfn;
+        int i = 0;
+        while (i < count) {
+            // A run from the top of the stack is accounted at once (whole chunks stay compact).
+            int top = runCount - 1;
+            int first = runStart[top];
+            int take = Math.min(count - i, runEnd[top] - first);
+            runStart[top] += take;
+            if (runStart[top] == runEnd[top]) {
+                runCount--;
+            }
+            freeCount -= take;
+            table.setRange(first, first + take, domid, 1);
+            for (int k = 0; k < take; k++) {
+                mfns[i++] = first + k;
+            }
         }
         return mfns;
     }
@@ -128,7 +135,7 @@ public final class MachineMemory {
         for (long base = 0; base + count <= frameCount; base += count) {
             long busy = -1;
             for (long f = base; f < base + count; f++) {
-                if (refs[(int) f] != 0) {
+                if (table.refs((int) f) != 0) {
                     busy = f;
                     break;
                 }
@@ -138,18 +145,8 @@ public final class MachineMemory {
             }
             int first = (int) base;
             int end = (int) (base + count);
-            for (int f = first; f < end; f++) {
-                owner[f] = domid;
-                refs[f] = 1;
-            }
-            int kept = 0;
-            for (int i = 0; i < freeCount; i++) {
-                int mfn = freeStack[i];
-                if (mfn < first || mfn >= end) {
-                    freeStack[kept++] = mfn;
-                }
-            }
-            freeCount = kept;
+            table.setRange(first, end, domid, 1);
+            removeFree(first, end);
             return first;
         }
         return -1;
@@ -161,10 +158,11 @@ public final class MachineMemory {
      * @return false, taking nothing, if the frame is free or owned by another domain
      */
     public synchronized boolean get(int mfn, int domid) {
-        if (!isValid(mfn) || owner[mfn] != domid || refs[mfn] == 0 || refs[mfn] == Integer.MAX_VALUE) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0 || table.owner(mfn) != domid || refs == Integer.MAX_VALUE) {
             return false;
         }
-        refs[mfn]++;
+        table.set(mfn, domid, refs + 1);
         return true;
     }
 
@@ -175,15 +173,17 @@ public final class MachineMemory {
      * @throws IllegalStateException if the frame holds no reference (an accounting bug)
      */
     public synchronized boolean put(int mfn) {
-        if (!isValid(mfn) || refs[mfn] == 0) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0) {
             throw new IllegalStateException("put of a free frame " + mfn);
         }
-        if (--refs[mfn] > 0) {
+        if (refs > 1) {
+            table.set(mfn, table.owner(mfn), refs - 1);
             return false;
         }
         scrub(mfn);
-        owner[mfn] = NO_OWNER;
-        freeStack[freeCount++] = mfn;
+        table.set(mfn, NO_OWNER, 0);
+        pushFree(mfn);
         return true;
     }
 
@@ -194,23 +194,24 @@ public final class MachineMemory {
      * @return the references dropped beyond the allocation reference (pins that were leaked)
      */
     public synchronized int reclaim(int mfn) {
-        if (!isValid(mfn) || refs[mfn] == 0) {
+        int refs = isValid(mfn) ? table.refs(mfn) : 0;
+        if (refs == 0) {
             throw new IllegalStateException("reclaim of a free frame " + mfn);
         }
-        int extra = refs[mfn] - 1;
-        refs[mfn] = 1;
+        int extra = refs - 1;
+        table.set(mfn, table.owner(mfn), 1);
         put(mfn);
         return extra;
     }
 
     /** The reference count of a frame; 0 when it is free. */
     public synchronized int refCount(int mfn) {
-        return isValid(mfn) ? refs[mfn] : 0;
+        return isValid(mfn) ? table.refs(mfn) : 0;
     }
 
     /** The owner of a frame, or {@link #NO_OWNER}. */
     public synchronized int owner(int mfn) {
-        return isValid(mfn) ? owner[mfn] : NO_OWNER;
+        return isValid(mfn) ? table.owner(mfn) : NO_OWNER;
     }
 
     public synchronized int freeFrames() {
@@ -223,24 +224,17 @@ public final class MachineMemory {
 
     /** Recounts, from the ownership table itself, the frames {@code domid} owns. */
     public synchronized int countOwnedBy(int domid) {
-        int n = 0;
-        for (int o : owner) {
-            if (o == domid) {
-                n++;
-            }
-        }
-        return n;
+        return table.countOwnedBy(domid);
     }
 
     /** Recounts the frames with a reference count of zero; must equal {@link #freeFrames()}. */
     public synchronized int countUnreferenced() {
-        int n = 0;
-        for (int r : refs) {
-            if (r == 0) {
-                n++;
-            }
-        }
-        return n;
+        return table.countUnreferenced();
+    }
+
+    /** Chunks of the accounting table stored frame by frame (the rest cost two ints each). */
+    public synchronized int explicitAccountingChunks() {
+        return table.explicitChunks();
     }
 
     /** Frames scrubbed on their way back to the free pool, since boot. */
@@ -250,17 +244,90 @@ public final class MachineMemory {
 
     /** Frames that hold a backing array now (what the machine really costs). */
     public long backedFrames() {
-        return backed.get();
+        return frames.backedFrames();
+    }
+
+    /** Runs the free stack is kept in now (a measure of how fragmented the free pool is). */
+    public synchronized int freeRuns() {
+        return runCount;
     }
 
     private void scrub(int mfn) {
         // Discarding the bytes is the scrub: the frame reads as zero again, for its next owner,
         // and a copy still racing with the free can only see the discarded array. Never zero the
         // array in place instead: lock-free readers rely on an array never changing hands.
-        if (frames.getAndSet(mfn, null) != null) {
-            backed.decrementAndGet();
-        }
+        frames.discard(mfn);
         scrubbed.incrementAndGet();
+    }
+
+    /** Takes the frame on top of the free stack; the caller checked one is free. */
+    private int popFree() {
+        int top = runCount - 1;
+        int mfn = runStart[top]++;
+        if (runStart[top] == runEnd[top]) {
+            runCount--;
+        }
+        freeCount--;
+        return mfn;
+    }
+
+    /** Puts {@code mfn} on top of the free stack. */
+    private void pushFree(int mfn) {
+        if (runCount > 0 && runStart[runCount - 1] == mfn + 1) {
+            runStart[runCount - 1] = mfn;
+        } else {
+            ensureRuns(runCount + 1);
+            runStart[runCount] = mfn;
+            runEnd[runCount] = mfn + 1;
+            runCount++;
+        }
+        freeCount++;
+    }
+
+    /** Removes the free frames in {@code [first, end)} from the stack, keeping the others' order. */
+    private void removeFree(int first, int end) {
+        int i = 0;
+        while (i < runCount) {
+            int s = runStart[i];
+            int e = runEnd[i];
+            if (e <= first || s >= end) {
+                i++;
+                continue;
+            }
+            freeCount -= Math.min(e, end) - Math.max(s, first);
+            boolean below = s < first;
+            boolean above = e > end;
+            if (below && above) {
+                // [s, first) is given before [end, e): it goes on top of it.
+                ensureRuns(runCount + 1);
+                System.arraycopy(runStart, i + 1, runStart, i + 2, runCount - i - 1);
+                System.arraycopy(runEnd, i + 1, runEnd, i + 2, runCount - i - 1);
+                runStart[i] = end;
+                runEnd[i] = e;
+                runStart[i + 1] = s;
+                runEnd[i + 1] = first;
+                runCount++;
+                i += 2;
+            } else if (below) {
+                runEnd[i] = first;
+                i++;
+            } else if (above) {
+                runStart[i] = end;
+                i++;
+            } else {
+                System.arraycopy(runStart, i + 1, runStart, i, runCount - i - 1);
+                System.arraycopy(runEnd, i + 1, runEnd, i, runCount - i - 1);
+                runCount--;
+            }
+        }
+    }
+
+    private void ensureRuns(int needed) {
+        if (needed > runStart.length) {
+            int size = Math.max(needed, runStart.length * 2);
+            runStart = Arrays.copyOf(runStart, size);
+            runEnd = Arrays.copyOf(runEnd, size);
+        }
     }
 
     private boolean isValid(int mfn) {
@@ -275,7 +342,7 @@ public final class MachineMemory {
      * may read the array after it let go of its domain's lock.
      */
     public byte[] backingArray(int mfn) {
-        return frames.get(mfn);
+        return frames.array(mfn);
     }
 
     /**
@@ -283,84 +350,39 @@ public final class MachineMemory {
      * {@link #backingArray} (null reads as zero), into {@code dst}.
      */
     public void read(byte[] backing, int offset, byte[] dst, int dstOffset, int length) {
-        checkRange(offset, length);
-        if (backing == null) {
-            Arrays.fill(dst, dstOffset, dstOffset + length, (byte) 0);
-        } else {
-            System.arraycopy(backing, offset, dst, dstOffset, length);
-        }
+        frames.read(backing, offset, dst, dstOffset, length);
     }
 
     /** Reads an aligned 64-bit word of a frame's array obtained with {@link #backingArray} (null reads as zero). */
     public long readLong(byte[] backing, int offset, ByteOrder order) {
-        checkWord(offset);
-        if (backing == null) {
-            return 0;
-        }
-        return order == ByteOrder.BIG_ENDIAN ? (long) LONG_BE.get(backing, offset) : (long) LONG_LE.get(backing, offset);
+        return frames.readLong(backing, offset, order);
     }
 
     /** Copies {@code length} bytes at {@code offset} of frame {@code mfn} into {@code dst}. */
     public void read(int mfn, int offset, byte[] dst, int dstOffset, int length) {
-        read(frames.get(mfn), offset, dst, dstOffset, length);
+        frames.read(mfn, offset, dst, dstOffset, length);
     }
 
-    /** Copies {@code length} bytes from {@code src} to frame {@code mfn} at {@code offset}. */
+    /**
+     * Copies {@code length} bytes from {@code src} to frame {@code mfn} at {@code offset}; a frame
+     * with no array gets one only if a byte written is not zero.
+     */
     public void write(int mfn, int offset, byte[] src, int srcOffset, int length) {
-        checkRange(offset, length);
-        if (length == 0) {
-            return;
-        }
-        System.arraycopy(src, srcOffset, backing(mfn), offset, length);
+        frames.write(mfn, offset, src, srcOffset, length);
     }
 
-    /** Zeroes {@code length} bytes of frame {@code mfn} at {@code offset}. */
+    /** Zeroes {@code length} bytes of frame {@code mfn} at {@code offset}; a whole frame drops its array. */
     public void zero(int mfn, int offset, int length) {
-        checkRange(offset, length);
-        byte[] frame = frames.get(mfn);
-        if (frame != null) {
-            Arrays.fill(frame, offset, offset + length, (byte) 0);
-        }
+        frames.zero(mfn, offset, length);
     }
 
     /** Reads an aligned 64-bit word. */
     public long readLong(int mfn, int offset, ByteOrder order) {
-        return readLong(frames.get(mfn), offset, order);
+        return frames.readLong(mfn, offset, order);
     }
 
     /** Writes an aligned 64-bit word. */
     public void writeLong(int mfn, int offset, long value, ByteOrder order) {
-        checkWord(offset);
-        byte[] frame = backing(mfn);
-        if (order == ByteOrder.BIG_ENDIAN) {
-            LONG_BE.set(frame, offset, value);
-        } else {
-            LONG_LE.set(frame, offset, value);
-        }
-    }
-
-    private byte[] backing(int mfn) {
-        byte[] frame = frames.get(mfn);
-        while (frame == null) {
-            byte[] fresh = new byte[pageSize.bytes()];
-            if (frames.compareAndSet(mfn, null, fresh)) {
-                backed.incrementAndGet();
-                return fresh;
-            }
-            frame = frames.get(mfn);
-        }
-        return frame;
-    }
-
-    private void checkRange(int offset, int length) {
-        if (offset < 0 || length < 0 || offset > pageSize.bytes() - length) {
-            throw new IllegalArgumentException("range " + offset + "+" + length + " is not inside one frame");
-        }
-    }
-
-    private void checkWord(int offset) {
-        if (offset < 0 || offset > pageSize.bytes() - 8 || (offset & 7) != 0) {
-            throw new IllegalArgumentException("word offset " + offset + " is not aligned inside one frame");
-        }
+        frames.writeLong(mfn, offset, value, order);
     }
 }
