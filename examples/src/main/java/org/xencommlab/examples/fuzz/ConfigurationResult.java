@@ -18,10 +18,11 @@ import org.xencommlab.examples.wiring.LabConfiguration;
  * @param shrunkCalls the shrunk sequence's calls as issued in its replay
  * @param raceActions actions the race activity took
  * @param honestTouched honest domains a privileged attacker took memory from
+ * @param selfHarm calls in which the attacker's own kernel threw because of what its earlier calls did to it
  */
 public record ConfigurationResult(LabConfiguration configuration, long calls, Map<String, Long> results,
         Map<String, Long> families, Optional<Breach> breach, List<Long> shrunk, List<String> shrunkCalls, long raceActions,
-        int honestTouched) {
+        int honestTouched, long selfHarm) {
     public ConfigurationResult {
         results = Map.copyOf(new TreeMap<>(results));
         families = Map.copyOf(new TreeMap<>(families));

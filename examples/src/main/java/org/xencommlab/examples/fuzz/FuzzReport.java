@@ -45,6 +45,11 @@ public final class FuzzReport {
         if (options.race()) {
             out.append("race actions: ").append(race).append('\n');
         }
+        long selfHarm = results.stream().mapToLong(ConfigurationResult::selfHarm).sum();
+        if (selfHarm > 0) {
+            out.append("calls in which the attacker's own kernel failed over what it had done to itself (not breaches): ")
+                    .append(selfHarm).append('\n');
+        }
         int touched = results.stream().mapToInt(ConfigurationResult::honestTouched).sum();
         if (touched > 0) {
             out.append("honest domains whose memory the privileged attacker took (canaries no longer compared): ")

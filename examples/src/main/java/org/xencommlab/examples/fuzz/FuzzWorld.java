@@ -2,25 +2,21 @@ package org.xencommlab.examples.fuzz;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.inject.Injector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.LongPredicate;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
-import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.wiring.LabConfiguration;
+import org.xencommlab.examples.wiring.MachineParts;
 import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.domain.DomainSpec;
-import org.xencommlab.hypervisor.domain.DomainTable;
 
 /**
  * One configuration's machine under attack: a small machine (24 MiB: the audit after every call recounts all of it) with an attacker domain and
@@ -45,24 +41,24 @@ public final class FuzzWorld {
     private final RaceActivity race;
     private final long seed;
     private final Trace trace;
-    private final LongPredicate plantedCorruption;
+    private final PlantedDefect planted;
+    private long selfHarm;
 
     /**
-     * @param plantedCorruption for tests only: before checking after call {@code i}, corrupt an
-     *     honest canary byte when it answers true (how a test shows the checks bite); {@code i -> false} otherwise
+     * @param planted a defect planted after every call, for tests ({@link PlantedDefect#NONE} otherwise)
      */
     public FuzzWorld(RunInjectors injectors, LabConfiguration configuration, long seed, boolean race, boolean privileged,
-            Trace trace, LongPredicate plantedCorruption) {
+            Trace trace, PlantedDefect planted) {
         requireNonNull(injectors, "injectors is null");
         this.seed = seed;
         this.trace = requireNonNull(trace, "trace is null");
-        this.plantedCorruption = requireNonNull(plantedCorruption, "plantedCorruption is null");
+        this.planted = requireNonNull(planted, "planted is null");
         RunEnvironment environment = RunEnvironment.defaults(seed).withTrace(trace).withHypervisor(HypervisorConfig.defaults()
                 .withMachineMemoryBytes(24L << 20)
                 .withConsoleAccess(HypervisorConfig.ConsoleAccess.VERBOSE_DEBUG)
                 .withConsole(127, 16 << 10, 4096));
-        Injector injector = injectors.injector(configuration, environment);
-        this.machine = injector.getInstance(Machine.class);
+        MachineParts parts = MachineParts.wire(injectors, configuration, environment);
+        this.machine = parts.machine();
         long tag = Canary.tag(seed);
         GuestKernel attackerKernel;
         if (privileged) {
@@ -73,10 +69,9 @@ public final class FuzzWorld {
             attackerKernel = machine.bootGuest(1, 4L << 20);
         }
         honest.add(new HonestDomain(machine, machine.bootGuest(2, 2L << 20), tag));
-        this.attacker = new Attacker(machine, attackerKernel, injector.getInstance(GuestXencomm.class),
-                injector.getInstance(PageTableFormat.class), honest, privileged);
+        this.attacker = new Attacker(machine, attackerKernel, parts.xencomm(), parts.pageTableFormat(), honest, privileged);
         this.calls = new HostileCalls(attacker);
-        this.checks = new BreachChecks(machine.hypervisor(), injector.getInstance(DomainTable.class), machine.pageSize(),
+        this.checks = new BreachChecks(machine.hypervisor(), parts.domains(), machine.pageSize(),
                 honest, attacker.domid(), privileged, tag);
         if (race) {
             this.race = new RaceActivity(attacker);
@@ -126,9 +121,16 @@ public final class FuzzWorld {
             call = calls.issue(callRandom(seed, index));
         } catch (EscapedException e) {
             StackTraceElement[] where = e.getCause().getStackTrace();
-            String at = where.length == 0 ? "" : " at " + where[0];
-            return new Step(new HostileCall("escaped", -1, new long[0], 0),
-                    Optional.of(new Breach(index, "exception", e.getMessage() + at)));
+            if (where.length > 0 && isGuestKernel(where[0].getClassName())) {
+                // The attacker's own kernel tripped over what its earlier calls did to it (gave a
+                // page of its process back to Xen, say): a guest's self-harm, not the hypervisor's.
+                selfHarm++;
+                call = new HostileCall("self-harm", -1, new long[0], 0);
+            } else {
+                String at = where.length == 0 ? "" : " at " + where[0];
+                return new Step(new HostileCall("escaped", -1, new long[0], 0),
+                        Optional.of(new Breach(index, "exception", e.getMessage() + at)));
+            }
         } catch (XenException e) {
             // The attacker's own kernel refused to prepare the call (its arena was given back, say):
             // nothing reached the hypervisor.
@@ -143,12 +145,22 @@ public final class FuzzWorld {
                 race.active(false);
             }
         }
-        if (plantedCorruption.test(index)) {
-            honest.get(0).corruptCanaryForTest(0, 100);
-        }
+        planted.after(call, this);
         HostileCall issued = call;
         trace.event(TraceKind.LIBRARY, attacker.domid(), issued::describe);
         return new Step(call, checks.afterCall(index, call));
+    }
+
+    /** A planted defect's damage: one byte of the first honest domain's first canary page flipped. */
+    public void scribbleOnCanary() {
+        honest.get(0).corruptCanaryForTest(0, 100);
+    }
+
+    /** A planted defect's damage: 64 bytes of an honest canary page copied into the attacker's arena. */
+    public void leakCanaryToAttacker() {
+        byte[] canary = new byte[64];
+        machine.kernel(honest.get(0).domid()).physicalMemory().read(honest.get(0).canaryAddresses()[1] + 8, canary, 0, 64);
+        attacker.writeArena(Attacker.ARENA_BYTES - 200, canary);
     }
 
     public Machine machine() {
@@ -158,6 +170,16 @@ public final class FuzzWorld {
     /** Honest domains whose memory a privileged attacker took (their canaries were then no longer checked). */
     public int honestDomainsTouched() {
         return checks.honestDomainsTouched();
+    }
+
+    /** Whether {@code className} is guest-kernel code (the guest module, or an arch's guest half). */
+    static boolean isGuestKernel(String className) {
+        return className.startsWith("org.xencommlab.guest.") || className.matches("org\\.xencommlab\\.arch\\.[a-z0-9]+\\.guest\\..*");
+    }
+
+    /** Calls in which the attacker's own kernel threw because of what it had done to itself. */
+    public long selfHarm() {
+        return selfHarm;
     }
 
     /** Actions the race activity took. */

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.trace.Trace;
@@ -29,16 +28,16 @@ public final class Fuzzer {
     public static final int SHRINK_TESTS = 400;
 
     private final RunInjectors injectors;
-    private final LongPredicate plantedCorruption;
+    private final PlantedDefect planted;
 
     public Fuzzer(RunInjectors injectors) {
-        this(injectors, i -> false);
+        this(injectors, PlantedDefect.NONE);
     }
 
-    /** A fuzzer whose worlds corrupt a canary after the calls {@code plantedCorruption} names: tests only. */
-    public Fuzzer(RunInjectors injectors, LongPredicate plantedCorruption) {
+    /** A fuzzer whose worlds suffer {@code planted} after every call: for tests that show the checks bite. */
+    public Fuzzer(RunInjectors injectors, PlantedDefect planted) {
         this.injectors = requireNonNull(injectors, "injectors is null");
-        this.plantedCorruption = requireNonNull(plantedCorruption, "plantedCorruption is null");
+        this.planted = requireNonNull(planted, "planted is null");
     }
 
     /** The configurations {@code options} select (with variants unless parameters are set). */
@@ -102,7 +101,7 @@ public final class Fuzzer {
             shrunkCalls = replay(configuration, options, shrunk, Trace.DISABLED).calls();
         }
         return new ConfigurationResult(configuration, calls, results, families, breach, shrunk, shrunkCalls,
-                world.raceActions(), world.honestDomainsTouched());
+                world.raceActions(), world.honestDomainsTouched(), world.selfHarm());
     }
 
     /** What a replay of a call sequence did. */
@@ -123,7 +122,7 @@ public final class Fuzzer {
 
     private FuzzWorld world(LabConfiguration configuration, FuzzOptions options, Trace trace) {
         return new FuzzWorld(injectors, configuration, options.seed(), options.race(), options.privileged(), trace,
-                plantedCorruption);
+                planted);
     }
 
     /** {@code ok} for a non-negative result, the errno's name ({@code -EFAULT}) otherwise. */

@@ -74,6 +74,8 @@ public final class HonestDomain {
             result = calls.call(new ConsoleWriteRequest(line));
         } catch (XenException e) {
             return Optional.of("domain " + domid() + "'s console write failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return Optional.of("domain " + domid() + "'s console write threw " + e);
         }
         if (result != 0) {
             return Optional.of("domain " + domid() + "'s console write returned " + org.xencommlab.api.errno.XenErrno.describeResult(result));
