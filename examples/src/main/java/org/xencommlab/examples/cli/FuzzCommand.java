@@ -111,6 +111,10 @@ final class FuzzCommand implements Callable<Integer> {
             err.printf("fuzz: %d/%d %s: %,d calls, %s%n", done[0], configurations.size(), r.configuration().label(),
                     r.calls(), r.breach().map(b -> "BREACH " + b.kind()).orElse("0 breaches"));
             err.flush();
+        }, (configuration, calls) -> {
+            err.printf("fuzz: %s: %,d calls, 0 breaches so far (%.0f s)%n", configuration.label(), calls,
+                    (System.nanoTime() - started) / 1e9);
+            err.flush();
         });
         out.print(FuzzReport.render(options, results));
         out.flush();

@@ -3,9 +3,9 @@ package org.xencommlab.examples.fuzz;
 import org.xencommlab.api.abi.layout.LittleEndian;
 
 /**
- * The canary pattern: a page of 8-byte words, each the session's tag with the owner's domid and
- * the word's index folded into its low bytes' neighbour, so that any 8 bytes copied out of a
- * canary page (wherever they land) contain at least the 6-byte tag prefix of one word.
+ * The canary pattern: a page of 8-byte words, each the session's 6-byte tag in its top bytes over
+ * the owner's domid and the word's index in its low two, so that any 14 or more bytes copied out of
+ * a canary page (wherever they land) hold the whole tag of one word, which {@link #find} sees.
  */
 public final class Canary {
     /** Bytes of each word that are the tag alone (the top six); what a scan looks for. */

@@ -45,15 +45,31 @@ public final class Fuzzer {
         return FuzzConfigurations.of(injectors.registry(), options.archs(), options.strategies(), options.settings(), true);
     }
 
+    /** Calls between two reports to a session's {@code along} listener. */
+    public static final long REPORT_EVERY = 100_000;
+
     /** Fuzzes every configuration; {@code progress} is told each configuration as it finishes. */
     public List<ConfigurationResult> run(FuzzOptions options, java.util.function.Consumer<ConfigurationResult> progress) {
+        return run(options, progress, (configuration, calls) -> {});
+    }
+
+    /**
+     * As {@link #run(FuzzOptions, java.util.function.Consumer)}, and {@code along} is told every
+     * {@link #REPORT_EVERY} calls of a configuration how many it has made without a breach.
+     */
+    public List<ConfigurationResult> run(FuzzOptions options, java.util.function.Consumer<ConfigurationResult> progress,
+            java.util.function.BiConsumer<LabConfiguration, Long> along) {
         List<LabConfiguration> configurations = configurations(options);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), configurations.size()));
         try {
             List<Future<ConfigurationResult>> futures = new ArrayList<>();
             for (LabConfiguration configuration : configurations) {
                 futures.add(pool.submit(() -> {
-                    ConfigurationResult result = fuzz(configuration, options);
+                    ConfigurationResult result = fuzz(configuration, options, calls -> {
+                        synchronized (progress) {
+                            along.accept(configuration, calls);
+                        }
+                    });
                     synchronized (progress) {
                         progress.accept(result);
                     }
@@ -77,6 +93,10 @@ public final class Fuzzer {
 
     /** Fuzzes one configuration. */
     public ConfigurationResult fuzz(LabConfiguration configuration, FuzzOptions options) {
+        return fuzz(configuration, options, calls -> {});
+    }
+
+    private ConfigurationResult fuzz(LabConfiguration configuration, FuzzOptions options, java.util.function.LongConsumer along) {
         FuzzWorld world = world(configuration, options, Trace.DISABLED);
         Map<String, Long> results = new TreeMap<>();
         Map<String, Long> families = new TreeMap<>();
@@ -88,6 +108,9 @@ public final class Fuzzer {
             results.merge(resultName(step.call().result()), 1L, Long::sum);
             families.merge(step.call().family(), 1L, Long::sum);
             breach = step.breach();
+            if (calls % REPORT_EVERY == 0 && breach.isEmpty()) {
+                along.accept(calls);
+            }
         }
         List<Long> shrunk = List.of();
         List<String> shrunkCalls = List.of();
