@@ -49,9 +49,6 @@ public final class Shrinker {
                 granularity = Math.min(current.size(), granularity * 2);
             }
         }
-        if (current.size() == 1 || tests >= maxTests) {
-            return List.copyOf(current);
-        }
         return List.copyOf(current);
     }
 }
