@@ -39,6 +39,7 @@ final class FuzzCommand implements Callable<Integer> {
     static final int TRACE_LIMIT = 2_000_000;
 
     private final PluginRegistry registry;
+    private final java.util.function.Function<RunInjectors, Fuzzer> fuzzers;
 
     @Spec
     private CommandSpec spec;
@@ -77,7 +78,13 @@ final class FuzzCommand implements Callable<Integer> {
     private Integer threads;
 
     FuzzCommand(PluginRegistry registry) {
+        this(registry, Fuzzer::new);
+    }
+
+    /** A command whose fuzzer is made by {@code fuzzers} (a test plants a defect this way). */
+    FuzzCommand(PluginRegistry registry, java.util.function.Function<RunInjectors, Fuzzer> fuzzers) {
         this.registry = requireNonNull(registry, "registry is null");
+        this.fuzzers = requireNonNull(fuzzers, "fuzzers is null");
     }
 
     @Override
@@ -92,7 +99,7 @@ final class FuzzCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         RunInjectors injectors = new RunInjectors(registry);
-        Fuzzer fuzzer = new Fuzzer(injectors);
+        Fuzzer fuzzer = fuzzers.apply(injectors);
         PrintWriter out = spec.commandLine().getOut();
         if (replay != null) {
             return replay(fuzzer, options, out);
