@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
-import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.memory.PageSize;
@@ -373,9 +372,5 @@ public final class Attacker {
 
     List<HypercallBuffer> buffers() {
         return buffers;
-    }
-
-    static boolean isErrno(long result) {
-        return XenErrno.fromResult(result).isPresent();
     }
 }

@@ -110,6 +110,12 @@ public final class FuzzWorld {
             attacker.replenish();
         } catch (XenException e) {
             // the attacker's tool cannot have its buffers back (its memory was given away): it goes on without
+        } catch (RuntimeException e) {
+            StackTraceElement[] where = e.getStackTrace();
+            if (where.length == 0 || !isGuestKernel(where[0].getClassName())) {
+                throw e;
+            }
+            selfHarm++; // its kernel's page-fault path cannot map a page it gave away
         }
         checks.beforeCall();
         HostileCall call;
@@ -177,9 +183,9 @@ public final class FuzzWorld {
         return className.startsWith("org.xencommlab.guest.") || className.matches("org\\.xencommlab\\.arch\\.[a-z0-9]+\\.guest\\..*");
     }
 
-    /** Calls in which the attacker's own kernel threw because of what it had done to itself. */
+    /** Calls (and race actions) in which the attacker's own kernel threw because of what it had done to itself. */
     public long selfHarm() {
-        return selfHarm;
+        return selfHarm + (race == null ? 0 : race.failures());
     }
 
     /** Actions the race activity took. */
