@@ -53,6 +53,42 @@ public final class BreachChecks {
         this.failures = xen.containedFailures();
         this.consoleBytes = xen.console().bytesWritten(attacker);
         this.honestTouched = new boolean[honest.size()];
+        this.p2mAtSetUp = new long[honest.size()][];
+        for (int i = 0; i < honest.size(); i++) {
+            p2mAtSetUp[i] = p2m(honest.get(i).domid());
+        }
+    }
+
+    private final long[][] p2mAtSetUp;
+
+    /** Domain {@code domid}'s p2m now: the machine frame of each gfn, -1 where it is not RAM. */
+    private long[] p2m(int domid) {
+        Domain domain = domains.lookup(domid);
+        if (domain == null) {
+            return new long[0];
+        }
+        long[] mfns = new long[(int) domain.physmapFrames()];
+        for (int gfn = 0; gfn < mfns.length; gfn++) {
+            mfns[gfn] = domain.mfnOf(gfn);
+        }
+        return mfns;
+    }
+
+    /**
+     * Whether a privileged attacker has changed honest domain {@code i}'s memory (taken or
+     * replaced a frame, as Xen lets dom0 do): then that domain's canaries and workload are no
+     * longer held against the hypervisor. Always false for an unprivileged attacker.
+     */
+    boolean takenByPrivilegedAttacker(int i) {
+        if (!privileged) {
+            return false;
+        }
+        if (!honestTouched[i]) {
+            HonestDomain h = honest.get(i);
+            honestTouched[i] = xen.framesOwnedBy(h.domid()) != h.framesOwned()
+                    || !java.util.Arrays.equals(p2m(h.domid()), p2mAtSetUp[i]);
+        }
+        return honestTouched[i];
     }
 
     /** Forgets what the attacker's own set-up wrote, so that a call's writes can be told apart. */
@@ -114,7 +150,7 @@ public final class BreachChecks {
             honestTouched[i] |= !owns;
             if (!honestTouched[i]) {
                 Optional<String> canary = h.checkCanaries();
-                if (canary.isPresent()) {
+                if (canary.isPresent() && !takenByPrivilegedAttacker(i)) {
                     return breach(index, "canary-changed", canary.get());
                 }
             }

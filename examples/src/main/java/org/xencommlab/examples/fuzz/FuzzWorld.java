@@ -97,9 +97,12 @@ public final class FuzzWorld {
     /** Runs call {@code index}: the honest workload (every {@link #WORK_EVERY}), the call, the checks. */
     public Step step(long index) {
         if (index % WORK_EVERY == 0) {
-            for (HonestDomain h : honest) {
-                Optional<String> problem = h.work(machine.hypervisor());
-                if (problem.isPresent()) {
+            for (int i = 0; i < honest.size(); i++) {
+                if (checks.takenByPrivilegedAttacker(i)) {
+                    continue; // dom0 took its memory: what its tool sees is no longer the hypervisor's doing
+                }
+                Optional<String> problem = honest.get(i).work(machine.hypervisor());
+                if (problem.isPresent() && !checks.takenByPrivilegedAttacker(i)) {
                     return new Step(new HostileCall("honest", 0, new long[0], 0),
                             Optional.of(new Breach(index, "honest-workload", problem.get())));
                 }

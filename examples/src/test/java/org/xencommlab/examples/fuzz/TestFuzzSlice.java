@@ -22,7 +22,7 @@ final class TestFuzzSlice {
 
     @Test
     void everyConfigurationTakesASeededSliceWithoutABreach() {
-        FuzzOptions options = FuzzOptions.of(160, 20261205).withThreads(2);
+        FuzzOptions options = FuzzOptions.of(120, 20261205).withThreads(2);
         Fuzzer fuzzer = new Fuzzer(INJECTORS);
 
         List<ConfigurationResult> results = fuzzer.run(options, r -> {});
@@ -30,7 +30,7 @@ final class TestFuzzSlice {
         assertThat(results).hasSize(fuzzer.configurations(options).size()).hasSizeGreaterThanOrEqualTo(16);
         for (ConfigurationResult r : results) {
             assertThat(r.breach()).as(r.configuration().label() + ": " + FuzzReport.render(options, List.of(r))).isEmpty();
-            assertThat(r.calls()).isEqualTo(160);
+            assertThat(r.calls()).isEqualTo(120);
             // The calls reach the handlers: some succeed, many are refused, with several errnos.
             assertThat(r.results()).containsKey("ok").containsKey("-EFAULT").containsKey("-EINVAL");
             assertThat(r.families()).containsKeys("corrupted", "foreign", "huge", "nested", "continuation", "descriptor");
@@ -42,8 +42,8 @@ final class TestFuzzSlice {
     @Test
     void aRacingAndAPrivilegedAttackerCauseNoBreachEither() {
         Fuzzer fuzzer = new Fuzzer(INJECTORS);
-        FuzzOptions racing = FuzzOptions.of(60, 99).withRace(true).withThreads(2);
-        FuzzOptions privileged = FuzzOptions.of(60, 98).withPrivileged(true).withThreads(2);
+        FuzzOptions racing = FuzzOptions.of(40, 99).withRace(true).withThreads(2);
+        FuzzOptions privileged = FuzzOptions.of(40, 98).withPrivileged(true).withThreads(2);
 
         List<ConfigurationResult> raced = fuzzer.run(racing, r -> {});
         List<ConfigurationResult> asDom0 = fuzzer.run(privileged, r -> {});
