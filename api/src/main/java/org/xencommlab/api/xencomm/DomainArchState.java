@@ -1,5 +1,6 @@
 package org.xencommlab.api.xencomm;
 
+import java.util.List;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.memory.MemoryReference;
@@ -72,6 +73,18 @@ public interface DomainArchState {
      */
     default HypercallHandler hypercall(int number) {
         return null;
+    }
+
+    /**
+     * The backend's own recount of what this state charged: each entry names one difference
+     * between its running totals (heap bytes charged, frames pinned, live records) and a count
+     * made afresh from its records; an empty list (the default, right for a backend that keeps no
+     * accounts) means they agree. The hypervisor's {@code audit()} asks every live domain's state,
+     * between hypercalls. An implementation must only read: asking changes nothing, and it is
+     * safe from any thread.
+     */
+    default List<String> audit() {
+        return List.of();
     }
 
     /**

@@ -24,6 +24,9 @@ final class LabCommandFactory implements CommandLine.IFactory {
         if (type == CompareCommand.class) {
             return type.cast(new CompareCommand(registry, catalog));
         }
+        if (type == FuzzCommand.class) {
+            return type.cast(new FuzzCommand(registry));
+        }
         if (type == RunCommand.class) {
             return type.cast(new RunCommand(registry, catalog));
         }

@@ -183,6 +183,9 @@ public final class DomainTable {
         long pinned = 0;
         for (Domain domain : domains()) {
             problems.addAll(domain.audit());
+            for (String problem : domain.archState().audit()) {
+                problems.add(domain + " backend: " + problem);
+            }
             pinned += domain.pinnedFrames();
             int byOwner = machine.countOwnedBy(domain.domid());
             if (byOwner != domain.totPages()) {

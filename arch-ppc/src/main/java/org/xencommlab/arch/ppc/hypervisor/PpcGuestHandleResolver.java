@@ -3,6 +3,7 @@ package org.xencommlab.arch.ppc.hypervisor;
 import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
+import java.util.List;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
@@ -109,6 +110,21 @@ public final class PpcGuestHandleResolver implements GuestHandleResolver {
             this.domid = domid;
             this.table = table;
             this.registration = table == null ? null : new RegistrationHypercall(table);
+        }
+
+        /**
+         * The registration table's heap charge against a recount from its leaves and live
+         * registrations (nothing to recount in descriptor mode).
+         */
+        @Override
+        public List<String> audit() {
+            if (table == null) {
+                return List.of();
+            }
+            long charged = table.heapCharged();
+            long recounted = table.recountHeapBytes();
+            return charged == recounted ? List.of()
+                    : List.of("registration table charged " + charged + " Xen heap bytes but recounts " + recounted);
         }
 
         /** The domain's registration table; null in descriptor mode. */
