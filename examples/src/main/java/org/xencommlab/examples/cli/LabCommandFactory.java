@@ -24,6 +24,9 @@ final class LabCommandFactory implements CommandLine.IFactory {
         if (type == CompareCommand.class) {
             return type.cast(new CompareCommand(registry, catalog));
         }
+        if (type == MergeCommand.class) {
+            return type.cast(new MergeCommand(registry, catalog));
+        }
         if (type == RunCommand.class) {
             return type.cast(new RunCommand(registry, catalog));
         }
