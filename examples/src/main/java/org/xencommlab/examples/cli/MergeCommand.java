@@ -114,8 +114,8 @@ final class MergeCommand implements Runnable {
                         + first.seed() + " (shards of one comparison share its seed)");
             }
             if (!file.definition().configurations().equals(first.definition().configurations())) {
-                throw new UsageException(path + " was written by another configuration set than " + firstPath + ": "
-                        + ids(file) + " vs " + ids(first));
+                throw new UsageException(path + " was written by another configuration set than " + firstPath + " ("
+                        + difference(file, first) + ")");
             }
             if (!file.digest().equals(first.digest())) {
                 throw new UsageException(path + " is a shard of another comparison than " + firstPath
@@ -174,8 +174,22 @@ final class MergeCommand implements Runnable {
         return report;
     }
 
-    private static String ids(ShardFile file) {
-        return file.definition().configurations().stream().map(c -> c.id()).toList().toString();
+    /** The first configuration one shard has and the other lacks, in a few words. */
+    private static String difference(ShardFile file, ShardFile first) {
+        List<String> theirs = file.definition().configurations().stream().map(c -> c.id()).toList();
+        List<String> ours = first.definition().configurations().stream().map(c -> c.id()).toList();
+        String sizes = theirs.size() + " configurations vs " + ours.size();
+        for (String id : ours) {
+            if (!theirs.contains(id)) {
+                return sizes + "; it lacks " + id;
+            }
+        }
+        for (String id : theirs) {
+            if (!ours.contains(id)) {
+                return sizes + "; it has " + id;
+            }
+        }
+        return sizes + ", in another order";
     }
 
     /** Reads and checks one shard file. */

@@ -231,7 +231,7 @@ public record ShardFile(String toolVersion, long seed, Definition definition, Sh
             throw new IllegalArgumentException("not a shard file: not a JSON object");
         }
         ObjectNode root = (ObjectNode) tree;
-        if (!FORMAT.equals(text(root, "format"))) {
+        if (!root.path("format").isTextual() || !FORMAT.equals(root.get("format").asText())) {
             throw new IllegalArgumentException("not a shard file: its format is not '" + FORMAT + "'"
                     + (root.has("aggregates") && root.has("configurations") ? " (it looks like a report)" : ""));
         }
