@@ -37,7 +37,8 @@ import org.xencommlab.examples.wiring.RunInjectors;
  */
 final class ShardFileProperties {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String TEXT = sampleShard();
+    /** Shard 1/2 of a small comparison, as written (other tests use it too). */
+    static final String TEXT = sampleShard();
     private static final List<JsonPointer> VALUES = valuePointers();
 
     /** Shard 1/2 of a small comparison with variants, two seeds, a sweep and every run kept. */
