@@ -347,7 +347,7 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
                         + " configuration x scenario pairs; this comparison has " + accumulators.size());
             }
             java.util.Iterator<AggregateAccumulator> into = accumulators.values().iterator();
-            for (AggregateAccumulator.State state : part.accumulators()) {
+            for (AggregateAccumulator.FoldedRuns state : part.accumulators()) {
                 into.next().merge(AggregateAccumulator.restore(state, part.catalogNames()));
             }
             for (Map.Entry<Integer, RunResult> entry : part.sweepResults().entrySet()) {

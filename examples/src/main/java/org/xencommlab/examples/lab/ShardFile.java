@@ -84,7 +84,7 @@ public record ShardFile(String toolVersion, long seed, Definition definition, Sh
         int i = 0;
         for (ScenarioInfo scenario : definition.scenarioInfos()) {
             for (Configuration configuration : definition.configurations()) {
-                AggregateAccumulator.State state = results.accumulators().get(i++);
+                AggregateAccumulator.FoldedRuns state = results.accumulators().get(i++);
                 if (!state.configurationKey().equals(configuration) || !state.scenario().equals(scenario.name())
                         || !state.scenarioParameters().equals(scenario.parameters())) {
                     throw new IllegalArgumentException("shard " + results.shard() + ": pair " + i + " is "
@@ -267,8 +267,8 @@ public record ShardFile(String toolVersion, long seed, Definition definition, Sh
         Shard shard = new Shard(integer(shardNode, "index"), integer(shardNode, "count"));
         Definition definition = MAPPER.treeToValue(root.get("comparison"), Definition.class);
         List<String> catalogNames = MAPPER.convertValue(root.get("catalogNames"), new TypeReference<List<String>>() {});
-        List<AggregateAccumulator.State> accumulators = MAPPER.convertValue(root.get("aggregates"),
-                new TypeReference<List<AggregateAccumulator.State>>() {});
+        List<AggregateAccumulator.FoldedRuns> accumulators = MAPPER.convertValue(root.get("aggregates"),
+                new TypeReference<List<AggregateAccumulator.FoldedRuns>>() {});
         SortedMap<Integer, RunResult> sweepResults = new TreeMap<>();
         for (JsonNode entry : array(root, "sweepRuns")) {
             int index = integer(entry, "index");

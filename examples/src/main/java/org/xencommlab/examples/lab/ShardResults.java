@@ -26,17 +26,20 @@ import org.xencommlab.examples.report.model.RunResult;
  * @param raw the own runs as they were, in run order; empty unless the comparison keeps them
  */
 public record ShardResults(Shard shard, int runs, List<String> catalogNames,
-        List<AggregateAccumulator.State> accumulators, SortedMap<Integer, RunResult> sweepResults, List<RunResult> raw) {
+        List<AggregateAccumulator.FoldedRuns> accumulators, SortedMap<Integer, RunResult> sweepResults, List<RunResult> raw) {
     public ShardResults {
         requireNonNull(shard, "shard is null");
         catalogNames = List.copyOf(catalogNames);
         accumulators = List.copyOf(accumulators);
         sweepResults = Collections.unmodifiableSortedMap(new TreeMap<>(sweepResults));
         raw = List.copyOf(raw);
-        long folded = accumulators.stream().mapToLong(AggregateAccumulator.State::runs).sum();
+        long folded = accumulators.stream().mapToLong(AggregateAccumulator.FoldedRuns::runs).sum();
         if (runs < 0 || folded + sweepResults.size() != runs) {
             throw new IllegalArgumentException("shard " + shard + " says it made " + runs + " runs but holds "
                     + folded + " folded runs and " + sweepResults.size() + " sweep runs");
+        }
+        if (catalogNames.stream().anyMatch(String::isEmpty) || java.util.Set.copyOf(catalogNames).size() != catalogNames.size()) {
+            throw new IllegalArgumentException("shard " + shard + " has an empty or repeated metric catalog name");
         }
         if (runs > 0 && catalogNames.isEmpty()) {
             throw new IllegalArgumentException("shard " + shard + " names no metric catalog for its runs");

@@ -124,7 +124,7 @@ public final class AggregateAccumulator {
         if (other == this) {
             throw new IllegalArgumentException("an accumulator cannot be merged into itself");
         }
-        State theirs = other.state();
+        FoldedRuns theirs = other.state();
         List<String> theirCatalog = other.catalogNames();
         synchronized (this) {
             if (!theirs.configurationKey().equals(configuration) || !theirs.scenario().equals(scenario)
@@ -169,12 +169,12 @@ public final class AggregateAccumulator {
     }
 
     /** What this accumulator holds, to be written to a shard file and {@link #restore restored}. */
-    public synchronized State state() {
+    public synchronized FoldedRuns state() {
         SortedMap<String, SortedMap<Long, Long>> metricCopy = new TreeMap<>();
         metrics.forEach((name, histogram) -> metricCopy.put(name, new TreeMap<>(histogram)));
         SortedMap<String, SortedMap<Long, Long>> errorCopy = new TreeMap<>();
         errors.forEach((name, histogram) -> errorCopy.put(name, new TreeMap<>(histogram)));
-        return new State(configuration.arch(), configuration.strategy(), configuration.variant(), scenario,
+        return new FoldedRuns(configuration.arch(), configuration.strategy(), configuration.variant(), scenario,
                 scenarioParameters, runs, failed, runs == 0 ? null : firstSeed, runs == 0 ? null : lastSeed,
                 failed == 0 ? null : failureSeed, failure, new TreeSet<>(metricNames), metricCopy, errorCopy);
     }
@@ -183,7 +183,7 @@ public final class AggregateAccumulator {
      * An accumulator holding {@code state}, whose runs were measured with a catalog of
      * {@code catalogNames} (in report order).
      */
-    public static AggregateAccumulator restore(State state, List<String> catalogNames) {
+    public static AggregateAccumulator restore(FoldedRuns state, List<String> catalogNames) {
         requireNonNull(state, "state is null");
         requireNonNull(catalogNames, "catalogNames is null");
         AggregateAccumulator accumulator = new AggregateAccumulator(state.configurationKey(), state.scenario(),
@@ -231,14 +231,14 @@ public final class AggregateAccumulator {
     @JsonPropertyOrder({"arch", "strategy", "variant", "scenario", "scenarioParameters", "runs", "failed",
             "firstSeed", "lastSeed", "failureSeed", "failure", "metricNames", "metrics", "errors"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record State(String arch, String strategy, SortedMap<String, String> variant, String scenario,
+    public record FoldedRuns(String arch, String strategy, SortedMap<String, String> variant, String scenario,
             SortedMap<String, String> scenarioParameters, long runs, long failed, Long firstSeed, Long lastSeed,
             Long failureSeed, String failure, SortedSet<String> metricNames,
             SortedMap<String, SortedMap<Long, Long>> metrics, SortedMap<String, SortedMap<Long, Long>> errors) {
         /**
          * @throws IllegalArgumentException naming what does not add up
          */
-        public State {
+        public FoldedRuns {
             variant = new Configuration(arch, strategy, variant).variant();
             requireNonNull(scenario, "scenario is null");
             scenarioParameters = Maps.sortedCopy(scenarioParameters, "scenario parameters");

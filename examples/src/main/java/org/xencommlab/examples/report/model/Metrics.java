@@ -88,7 +88,10 @@ public final class Metrics {
         }
         Map<String, Long> all = new LinkedHashMap<>();
         for (String name : catalogNames) {
-            if (all.put(requireNonNull(name, "catalog name is null"), 0L) != null) {
+            if (requireNonNull(name, "catalog name is null").isEmpty()) {
+                throw new IllegalArgumentException("a catalog metric name is empty");
+            }
+            if (all.put(name, 0L) != null) {
                 throw new IllegalArgumentException("metric " + name + " is named twice in the catalog");
             }
         }

@@ -50,7 +50,7 @@ final class TestAggregateAccumulatorMerge {
             for (AggregateAccumulator part : split) {
                 // Through JSON, as a shard file carries it.
                 String json = mapper.writeValueAsString(part.state());
-                AggregateAccumulator.State back = mapper.readValue(json, AggregateAccumulator.State.class);
+                AggregateAccumulator.FoldedRuns back = mapper.readValue(json, AggregateAccumulator.FoldedRuns.class);
                 assertThat(back).isEqualTo(part.state());
                 merged.merge(AggregateAccumulator.restore(back, catalog));
             }
@@ -74,16 +74,16 @@ final class TestAggregateAccumulatorMerge {
     void aStateThatDoesNotAddUpIsRefused() {
         TreeMap<String, String> none = new TreeMap<>();
         TreeMap<String, java.util.SortedMap<Long, Long>> tooMany = new TreeMap<>(Map.of("hypercalls", new TreeMap<>(Map.of(3L, 5L))));
-        assertThatThrownBy(() -> new AggregateAccumulator.State("ppc", "pointer", none, "balloon", none, 4, 0, 1L, 4L,
+        assertThatThrownBy(() -> new AggregateAccumulator.FoldedRuns("ppc", "pointer", none, "balloon", none, 4, 0, 1L, 4L,
                 null, null, new java.util.TreeSet<>(List.of("hypercalls")), tooMany, new TreeMap<>()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more values than the 4 runs");
-        assertThatThrownBy(() -> new AggregateAccumulator.State("ppc", "pointer", none, "balloon", none, 4, 1, 1L, 4L,
+        assertThatThrownBy(() -> new AggregateAccumulator.FoldedRuns("ppc", "pointer", none, "balloon", none, 4, 1, 1L, 4L,
                 null, null, new java.util.TreeSet<>(List.of("hypercalls")), new TreeMap<>(), new TreeMap<>()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failure");
-        assertThatThrownBy(() -> new AggregateAccumulator.State("ppc", "pointer", none, "balloon", none, 0, 0, 1L, 1L,
+        assertThatThrownBy(() -> new AggregateAccumulator.FoldedRuns("ppc", "pointer", none, "balloon", none, 0, 0, 1L, 1L,
                 null, null, new java.util.TreeSet<>(), new TreeMap<>(), new TreeMap<>()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no runs");
-        assertThatThrownBy(() -> new AggregateAccumulator.State("ppc", "pointer", none, "balloon", none, 2, 0, 1L, 2L,
+        assertThatThrownBy(() -> new AggregateAccumulator.FoldedRuns("ppc", "pointer", none, "balloon", none, 2, 0, 1L, 2L,
                 null, null, new java.util.TreeSet<>(List.of("hypercalls")), new TreeMap<>(),
                 new TreeMap<>(Map.of("ENOTANERRNO", new TreeMap<>(Map.of(1L, 1L))))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown errno");
