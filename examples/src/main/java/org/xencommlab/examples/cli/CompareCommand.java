@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.lab.Comparison;
+import org.xencommlab.examples.lab.Shard;
+import org.xencommlab.examples.lab.ShardFile;
+import org.xencommlab.examples.lab.ShardResults;
 import org.xencommlab.examples.report.ReportFormat;
 import org.xencommlab.examples.report.Sensitivities;
 import org.xencommlab.examples.report.model.ComparisonReport;
@@ -84,6 +88,12 @@ final class CompareCommand implements Runnable {
             + " whether each scenario's ranking of configurations changes, and which cost decides it.")
     private boolean sensitivity;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run only shard I of N (the runs whose index in the comparison's run order is I modulo N,"
+                    + " 0 <= I < N) and write them to the shard file --out FILE, for 'xencomm-lab merge' to fold"
+                    + " with the other shards into the report (docs/SCALE-OUT.md).")
+    private String shard;
+
     CompareCommand(PluginRegistry registry, ScenarioCatalog catalog) {
         this.registry = requireNonNull(registry, "registry is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -122,10 +132,25 @@ final class CompareCommand implements Runnable {
         if (repeat < 1 || repeat > 1000) {
             throw new UsageException("--repeat must be between 1 and 1000, not " + repeat);
         }
+        Shard slice = null;
+        if (shard != null) {
+            try {
+                slice = Shard.parse(shard);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (out == null) {
+                throw new UsageException("--shard writes a shard file: give --out FILE");
+            }
+            if (format != null) {
+                throw new UsageException("--format does not apply to --shard (a shard file is JSON; give the format to"
+                        + " 'xencomm-lab merge')");
+            }
+        }
         archs.forEach(registry::arch);
         strategies.forEach(registry::strategy);
         List<Scenario> chosen = scenarios.isEmpty() ? catalog.all() : scenarios.stream().distinct().map(catalog::get).toList();
-        ReportFormat outputFormat = CliSupport.format(format, out);
+        ReportFormat outputFormat = slice == null ? CliSupport.format(format, out) : ReportFormat.JSON;
         CostModel costModel = CliSupport.costModel(costModelFile, registry);
         CliSupport.checkWritable(out);
         int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -146,6 +171,10 @@ final class CompareCommand implements Runnable {
         }
         comparison.configurations(registry);
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
+        if (slice != null) {
+            runShard(comparison, slice, costModel, cores, progress);
+            return;
+        }
         int total = comparison.totalRuns(registry);
         ComparisonReport report = comparison.run(new RunInjectors(registry), costModel, LabVersion.version(), cores,
                 done -> progress.update(done, total));
@@ -162,6 +191,25 @@ final class CompareCommand implements Runnable {
             CliSupport.write(out, outputFormat.render(report));
             terminal.println("wrote " + outputFormat.cliName() + " report to " + out);
         }
+        terminal.flush();
+    }
+
+    /** Runs one shard and writes its shard file; nothing is written unless the shard completes. */
+    private void runShard(Comparison comparison, Shard slice, CostModel costModel, int cores, Progress progress) {
+        RunInjectors injectors = new RunInjectors(registry);
+        int total = comparison.totalRuns(registry);
+        int mine = slice.runsOf(total);
+        ShardResults results = comparison.runShard(injectors, costModel, slice, cores, done -> progress.update(done, mine));
+        progress.finish();
+        ShardFile.Definition definition = new ShardFile.Definition(comparison.archs(), comparison.strategies(),
+                comparison.scenarios().stream().map(Scenario::name).toList(), new TreeMap<>(settings), repeat, !noSweep,
+                new TreeMap<>(comparison.sweepValues()), raw, sensitivity, total,
+                comparison.reportedConfigurations(injectors), comparison.scenarioInfos(), costModel);
+        ShardFile file = new ShardFile(LabVersion.version(), seed, definition, results);
+        MergeCommand.writeWhole(out, file.write());
+        PrintWriter terminal = spec.commandLine().getOut();
+        terminal.println("ran shard " + slice + ": " + mine + " of the comparison's " + total + " runs; wrote shard file "
+                + out);
         terminal.flush();
     }
 }

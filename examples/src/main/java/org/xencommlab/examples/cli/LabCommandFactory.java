@@ -27,6 +27,9 @@ final class LabCommandFactory implements CommandLine.IFactory {
         if (type == FuzzCommand.class) {
             return type.cast(new FuzzCommand(registry));
         }
+        if (type == MergeCommand.class) {
+            return type.cast(new MergeCommand(registry, catalog));
+        }
         if (type == RunCommand.class) {
             return type.cast(new RunCommand(registry, catalog));
         }

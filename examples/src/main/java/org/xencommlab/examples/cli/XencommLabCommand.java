@@ -29,7 +29,7 @@ import picocli.CommandLine.ParseResult;
         versionProvider = LabVersion.class,
         description = "Simulates a Xen-like hypervisor and its guests byte for byte, and compares how a guest"
                 + " hands memory to the hypervisor in a hypercall.",
-        subcommands = {CompareCommand.class, DiffCommand.class, RunCommand.class, ListCommand.class, AbiCommand.class, FuzzCommand.class,
+        subcommands = {CompareCommand.class, MergeCommand.class, DiffCommand.class, RunCommand.class, ListCommand.class, AbiCommand.class, FuzzCommand.class,
                 CommandLine.HelpCommand.class})
 public final class XencommLabCommand implements Runnable {
     /** Exit code for a usage error. */

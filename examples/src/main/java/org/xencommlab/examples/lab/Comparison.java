@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
-import java.util.function.IntFunction;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
@@ -180,47 +180,111 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
      */
     public ComparisonReport run(RunInjectors injectors, CostModel costModel, String toolVersion, int threads,
             IntConsumer progress) {
-        requireNonNull(injectors, "injectors is null");
-        PluginRegistry registry = injectors.registry();
-        LabRunner runner = new LabRunner(injectors, costModel);
-        List<LabConfiguration> configurations = configurations(registry);
-        List<Map<String, String>> scenarioParameters = new ArrayList<>();
-        for (Scenario scenario : scenarios) {
-            scenarioParameters.add(scenarioSettings(scenario));
+        ShardResults whole = runShard(injectors, costModel, Shard.WHOLE, threads, progress);
+        return report(injectors, costModel, toolVersion, List.of(whole));
+    }
+
+    /** How configurations and runs are laid out: the same for every shard of one comparison. */
+    private final class Plan {
+        final List<LabConfiguration> configurations;
+        final Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();
+        final List<Map<String, String>> scenarioSettings = new ArrayList<>();
+        final List<Map<String, String>> scenarioParameters = new ArrayList<>();
+        final List<SweepJob> sweepJobs;
+        final int own;
+        final int perScenario;
+
+        Plan(RunInjectors injectors, CostModel costModel) {
+            requireNonNull(injectors, "injectors is null");
+            LabRunner runner = new LabRunner(injectors, costModel);
+            configurations = configurations(injectors.registry());
+            for (Scenario scenario : scenarios) {
+                Map<String, String> sets = scenarioSettings(scenario);
+                scenarioSettings.add(sets);
+                scenarioParameters.add(new TreeMap<>(ScenarioSettings.reported(scenario, sets)));
+            }
+            sweepJobs = sweep ? sweepJobs(configurations) : List.of();
+            own = ownRunCount(configurations);
+            perScenario = configurations.size() * repeat;
+            for (LabConfiguration configuration : configurations) {
+                reported.put(configuration, runner.reportedConfiguration(configuration));
+            }
         }
-        List<SweepJob> sweepJobs = sweep ? sweepJobs(configurations) : List.of();
-        int own = ownRunCount(configurations);
-        int perScenario = configurations.size() * repeat;
-        IntFunction<RunSpec> specAt = index -> {
+
+        int total() {
+            return Math.addExact(own, sweepJobs.size());
+        }
+
+        RunSpec specAt(int index) {
             if (index >= own) {
                 return sweepJobs.get(index - own).spec();
             }
             int scenario = index / perScenario;
             int configuration = index % perScenario / repeat;
             return new RunSpec(configurations.get(configuration), scenarios.get(scenario),
-                    scenarioParameters.get(scenario), seed + index % repeat);
-        };
-
-        Map<LabConfiguration, Configuration> reported = new LinkedHashMap<>();
-        for (LabConfiguration configuration : configurations) {
-            reported.put(configuration, runner.reportedConfiguration(configuration));
+                    scenarioSettings.get(scenario), seed + index % repeat);
         }
+
+        /** One empty accumulator per configuration x scenario, in report order. */
+        Map<List<Object>, AggregateAccumulator> accumulators() {
+            Map<List<Object>, AggregateAccumulator> accumulators = new LinkedHashMap<>();
+            for (int s = 0; s < scenarios.size(); s++) {
+                String name = scenarios.get(s).name();
+                for (Configuration key : reported.values()) {
+                    accumulators.put(List.of(key, name), new AggregateAccumulator(key, name, scenarioParameters.get(s)));
+                }
+            }
+            return accumulators;
+        }
+
+        List<ScenarioInfo> infos() {
+            List<ScenarioInfo> infos = new ArrayList<>();
+            for (int s = 0; s < scenarios.size(); s++) {
+                infos.add(ScenarioInfo.of(scenarios.get(s).name(), scenarios.get(s).summary(), scenarioParameters.get(s)));
+            }
+            return infos;
+        }
+    }
+
+    /** The configurations as the report names them, in report order. */
+    public List<Configuration> reportedConfigurations(RunInjectors injectors) {
+        return List.copyOf(new Plan(injectors, CostModel.defaults()).reported.values());
+    }
+
+    /** The scenarios as the report describes them, with every parameter value, in report order. */
+    public List<ScenarioInfo> scenarioInfos() {
+        List<ScenarioInfo> infos = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            infos.add(ScenarioInfo.of(scenario.name(), scenario.summary(),
+                    new TreeMap<>(ScenarioSettings.reported(scenario, scenarioSettings(scenario)))));
+        }
+        return infos;
+    }
+
+    /**
+     * Makes the runs of one shard, {@code threads} at a time, folding each into its configuration x
+     * scenario accumulator as it finishes (in run order); {@code progress} is told how many of the
+     * shard's runs are done after each one.
+     */
+    public ShardResults runShard(RunInjectors injectors, CostModel costModel, Shard shard, int threads,
+            IntConsumer progress) {
+        requireNonNull(shard, "shard is null");
+        Plan plan = new Plan(injectors, costModel);
+        LabRunner runner = new LabRunner(injectors, costModel);
+        int count = shard.runsOf(plan.total());
         // Each run is folded into its configuration x scenario accumulator as it finishes; only
         // the sweeps' runs (one seed each) and, with raw, the comparison's own runs are kept.
-        Map<List<Object>, AggregateAccumulator> accumulators = new LinkedHashMap<>();
-        for (Scenario scenario : scenarios) {
-            Map<String, String> parameters = new TreeMap<>(
-                    ScenarioSettings.reported(scenario, scenarioSettings(scenario)));
-            for (LabConfiguration configuration : configurations) {
-                Configuration key = reported.get(configuration);
-                accumulators.put(List.of(key, scenario.name()), new AggregateAccumulator(key, scenario.name(), parameters));
-            }
-        }
+        Map<List<Object>, AggregateAccumulator> accumulators = plan.accumulators();
         List<RunResult> rawResults = new ArrayList<>();
-        RunResult[] sweepResults = new RunResult[sweepJobs.size()];
-        runner.forEach(own + sweepJobs.size(), specAt, threads, progress, (index, result) -> {
-            if (index >= own) {
-                sweepResults[index - own] = result;
+        SortedMap<Integer, RunResult> sweepResults = new TreeMap<>();
+        List<List<String>> catalog = new ArrayList<>();
+        runner.forEach(count, k -> plan.specAt(shard.runIndex(k)), threads, progress, (k, result) -> {
+            if (catalog.isEmpty()) {
+                catalog.add(result.metrics().catalogNames());
+            }
+            int index = shard.runIndex(k);
+            if (index >= plan.own) {
+                sweepResults.put(index, result);
                 return;
             }
             accumulators.get(List.of(result.configurationKey(), result.scenario())).add(result);
@@ -228,17 +292,98 @@ public record Comparison(List<String> archs, List<String> strategies, List<Scena
                 rawResults.add(result);
             }
         });
+        return new ShardResults(shard, count, catalog.isEmpty() ? List.of() : catalog.get(0),
+                accumulators.values().stream().map(AggregateAccumulator::state).toList(), sweepResults, rawResults);
+    }
 
-        List<ScenarioInfo> infos = new ArrayList<>();
-        for (Scenario scenario : scenarios) {
-            Map<String, String> parameters = new TreeMap<>(
-                    ScenarioSettings.reported(scenario, scenarioSettings(scenario)));
-            infos.add(ScenarioInfo.of(scenario.name(), scenario.summary(), parameters));
+    /**
+     * The report of this comparison from the results of all its shards, in any order: the same
+     * report, byte for byte, as {@link #run} makes in one go.
+     *
+     * @throws IllegalArgumentException with a one-line reason if the shards overlap, one is
+     *     missing, or one holds runs this comparison does not make
+     */
+    public ComparisonReport report(RunInjectors injectors, CostModel costModel, String toolVersion,
+            List<ShardResults> parts) {
+        requireNonNull(parts, "parts is null");
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("no shard to merge");
         }
+        Plan plan = new Plan(injectors, costModel);
+        int count = parts.get(0).shard().count();
+        ShardResults[] byIndex = new ShardResults[count];
+        for (ShardResults part : parts) {
+            Shard shard = part.shard();
+            if (shard.count() != count) {
+                throw new IllegalArgumentException("shards of different splits: " + parts.get(0).shard() + " and "
+                        + shard + " (every shard must be I/" + count + ")");
+            }
+            if (byIndex[shard.index()] != null) {
+                throw new IllegalArgumentException("shard " + shard + " is given twice (overlapping shards)");
+            }
+            byIndex[shard.index()] = part;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (byIndex[i] == null) {
+                missing.add(i + "/" + count);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing shard" + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing.size() > 10 ? missing.subList(0, 10) : missing)
+                    + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : ""));
+        }
+
+        Map<List<Object>, AggregateAccumulator> accumulators = plan.accumulators();
+        List<RunResult> rawResults = new ArrayList<>();
+        RunResult[] sweepResults = new RunResult[plan.sweepJobs.size()];
+        for (ShardResults part : byIndex) {
+            Shard shard = part.shard();
+            if (part.runs() != shard.runsOf(plan.total())) {
+                throw new IllegalArgumentException("shard " + shard + " holds " + part.runs() + " runs; its share of this"
+                        + " comparison's " + plan.total() + " runs is " + shard.runsOf(plan.total()));
+            }
+            if (part.accumulators().size() != accumulators.size()) {
+                throw new IllegalArgumentException("shard " + shard + " folds " + part.accumulators().size()
+                        + " configuration x scenario pairs; this comparison has " + accumulators.size());
+            }
+            java.util.Iterator<AggregateAccumulator> into = accumulators.values().iterator();
+            for (AggregateAccumulator.FoldedRuns state : part.accumulators()) {
+                into.next().merge(AggregateAccumulator.restore(state, part.catalogNames()));
+            }
+            for (Map.Entry<Integer, RunResult> entry : part.sweepResults().entrySet()) {
+                int index = entry.getKey();
+                if (index < plan.own || index >= plan.total()) {
+                    throw new IllegalArgumentException("shard " + shard + " holds run " + index
+                            + ", which is no sweep run of this comparison");
+                }
+                sweepResults[index - plan.own] = entry.getValue();
+            }
+            if (raw && part.raw().size() != part.runs() - part.sweepResults().size()) {
+                throw new IllegalArgumentException("shard " + shard + " does not keep its runs (--raw)");
+            }
+            if (!raw && !part.raw().isEmpty()) {
+                throw new IllegalArgumentException("shard " + shard + " keeps raw runs, but the comparison is not --raw");
+            }
+            rawResults.addAll(part.raw());
+        }
+        for (AggregateAccumulator accumulator : accumulators.values()) {
+            if (accumulator.runs() != repeat) {
+                throw new IllegalArgumentException("the shards hold " + accumulator.runs() + " runs of a"
+                        + " configuration x scenario that runs " + repeat + " seeds");
+            }
+        }
+        for (int i = 0; i < sweepResults.length; i++) {
+            if (sweepResults[i] == null) {
+                throw new IllegalArgumentException("no shard holds sweep run " + (plan.own + i));
+            }
+        }
+
         List<Aggregate> aggregates = accumulators.values().stream().map(AggregateAccumulator::build).toList();
-        List<SizeSweep> sweeps = buildSweeps(sweepJobs, List.of(sweepResults), reported);
-        return ComparisonReport.of(seed, toolVersion, List.copyOf(reported.values()), infos, costModel, aggregates,
-                List.copyOf(rawResults), sweeps, List.of());
+        List<SizeSweep> sweeps = buildSweeps(plan.sweepJobs, List.of(sweepResults), plan.reported);
+        return ComparisonReport.of(seed, toolVersion, List.copyOf(plan.reported.values()), plan.infos(), costModel,
+                aggregates, List.copyOf(rawResults), sweeps, List.of());
     }
 
     /**

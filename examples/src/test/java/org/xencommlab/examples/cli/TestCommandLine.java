@@ -66,7 +66,7 @@ final class TestCommandLine {
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err().lines().count()).isEqualTo(1);
-        assertThat(result.err()).contains("'bogus'", "commands: compare, diff, run, list, abi");
+        assertThat(result.err()).contains("'bogus'", "commands: compare, merge, diff, run, list, abi, fuzz");
     }
 
     @Test

@@ -72,6 +72,46 @@ public final class Metrics {
     }
 
     /**
+     * Metrics read back in the order a run made them with a catalog of {@code catalogNames}: those
+     * names first, in that order (0 when absent), then every other name alphabetically, as
+     * {@link #measured} orders them. Every {@link #REQUIRED} name must be present.
+     *
+     * @throws IllegalArgumentException naming the missing or bad metric
+     */
+    public static Metrics inCatalogOrder(Map<String, Long> values, List<String> catalogNames) {
+        requireNonNull(values, "values is null");
+        requireNonNull(catalogNames, "catalogNames is null");
+        for (String name : REQUIRED) {
+            if (!values.containsKey(name)) {
+                throw new IllegalArgumentException("metric " + name + " is missing");
+            }
+        }
+        Map<String, Long> all = new LinkedHashMap<>();
+        for (String name : catalogNames) {
+            if (requireNonNull(name, "catalog name is null").isEmpty()) {
+                throw new IllegalArgumentException("a catalog metric name is empty");
+            }
+            if (all.put(name, 0L) != null) {
+                throw new IllegalArgumentException("metric " + name + " is named twice in the catalog");
+            }
+        }
+        Map<String, Long> extra = new TreeMap<>();
+        values.forEach((name, value) -> {
+            requireNonNull(name, "metric name is null");
+            requireNonNull(value, () -> "metric " + name + " has no value");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("metric name is empty");
+            }
+            if (value < 0) {
+                throw new IllegalArgumentException("metric " + name + " is negative: " + value);
+            }
+            (all.containsKey(name) ? all : extra).put(name, value);
+        });
+        all.putAll(extra);
+        return new Metrics(Collections.unmodifiableMap(all), List.copyOf(catalogNames));
+    }
+
+    /**
      * Everything {@code run} counted, priced with {@code costModel}. Call it after the scenario
      * has torn everything down, so a gauge's current level is what was left behind.
      */
