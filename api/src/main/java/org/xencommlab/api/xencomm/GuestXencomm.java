@@ -25,6 +25,25 @@ public interface GuestXencomm {
     MemoryReference kernelReference(KernelServices kernel, KernelBlock block, int offset, int length);
 
     /**
+     * Called by the kernel right before it issues a hypercall whose memory is {@code block}, a
+     * block of its own memory named with {@link #kernelReference}; returns what the kernel runs
+     * once the hypercall returned, whatever it returned. A backend whose hypervisor cannot reach
+     * kernel memory as it is (a confidential VM's private memory) copies the block to where its
+     * references point and back; it must move no byte it was not asked to and never throw for
+     * guest data. The default does nothing.
+     */
+    default Runnable beforeKernelHypercall(KernelServices kernel, KernelBlock block) {
+        return () -> {};
+    }
+
+    /**
+     * Called by the kernel before it frees a block it may have named with {@link #kernelReference}:
+     * the backend releases whatever it took for the block. Called at most once per block; does
+     * nothing for a block the backend never saw. The default does nothing.
+     */
+    default void releaseKernelBlock(KernelServices kernel, KernelBlock block) {}
+
+    /**
      * Called by the kernel's privcmd driver before it issues a user process's hypercall. A
      * backend whose hypervisor cannot use the references a tool wrote (ppc's descriptor mode) may
      * rewrite the arguments here, using {@code handles} to find every guest handle in them;

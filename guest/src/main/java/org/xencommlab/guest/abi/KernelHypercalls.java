@@ -36,7 +36,12 @@ public final class KernelHypercalls {
 
         @Override
         public long issue(int op, long[] args, KernelPlacement placement) {
-            return kernel.hypercall(op, args);
+            Runnable after = xencomm.beforeKernelHypercall(kernel, placement.block());
+            try {
+                return kernel.hypercall(op, args);
+            } finally {
+                after.run();
+            }
         }
 
         @Override
@@ -100,7 +105,12 @@ public final class KernelHypercalls {
 
             @Override
             public long issue(int op, long[] args, KernelPlacement placement) {
-                return kernel.hypercall(op, args);
+                Runnable after = xencomm.beforeKernelHypercall(kernel, placement.block());
+                try {
+                    return kernel.hypercall(op, args);
+                } finally {
+                    after.run();
+                }
             }
         });
     }

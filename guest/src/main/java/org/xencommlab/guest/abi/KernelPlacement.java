@@ -85,6 +85,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            xencomm.releaseKernelBlock(kernel, block);
             kernel.kfree(block);
         }
     }

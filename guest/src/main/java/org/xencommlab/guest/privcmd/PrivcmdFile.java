@@ -159,7 +159,13 @@ public final class PrivcmdFile {
             }
             driver.trace().event(TraceKind.SYSCALL, kernel.domid(), () -> "pid " + process.pid() + " privcmd copied an embedded block of "
                     + length + " bytes into kernel memory");
-            long result = driver.gate().hypercall(kernel.domid(), process.vcpu(), op, args);
+            long result;
+            Runnable after = driver.xencomm().beforeKernelHypercall(kernel, block);
+            try {
+                result = driver.gate().hypercall(kernel.domid(), process.vcpu(), op, args);
+            } finally {
+                after.run();
+            }
             // The tool gets its block back as it wrote it, plus what the hypervisor wrote; never a kernel reference.
             byte[] word = new byte[8];
             for (int i = 0; i < nested.length; i++) {
@@ -169,6 +175,7 @@ public final class PrivcmdFile {
             process.copyToUser(block, 0, userAddress, length);
             return result;
         } finally {
+            driver.xencomm().releaseKernelBlock(kernel, block);
             kernel.kfree(block);
         }
     }
