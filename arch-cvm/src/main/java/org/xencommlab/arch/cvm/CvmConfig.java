@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param bouncePages pages of each kernel's bounce pool, converted to shared once when the
  *     kernel first needs it (at least {@link #MIN_BOUNCE_PAGES}: one largest mapping)
  */
-public record CvmConfig(Buffers buffers, int bouncePages) {
+public record CvmConfig(BufferMode buffers, int bouncePages) {
     /** Bytes of one bounce slot: Linux's {@code IO_TLB_SIZE} (1 &lt;&lt; {@code IO_TLB_SHIFT} = 11). */
     public static final int SLOT_BYTES = 2048;
     /** Slots one mapping may use: Linux's {@code IO_TLB_SEGSIZE}, so 256 KiB. */
@@ -27,7 +27,7 @@ public record CvmConfig(Buffers buffers, int bouncePages) {
     public static final int DEFAULT_BOUNCE_PAGES = 256;
 
     /** How a tool's hypercall memory reaches the hypervisor. */
-    public enum Buffers {
+    public enum BufferMode {
         /** The kernel bounces every buffer a call carries (Linux's swiotlb for a CVM). */
         BOUNCE,
         /** A tool's buffers are converted to shared when made and back to private when freed. */
@@ -42,7 +42,7 @@ public record CvmConfig(Buffers buffers, int bouncePages) {
     }
 
     public static CvmConfig defaults() {
-        return new CvmConfig(Buffers.BOUNCE, DEFAULT_BOUNCE_PAGES);
+        return new CvmConfig(BufferMode.BOUNCE, DEFAULT_BOUNCE_PAGES);
     }
 
     /**

@@ -31,20 +31,13 @@ public final class BouncePool {
         this.used = new boolean[memory.length() / CvmConfig.SLOT_BYTES];
     }
 
-    /** A run of slots for {@code bytes} bytes, all of it in shared memory. */
-    public record Mapping(KernelBlock block, int firstSlot, int slots) {
-        public long physicalAddress() {
-            return block.physicalAddress();
-        }
-    }
-
     /**
      * Maps {@code bytes} bytes (at least 1).
      *
      * @throws XenException E2BIG above {@link CvmConfig#MAX_SLOTS_PER_MAPPING} slots; ENOMEM when the
      *     pool has no run of free slots long enough
      */
-    public Mapping map(int bytes) {
+    public BounceMapping map(int bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("a mapping of " + bytes + " bytes");
         }
@@ -67,7 +60,7 @@ public final class BouncePool {
         }
         counts.poolSlotsInUse(slots);
         long offset = (long) first * CvmConfig.SLOT_BYTES;
-        return new Mapping(new KernelBlock(memory.kernelAddress() + offset, memory.physicalAddress() + offset, slots * CvmConfig.SLOT_BYTES),
+        return new BounceMapping(new KernelBlock(memory.kernelAddress() + offset, memory.physicalAddress() + offset, slots * CvmConfig.SLOT_BYTES),
                 first, slots);
     }
 
@@ -76,7 +69,7 @@ public final class BouncePool {
      *
      * @throws IllegalStateException if any of its slots is free already (a double unmap)
      */
-    public void unmap(Mapping mapping) {
+    public void unmap(BounceMapping mapping) {
         synchronized (this) {
             for (int i = mapping.firstSlot(); i < mapping.firstSlot() + mapping.slots(); i++) {
                 if (!used[i]) {

@@ -88,7 +88,7 @@ final class BouncePreparer {
             }
         }
         BouncePool pool = cvm.pool();
-        BouncePool.Mapping mapping = pool.map(length);
+        BounceMapping mapping = pool.map(length);
         undo.push(() -> pool.unmap(mapping));
         process.copyFromUser(address, mapping.block(), 0, length);
         cvm.counts().bytesBounced(length);

@@ -61,7 +61,7 @@ public final class CvmGuestXencomm implements GuestXencomm {
         requireNonNull(process, "process is null");
         CvmKernel cvm = cvm(process.kernel());
         cvm.pool();
-        CvmBufferApi api = new CvmBufferApi(process, cvm, config.buffers() == CvmConfig.Buffers.SHARED);
+        CvmBufferApi api = new CvmBufferApi(process, cvm, config.buffers() == CvmConfig.BufferMode.SHARED);
         buffers.computeIfAbsent(process, p -> {
             p.atExit(() -> buffers.remove(p));
             return new CopyOnWriteArrayList<>();
@@ -82,7 +82,7 @@ public final class CvmGuestXencomm implements GuestXencomm {
     @Override
     public Runnable beforeKernelHypercall(KernelServices kernel, KernelBlock block) {
         CvmKernel cvm = cvm(kernel);
-        BouncePool.Mapping mapping = cvm.existingKernelMapping(block);
+        BounceMapping mapping = cvm.existingKernelMapping(block);
         if (mapping == null) {
             return () -> {};
         }

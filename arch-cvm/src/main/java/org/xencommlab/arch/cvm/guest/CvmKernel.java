@@ -27,7 +27,7 @@ final class CvmKernel {
     private final KernelServices kernel;
     private final CvmConfig config;
     private final CvmCounts counts;
-    private final Map<KernelBlock, BouncePool.Mapping> kernelMappings = new ConcurrentHashMap<>();
+    private final Map<KernelBlock, BounceMapping> kernelMappings = new ConcurrentHashMap<>();
     private volatile BouncePool pool;
     private boolean booting;
 
@@ -83,7 +83,7 @@ final class CvmKernel {
             throw new XenException(XenErrno.ENOMEM, "no room for a bounce pool of " + config.bouncePages() + " pages in domain " + kernel.domid());
         }
         long[] gfns = gfns(poolMemory);
-        for (List<PageStateChange.Entry> batch : PageStateChange.batches(gfns, PageStateChange.OP_SHARED)) {
+        for (List<PageStateChange.PscEntry> batch : PageStateChange.batches(gfns, PageStateChange.OP_SHARED)) {
             byte[] desc = PageStateChange.encode(batch);
             PhysicalCopy.write(kernel.physicalMemory(), ghcb.physicalAddress(), desc, 0, desc.length);
             long result = kernel.hypercall(PageStateChange.HYPERCALL, PageStateChange.SUB_OP_PSC, ghcb.physicalAddress());
@@ -103,9 +103,9 @@ final class CvmKernel {
     long convert(long[] gfns, boolean toShared) {
         BouncePool p = pool();
         int op = toShared ? PageStateChange.OP_SHARED : PageStateChange.OP_PRIVATE;
-        for (List<PageStateChange.Entry> batch : PageStateChange.batches(gfns, op)) {
+        for (List<PageStateChange.PscEntry> batch : PageStateChange.batches(gfns, op)) {
             byte[] desc = PageStateChange.encode(batch);
-            BouncePool.Mapping slot;
+            BounceMapping slot;
             try {
                 slot = p.map(desc.length);
             } catch (XenException e) {
@@ -125,13 +125,13 @@ final class CvmKernel {
     }
 
     /** The bounce mapping standing for kernel block {@code block} in hypercalls (made on first request). */
-    BouncePool.Mapping kernelMapping(KernelBlock block) {
-        BouncePool.Mapping m = kernelMappings.get(block);
+    BounceMapping kernelMapping(KernelBlock block) {
+        BounceMapping m = kernelMappings.get(block);
         if (m != null) {
             return m;
         }
-        BouncePool.Mapping made = pool().map(block.length());
-        BouncePool.Mapping raced = kernelMappings.putIfAbsent(block, made);
+        BounceMapping made = pool().map(block.length());
+        BounceMapping raced = kernelMappings.putIfAbsent(block, made);
         if (raced != null) {
             pool().unmap(made);
             return raced;
@@ -139,12 +139,12 @@ final class CvmKernel {
         return made;
     }
 
-    BouncePool.Mapping existingKernelMapping(KernelBlock block) {
+    BounceMapping existingKernelMapping(KernelBlock block) {
         return kernelMappings.get(block);
     }
 
     void releaseKernelMapping(KernelBlock block) {
-        BouncePool.Mapping m = kernelMappings.remove(block);
+        BounceMapping m = kernelMappings.remove(block);
         if (m != null) {
             pool.unmap(m);
         }

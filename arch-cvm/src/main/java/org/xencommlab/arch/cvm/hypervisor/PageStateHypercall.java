@@ -69,7 +69,7 @@ public final class PageStateHypercall implements HypercallHandler {
         if (gpa < 0 || context.guest().copyFromGuest(header, 0, ref, 0, header.length) != 0) {
             throw new XenException(XenErrno.EFAULT, "page-state change descriptor unreadable");
         }
-        PageStateChange.Header hdr = PageStateChange.parseHeader(header);
+        PageStateChange.PscHeader hdr = PageStateChange.parseHeader(header);
         int pageBytes = context.memory().pageSize().bytes();
         long end = (gpa & (pageBytes - 1)) + PageStateChange.HEADER_BYTES + (long) (hdr.endEntry() + 1) * PageStateChange.ENTRY_BYTES;
         if (end > pageBytes) {
@@ -86,7 +86,7 @@ public final class PageStateHypercall implements HypercallHandler {
                 if (context.guest().copyFromGuest(word, 0, ref, at, word.length) != 0) {
                     throw new XenException(XenErrno.EFAULT, "page-state change entry " + i + " unreadable");
                 }
-                PageStateChange.Entry entry = PageStateChange.parseEntry(LittleEndian.u64(word, 0));
+                PageStateChange.PscEntry entry = PageStateChange.parseEntry(LittleEndian.u64(word, 0));
                 convert(context, pages, entry.gfn(), entry.toShared());
             } catch (XenException e) {
                 writeCurrent(context, ref, i);

@@ -72,6 +72,6 @@ public final class CvmArchPlugin implements ArchPlugin {
             throw new IllegalArgumentException("bad value '" + pages + "' for " + BOUNCE_PAGES + "; valid: "
                     + CvmConfig.MIN_BOUNCE_PAGES + ".." + CvmConfig.MAX_BOUNCE_PAGES);
         }
-        return new CvmConfig(CvmConfig.Buffers.valueOf(parameters.get(BUFFERS).toUpperCase(Locale.ROOT)), (int) pages);
+        return new CvmConfig(CvmConfig.BufferMode.valueOf(parameters.get(BUFFERS).toUpperCase(Locale.ROOT)), (int) pages);
     }
 }

@@ -60,11 +60,11 @@ public final class PageStateChange {
     private PageStateChange() {}
 
     /** The header's two fields. */
-    public record Header(int curEntry, int endEntry) {}
+    public record PscHeader(int curEntry, int endEntry) {}
 
     /** One parsed entry: a 4 KiB guest frame and what to make it. */
-    public record Entry(long gfn, int operation) {
-        public Entry {
+    public record PscEntry(long gfn, int operation) {
+        public PscEntry {
             if (gfn < 0 || gfn > GFN_MASK) {
                 throw new IllegalArgumentException("gfn out of 40 bits: " + gfn);
             }
@@ -84,7 +84,7 @@ public final class PageStateChange {
      * @throws XenException EINVAL when fewer than 8 bytes, reserved bits set, {@code end_entry >= 253}
      *     or {@code cur_entry > end_entry + 1} (a finished request has {@code cur_entry = end_entry + 1})
      */
-    public static Header parseHeader(byte[] bytes) {
+    public static PscHeader parseHeader(byte[] bytes) {
         if (bytes == null || bytes.length < HEADER_BYTES) {
             throw new XenException(XenErrno.EINVAL, "page-state change header needs " + HEADER_BYTES + " bytes");
         }
@@ -100,7 +100,7 @@ public final class PageStateChange {
         if (cur > end + 1) {
             throw new XenException(XenErrno.EINVAL, "page-state change header: cur_entry " + cur + " past end_entry " + end);
         }
-        return new Header(cur, end);
+        return new PscHeader(cur, end);
     }
 
     /**
@@ -109,7 +109,7 @@ public final class PageStateChange {
      * @throws XenException EINVAL for a reserved bit, a non-zero {@code cur_page}, a 2 MiB page or an
      *     operation other than 1 or 2
      */
-    public static Entry parseEntry(long word) {
+    public static PscEntry parseEntry(long word) {
         long curPage = word & 0xFFF;
         long gfn = (word >>> 12) & GFN_MASK;
         int operation = (int) ((word >>> 52) & 0xF);
@@ -127,11 +127,11 @@ public final class PageStateChange {
         if (operation != OP_PRIVATE && operation != OP_SHARED) {
             throw new XenException(XenErrno.EINVAL, "page-state change entry for gfn 0x" + Long.toHexString(gfn) + ": operation " + operation);
         }
-        return new Entry(gfn, operation);
+        return new PscEntry(gfn, operation);
     }
 
     /** The entry word for {@code entry} (4 KiB, {@code cur_page} 0). */
-    public static long encodeEntry(Entry entry) {
+    public static long encodeEntry(PscEntry entry) {
         return (entry.gfn() << 12) | ((long) entry.operation() << 52);
     }
 
@@ -140,7 +140,7 @@ public final class PageStateChange {
      *
      * @throws IllegalArgumentException for no entries or more than {@link #MAX_ENTRIES}
      */
-    public static byte[] encode(List<Entry> entries) {
+    public static byte[] encode(List<PscEntry> entries) {
         if (entries.isEmpty() || entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("a request carries 1.." + MAX_ENTRIES + " entries: " + entries.size());
         }
@@ -154,12 +154,12 @@ public final class PageStateChange {
     }
 
     /** Cuts {@code gfns} into requests of at most {@link #MAX_ENTRIES} entries, all of {@code operation}. */
-    public static List<List<Entry>> batches(long[] gfns, int operation) {
-        List<List<Entry>> out = new ArrayList<>();
+    public static List<List<PscEntry>> batches(long[] gfns, int operation) {
+        List<List<PscEntry>> out = new ArrayList<>();
         for (int start = 0; start < gfns.length; start += MAX_ENTRIES) {
-            List<Entry> batch = new ArrayList<>();
+            List<PscEntry> batch = new ArrayList<>();
             for (int i = start; i < Math.min(gfns.length, start + MAX_ENTRIES); i++) {
-                batch.add(new Entry(gfns[i], operation));
+                batch.add(new PscEntry(gfns[i], operation));
             }
             out.add(batch);
         }
