@@ -1,0 +1,129 @@
+package org.xencommlab.arch.cvm.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.kernel.KernelBlock;
+import org.xencommlab.api.kernel.UserProcessServices;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.xencomm.HypercallBuffer;
+import org.xencommlab.arch.cvm.CvmConfig;
+import org.xencommlab.arch.cvm.testing.TestingCvm;
+
+/** The guest's conversions: the pool converted once at boot, shared buffers, and what a failed conversion leaks. */
+final class TestConversions {
+    private final TestingCvm machine = new TestingCvm(2048);
+    private final CvmKernel cvm = new CvmKernel(machine.kernel, new CvmConfig(CvmConfig.BufferMode.SHARED, 300), machine.counts);
+    private final List<Runnable> unmaps = new ArrayList<>();
+    private final List<long[]> mapped = new ArrayList<>();
+
+    /** A process that only has a kernel and maps kernel frames; anything else is not for this test. */
+    private UserProcessServices process() {
+        return (UserProcessServices) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {UserProcessServices.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "kernel" -> machine.kernel;
+                    case "pageSize" -> PageSize.SIZE_4K;
+                    case "mapKernelFrames" -> {
+                        mapped.add((long[]) args[0]);
+                        unmaps.add((Runnable) args[1]);
+                        yield 0x4000_0000L;
+                    }
+                    case "munmap" -> {
+                        unmaps.remove(0).run();
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void thePoolIsConvertedOnceAtBootInBatchesOfAtMost253() {
+        BouncePool pool = cvm.pool();
+
+        assertThat(pool.slots()).isEqualTo(600);
+        assertThat(machine.counts.pagesConverted()).isEqualTo(1 + 300);
+        assertThat(machine.counts.conversionCalls()).as("the GHCB page, then 253 + 47").isEqualTo(3);
+        long first = pool.memory().physicalAddress() >>> 12;
+        for (long gfn = first; gfn < first + 300; gfn++) {
+            assertThat(machine.pages.isShared(gfn)).isTrue();
+        }
+        assertThat(cvm.pool()).isSameAs(pool);
+        assertThat(machine.counts.conversionCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void aSharedBufferIsConvertedWhenMadeAndBackWhenFreedThenItsFramesAreFreed() {
+        CvmBufferApi api = new CvmBufferApi(process(), cvm, true);
+        HypercallBuffer buffer = api.allocBuf(3);
+        long[] gfns = mapped.get(0);
+        assertThat(java.util.Arrays.stream(gfns).allMatch(machine.pages::isShared)).isTrue();
+        assertThat(api.sharedPhysical(buffer.userAddress() + 8, 100)).isEqualTo((gfns[0] << 12) + 8);
+        assertThat(api.sharedPhysical(buffer.userAddress() + 3 * 4096 - 8, 100)).as("runs past the buffer").isEqualTo(-1);
+
+        api.freeBuf(buffer);
+
+        assertThat(java.util.Arrays.stream(gfns).noneMatch(machine.pages::isShared)).isTrue();
+        assertThat(machine.kernel.freedContiguous).hasSize(1);
+        assertThat(machine.counts.pagesLeaked()).isZero();
+        assertThat(api.sharedPhysical(buffer.userAddress() + 8, 100)).isEqualTo(-1);
+        assertThatThrownBy(() -> api.freeBuf(buffer)).isInstanceOf(XenException.class);
+    }
+
+    @Test
+    void aConversionToSharedThatFailsLeaksTheFramesAndNeverFreesThem() {
+        cvm.pool();
+        machine.hypercallOverride = (op, subOp) -> XenErrno.EINVAL.asResult();
+        CvmBufferApi api = new CvmBufferApi(process(), cvm, true);
+
+        assertThatThrownBy(() -> api.allocBuf(2))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL))
+                .hasMessageContaining("leaked");
+
+        assertThat(machine.counts.pagesLeaked()).isEqualTo(2);
+        assertThat(machine.kernel.freedContiguous).isEmpty();
+        assertThat(mapped).isEmpty();
+        assertThat(cvm.pool().slotsInUse()).as("the descriptor's slot came back").isZero();
+    }
+
+    @Test
+    void aConversionBackToPrivateThatFailsLeaksTheFramesInsteadOfFreeingThem() {
+        CvmBufferApi api = new CvmBufferApi(process(), cvm, true);
+        HypercallBuffer buffer = api.allocBuf(2);
+        machine.hypercallOverride = (op, subOp) -> XenErrno.EFAULT.asResult();
+
+        api.freeBuf(buffer);
+
+        assertThat(machine.counts.pagesLeaked()).isEqualTo(2);
+        assertThat(machine.kernel.freedContiguous).isEmpty();
+    }
+
+    @Test
+    void aKernelBlockIsBouncedInBeforeTheCallAndOutAfterItThenUnmapped() {
+        CvmGuestXencomm xencomm = new CvmGuestXencomm(CvmConfig.defaults(), machine.counts);
+        KernelBlock block = machine.kernel.kmalloc(64);
+        byte[] request = "request".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        machine.write(block.physicalAddress(), request);
+
+        long reference = xencomm.kernelReference(machine.kernel, block, 8, 16).value();
+        BouncePool pool = xencomm.bouncePool(machine.kernel);
+        assertThat(reference).isEqualTo(pool.memory().physicalAddress() + 8);
+        Runnable after = xencomm.beforeKernelHypercall(machine.kernel, block);
+        assertThat(machine.read(pool.memory().physicalAddress(), request.length)).isEqualTo(request);
+        assertThat(machine.read(block.physicalAddress() + 8, 1)).containsOnly(0);
+        machine.write(pool.memory().physicalAddress() + 8, new byte[] {42}); // what the hypervisor wrote
+        after.run();
+        assertThat(machine.read(block.physicalAddress() + 8, 1)).containsExactly(42);
+        assertThat(machine.counts.bytesBounced()).isEqualTo(2L * block.length());
+
+        xencomm.releaseKernelBlock(machine.kernel, block);
+        assertThat(pool.slotsInUse()).isZero();
+        xencomm.releaseKernelBlock(machine.kernel, block);
+        assertThat(pool.slotsInUse()).isZero();
+    }
+}

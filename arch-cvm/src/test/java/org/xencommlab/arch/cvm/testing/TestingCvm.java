@@ -1,0 +1,360 @@
+package org.xencommlab.arch.cvm.testing;
+
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongBinaryOperator;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.GuestCopy;
+import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.hypercall.XenHeapAccount;
+import org.xencommlab.api.kernel.KernelBlock;
+import org.xencommlab.api.kernel.KernelServices;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
+import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.paging.AddressSpaceLayout;
+import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestAccessKind;
+import org.xencommlab.api.xencomm.GuestRegion;
+import org.xencommlab.arch.cvm.counts.CvmCounts;
+import org.xencommlab.arch.cvm.hypervisor.CvmGuestHandleResolver;
+import org.xencommlab.arch.cvm.hypervisor.PageStateHypercall;
+import org.xencommlab.arch.cvm.hypervisor.SharedPages;
+import org.xencommlab.arch.cvm.paging.CvmAddressSpace;
+import org.xencommlab.arch.cvm.psc.PageStateChange;
+
+/**
+ * A small machine for the cvm module's tests: one domain's guest-physical memory of real bytes, the
+ * module's own resolver and page-state hypercall behind a {@link HypercallContext} whose copies go
+ * through the resolver page piece by page piece (as the hypervisor's one {@code GuestCopy} does),
+ * and a kernel with a bump allocator whose hypercalls reach that handler.
+ */
+public final class TestingCvm {
+    public static final PageSize PAGE = PageSize.SIZE_4K;
+
+    public final RunMetrics metrics = new RunMetrics();
+    public final CvmCounts counts = new CvmCounts(metrics);
+    public final Memory memory;
+    public final SharedPages pages = new SharedPages();
+    public final CvmGuestHandleResolver resolver = new CvmGuestHandleResolver(counts);
+    public final PageStateHypercall psc = new PageStateHypercall(counts);
+    public final Kernel kernel = new Kernel();
+    /** Preempt the page-state hypercall every this many entries (0: never). */
+    public int preemptEvery;
+    /** When set, replaces the hypervisor for every kernel hypercall (to make conversions fail). */
+    public LongBinaryOperator hypercallOverride;
+    public int continuations;
+    public long bytesToHypervisor;
+    public long bytesToGuest;
+
+    public TestingCvm(int ramPages) {
+        this.memory = new Memory(ramPages);
+    }
+
+    /** Issues {@code arch_0} with {@code args} as the hypervisor would, continuations included. */
+    public long pageStateChange(long... args) {
+        Context context = new Context();
+        long result = psc.handle(context, args);
+        while (context.continued != null) {
+            long[] again = context.continued;
+            context.continued = null;
+            continuations++;
+            result = psc.handle(context, again);
+        }
+        return result;
+    }
+
+    /** The hypervisor's copy from guest memory through the resolver: bytes not copied. */
+    public long copyFromGuest(byte[] dst, long gpa, int length) {
+        return new Context().guest().copyFromGuest(dst, 0, new MemoryReference(gpa), 0, length);
+    }
+
+    /** The hypervisor's copy to guest memory through the resolver: bytes not copied. */
+    public long copyToGuest(long gpa, byte[] src) {
+        return new Context().guest().copyToGuest(new MemoryReference(gpa), 0, src, 0, src.length);
+    }
+
+    public byte[] read(long gpa, int length) {
+        byte[] out = new byte[length];
+        for (int done = 0; done < length;) {
+            int n = (int) Math.min(length - done, PAGE.bytes() - ((gpa + done) & (PAGE.bytes() - 1)));
+            memory.read(gpa + done, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    public void write(long gpa, byte[] bytes) {
+        for (int done = 0; done < bytes.length;) {
+            int n = (int) Math.min(bytes.length - done, PAGE.bytes() - ((gpa + done) & (PAGE.bytes() - 1)));
+            memory.write(gpa + done, bytes, done, n);
+            done += n;
+        }
+    }
+
+    /** Guest-physical memory of {@code ramPages} frames of real bytes. */
+    public static final class Memory implements GuestPhysicalMemory {
+        private final int ramPages;
+        private final Map<Long, byte[]> frames = new HashMap<>();
+
+        Memory(int ramPages) {
+            this.ramPages = ramPages;
+        }
+
+        @Override
+        public int domid() {
+            return 0;
+        }
+
+        @Override
+        public PageSize pageSize() {
+            return PAGE;
+        }
+
+        @Override
+        public boolean isRam(long gfn) {
+            return gfn >= 0 && gfn < ramPages;
+        }
+
+        private synchronized byte[] frame(long address, int length) {
+            long gfn = address >>> PAGE.shift();
+            if (((address + Math.max(length, 1) - 1) >>> PAGE.shift()) != gfn) {
+                throw new IllegalArgumentException("access crosses a page");
+            }
+            if (!isRam(gfn)) {
+                throw new XenException(XenErrno.EFAULT, "gfn " + gfn + " is not RAM");
+            }
+            return frames.computeIfAbsent(gfn, g -> new byte[PAGE.bytes()]);
+        }
+
+        @Override
+        public void read(long address, byte[] dst, int dstOffset, int length) {
+            System.arraycopy(frame(address, length), (int) (address & (PAGE.bytes() - 1)), dst, dstOffset, length);
+        }
+
+        @Override
+        public void write(long address, byte[] src, int srcOffset, int length) {
+            System.arraycopy(src, srcOffset, frame(address, length), (int) (address & (PAGE.bytes() - 1)), length);
+        }
+
+        @Override
+        public long readLong(long address, ByteOrder order) {
+            byte[] b = new byte[8];
+            read(address, b, 0, 8);
+            return java.nio.ByteBuffer.wrap(b).order(order).getLong();
+        }
+
+        @Override
+        public void writeLong(long address, long value, ByteOrder order) {
+            write(address, java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), 0, 8);
+        }
+
+        @Override
+        public void zero(long address, int length) {
+            write(address, new byte[length], 0, length);
+        }
+    }
+
+    private final class Context implements HypercallContext {
+        long[] continued;
+        int entriesSincePreempt;
+
+        @Override
+        public int domid() {
+            return 0;
+        }
+
+        @Override
+        public int vcpu() {
+            return 0;
+        }
+
+        @Override
+        public boolean isPrivileged() {
+            return true;
+        }
+
+        @Override
+        public GuestCopy guest() {
+            return new GuestCopy() {
+                @Override
+                public long copyFromGuest(byte[] dst, int dstOffset, MemoryReference ref, long offset, int length) {
+                    return copy(ref, offset, length, GuestAccessKind.READ, (gpa, done, n) -> memory.read(gpa, dst, dstOffset + done, n));
+                }
+
+                @Override
+                public long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length) {
+                    return copy(ref, offset, length, GuestAccessKind.WRITE, (gpa, done, n) -> memory.write(gpa, src, srcOffset + done, n));
+                }
+            };
+        }
+
+        private long copy(MemoryReference ref, long offset, int length, GuestAccessKind kind, Piece piece) {
+            if (!resolver.accessOk(ref, offset, length)) {
+                return length;
+            }
+            GuestRegion region = resolver.open(this, ref, kind);
+            int done = 0;
+            while (done < length) {
+                long gpa = region.translate(offset + done);
+                if (gpa < 0) {
+                    return length - done;
+                }
+                int n = (int) Math.min(length - done, PAGE.bytes() - (gpa & (PAGE.bytes() - 1)));
+                piece.move(gpa, done, n);
+                if (kind == GuestAccessKind.READ) {
+                    bytesToHypervisor += n;
+                } else {
+                    bytesToGuest += n;
+                }
+                done += n;
+            }
+            return 0;
+        }
+
+        @Override
+        public GuestPhysicalMemory memory() {
+            return memory;
+        }
+
+        @Override
+        public long pageTableBase() {
+            return 0;
+        }
+
+        @Override
+        public XenHeapAccount heap() {
+            throw new UnsupportedOperationException("the cvm backend charges nothing to the Xen heap");
+        }
+
+        @Override
+        public boolean pinFrame(long gfn) {
+            return memory.isRam(gfn);
+        }
+
+        @Override
+        public void unpinFrame(long gfn) {}
+
+        @Override
+        public <T> T archState(Class<T> type) {
+            return type.cast(pages);
+        }
+
+        @Override
+        public boolean preemptionPending() {
+            if (preemptEvery <= 0) {
+                return false;
+            }
+            return ++entriesSincePreempt % preemptEvery == 0;
+        }
+
+        @Override
+        public long createContinuation(long op, long... args) {
+            continued = args.clone();
+            return 0;
+        }
+
+        @Override
+        public RunMetrics metrics() {
+            return metrics;
+        }
+
+        @Override
+        public Trace trace() {
+            return Quiet.TRACE;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Piece {
+        void move(long gpa, int done, int n);
+    }
+
+    private static final class Quiet {
+        static final Trace TRACE = new Trace() {
+            @Override
+            public boolean enabled() {
+                return false;
+            }
+
+            @Override
+            public void event(TraceKind kind, int domid, java.util.function.Supplier<String> detail) {}
+        };
+    }
+
+    /** A kernel whose frames come from a bump allocator and whose {@code arch_0} calls reach the handler. */
+    public final class Kernel implements KernelServices {
+        private long nextGfn = 1;
+        public final java.util.List<KernelBlock> freedContiguous = new java.util.ArrayList<>();
+
+        @Override
+        public int domid() {
+            return 0;
+        }
+
+        @Override
+        public PageSize pageSize() {
+            return PAGE;
+        }
+
+        @Override
+        public AddressSpaceLayout layout() {
+            return CvmAddressSpace.LAYOUT;
+        }
+
+        @Override
+        public GuestPhysicalMemory physicalMemory() {
+            return memory;
+        }
+
+        @Override
+        public synchronized KernelBlock kmalloc(int length) {
+            return allocateContiguous((int) PAGE.pagesFor(length));
+        }
+
+        @Override
+        public void kfree(KernelBlock block) {
+            freeContiguous(block);
+        }
+
+        @Override
+        public synchronized KernelBlock allocateContiguous(int nrPages) {
+            if (!memory.isRam(nextGfn + nrPages - 1)) {
+                throw new XenException(XenErrno.ENOMEM, "out of frames");
+            }
+            long gpa = nextGfn << PAGE.shift();
+            nextGfn += nrPages;
+            return new KernelBlock(CvmAddressSpace.DIRECT_MAP_BASE + gpa, gpa, nrPages * PAGE.bytes());
+        }
+
+        @Override
+        public synchronized void freeContiguous(KernelBlock block) {
+            freedContiguous.add(block);
+        }
+
+        @Override
+        public long hypercall(int op, long... args) {
+            if (hypercallOverride != null) {
+                return hypercallOverride.applyAsLong(op, args.length > 0 ? args[0] : -1);
+            }
+            if (op != PageStateChange.HYPERCALL) {
+                return XenErrno.ENOSYS.asResult();
+            }
+            return pageStateChange(args);
+        }
+
+        @Override
+        public RunMetrics metrics() {
+            return metrics;
+        }
+
+        @Override
+        public Trace trace() {
+            return Quiet.TRACE;
+        }
+    }
+}
