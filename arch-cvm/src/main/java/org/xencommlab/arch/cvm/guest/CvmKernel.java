@@ -30,6 +30,8 @@ final class CvmKernel {
     private final Map<KernelBlock, BounceMapping> kernelMappings = new ConcurrentHashMap<>();
     private volatile BouncePool pool;
     private boolean booting;
+    /** The GHCB-like page, once shared; kept so that a boot that failed later does not make another. */
+    private KernelBlock ghcb;
 
     CvmKernel(KernelServices kernel, CvmConfig config, CvmCounts counts) {
         this.kernel = requireNonNull(kernel, "kernel is null");
@@ -68,13 +70,15 @@ final class CvmKernel {
     }
 
     private BouncePool boot() {
-        int shift = kernel.pageSize().shift();
-        KernelBlock ghcb = kernel.allocateContiguous(1);
-        long ghcbGfn = ghcb.physicalAddress() >>> shift;
-        long r = kernel.hypercall(PageStateChange.HYPERCALL, PageStateChange.SUB_OP_PSC_MSR, ghcbGfn, PageStateChange.OP_SHARED);
-        if (r < 0) {
-            counts.pagesLeaked(1);
-            throw new XenException(errno(r), "could not share the GHCB page of domain " + kernel.domid());
+        if (ghcb == null) {
+            KernelBlock page = kernel.allocateContiguous(1);
+            long gfn = page.physicalAddress() >>> kernel.pageSize().shift();
+            long r = kernel.hypercall(PageStateChange.HYPERCALL, PageStateChange.SUB_OP_PSC_MSR, gfn, PageStateChange.OP_SHARED);
+            if (r < 0) {
+                counts.pagesLeaked(1);
+                throw new XenException(errno(r), "could not share the GHCB page of domain " + kernel.domid() + "; the page is leaked");
+            }
+            ghcb = page;
         }
         KernelBlock poolMemory;
         try {
@@ -89,7 +93,7 @@ final class CvmKernel {
             long result = kernel.hypercall(PageStateChange.HYPERCALL, PageStateChange.SUB_OP_PSC, ghcb.physicalAddress());
             if (result < 0) {
                 counts.pagesLeaked(gfns.length);
-                throw new XenException(errno(result), "could not share the bounce pool of domain " + kernel.domid());
+                throw new XenException(errno(result), "could not share the bounce pool of domain " + kernel.domid() + "; its " + gfns.length + " pages are leaked");
             }
         }
         return new BouncePool(poolMemory, counts);

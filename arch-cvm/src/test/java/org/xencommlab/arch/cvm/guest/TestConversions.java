@@ -126,4 +126,29 @@ final class TestConversions {
         xencomm.releaseKernelBlock(machine.kernel, block);
         assertThat(pool.slotsInUse()).isZero();
     }
+
+    @Test
+    void aPoolThatDoesNotFitIsEnomemAndARetryMakesNoSecondGhcbPage() {
+        TestingCvm small = new TestingCvm(100);
+        CvmKernel tiny = new CvmKernel(small.kernel, new CvmConfig(CvmConfig.BufferMode.BOUNCE, 300), small.counts);
+
+        assertThatThrownBy(tiny::pool)
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM))
+                .hasMessageContaining("no room for a bounce pool of 300 pages");
+        assertThatThrownBy(tiny::pool).isInstanceOf(XenException.class);
+
+        assertThat(small.counts.conversionCalls()).as("the GHCB page is shared once").isEqualTo(1);
+        assertThat(small.counts.pagesLeaked()).isZero();
+    }
+
+    @Test
+    void aPoolWhoseConversionFailsIsLeakedWhole() {
+        machine.hypercallOverride = (op, subOp) -> subOp == 0 ? XenErrno.EFAULT.asResult() : 0;
+
+        assertThatThrownBy(cvm::pool)
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT))
+                .hasMessageContaining("its 300 pages are leaked");
+        assertThat(machine.counts.pagesLeaked()).isEqualTo(300);
+        assertThat(machine.kernel.freedContiguous).isEmpty();
+    }
 }
