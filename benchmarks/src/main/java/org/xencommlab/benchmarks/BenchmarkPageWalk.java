@@ -65,7 +65,7 @@ public class BenchmarkPageWalk {
                 refs[i] = new MemoryReference(slice.userAddress() + (long) random.nextInt(pages * pageBytes));
                 offsets[i] = 0;
             }
-            translations = new Translations(run.resolver(), refs, offsets);
+            translations = new Translations(run.dom0ArchState(), refs, offsets);
             probe = run.probe();
             probe.action(translations::batch);
             if (probe.call() != 0) {

@@ -96,7 +96,7 @@ public class BenchmarkRegistrationLookup {
                 refs[i] = new MemoryReference(bufids[order[i]] | offset);
                 offsets[i] = 0;
             }
-            translations = new Translations(run.resolver(), refs, offsets);
+            translations = new Translations(run.dom0ArchState(), refs, offsets);
             probe = run.probe();
             probe.action(translations::batch);
             if (probe.call() != 0) {

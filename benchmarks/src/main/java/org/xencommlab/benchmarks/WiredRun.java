@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Injector;
 import java.util.Map;
+import org.xencommlab.api.xencomm.DomainArchState;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.wiring.LabConfiguration;
 import org.xencommlab.examples.wiring.PluginRegistry;
 import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 
@@ -67,6 +69,11 @@ final class WiredRun {
     /** The active arch's hypervisor half, as the hypervisor of this run uses it. */
     GuestHandleResolver resolver() {
         return instance(GuestHandleResolver.class);
+    }
+
+    /** Dom0's arch state (made by the resolver when dom0 was created), which opens dom0's references. */
+    DomainArchState dom0ArchState() {
+        return instance(DomainTable.class).lookup(dom0.domid()).archState();
     }
 
     /** A probe entry that runs its action as dom0, on the tool's vCPU. */

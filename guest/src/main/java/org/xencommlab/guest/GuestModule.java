@@ -34,7 +34,10 @@ import org.xencommlab.guest.xenstore.XenStore;
  * {@link org.xencommlab.api.paging.PageTableFormat},
  * {@link org.xencommlab.api.paging.AddressSpaceLayout},
  * {@link org.xencommlab.api.memory.PageSize},
- * {@link org.xencommlab.api.xencomm.GuestXencomm},
+ * {@link org.xencommlab.api.xencomm.GuestXencomm} (the arch's guest half: each kernel the
+ * factory boots attaches to it, and the drivers and the library reach the arch only through the
+ * kernel's and the process's states, {@code GuestKernel.xencomm()} and
+ * {@code GuestProcess.xencomm()}),
  * {@link org.xencommlab.api.abi.ArgumentStrategy} (the run's strategy, from its plugin: the
  * balloon driver and the tools marshal their hypercalls with it),
  * {@link org.xencommlab.api.abi.HandleSiteFinder} (normally {@code strategy.handleSites()};

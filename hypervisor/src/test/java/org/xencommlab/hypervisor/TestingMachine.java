@@ -1,5 +1,6 @@
 package org.xencommlab.hypervisor;
 
+import org.xencommlab.testkit.trace.TestingTrace;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.xencommlab.hypervisor.control.Hypervisor;

@@ -3,10 +3,12 @@ package org.xencommlab.api.abi;
 import org.xencommlab.api.memory.MemoryReference;
 
 /**
- * Where a guest caller puts a hypercall's argument memory so that the hypervisor can reach it. The
- * guest implements it per call site: a user tool with its hypercall buffers (pointer form, through
- * the arch's {@code alloc_mem}), the kernel with a physically contiguous block passed the arch's
- * native way (embedded form, and every kernel-issued call).
+ * Where a guest caller puts a hypercall's argument memory. The guest implements it per call site,
+ * never per strategy: a user tool with the room the strategy asks for
+ * ({@link ArgumentStrategy#toolArgumentMemory}: slices of its hypercall buffers through the arch's
+ * {@code alloc_mem}, which the hypervisor reaches as they are, or its ordinary memory, which the
+ * strategy's kernel part moves into kernel memory during the call), the kernel with a physically
+ * contiguous arena passed the arch's native way (every kernel-issued call).
  *
  * <p>An implementation must guarantee that each {@link Placed} stays reachable by the hypervisor
  * and holds exactly the bytes placed (plus what the hypervisor or {@link Placed#write} writes)

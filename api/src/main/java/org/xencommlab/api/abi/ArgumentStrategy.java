@@ -103,6 +103,33 @@ public interface ArgumentStrategy {
     <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request);
 
     /**
+     * Where a user tool's library puts this strategy's argument memory: the arch's hypercall
+     * buffers (the default), or the tool's ordinary memory, which {@link #carryUserCall} then
+     * moves into kernel memory. The library opens that room and asks nothing else about the
+     * strategy.
+     */
+    default ToolArgumentMemory toolArgumentMemory() {
+        return ToolArgumentMemory.HYPERCALL_BUFFER;
+    }
+
+    /**
+     * The kernel's part of a hypercall a user tool issued (privcmd's one hypercall ioctl calls it
+     * for every call, after the arch's guest half saw the tool's words): whatever this strategy
+     * needs from the kernel, it asks {@code kernel} for here, for example copying a block from the
+     * tool's memory into kernel memory and naming it by a kernel reference.
+     *
+     * <p>An implementation must treat {@code args} and every byte it reads as hostile (the tool
+     * wrote them): it never throws anything but {@link org.xencommlab.api.errno.XenException},
+     * whose errno the tool then sees, with nothing issued; it takes memory only through
+     * {@code kernel}, which frees it after the call; a call it does not carry it passes unchanged.
+     * The default passes every call unchanged (the tool's words already name memory the
+     * hypervisor reaches).
+     */
+    default UserCall carryUserCall(UserCallKernel kernel, int op, long[] args) {
+        return UserCall.unchanged(args);
+    }
+
+    /**
      * The handles in a user tool's hypercall, for a kernel that rewrites them (xencomm descriptor
      * mode). The pointer form has them; the embedded form's calls are marshalled by the kernel
      * itself with native references, so nothing needs rewriting and the default knows no call.

@@ -3,6 +3,8 @@ package org.xencommlab.api.abi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.errno.XenException;
 
 /**
  * Where one guest handle sits in a hypercall's arguments and how many bytes it names, with the
@@ -15,6 +17,9 @@ import java.util.List;
  * @param nested handles inside the memory this one names
  */
 public record HandleSite(int argIndex, long fieldOffset, long length, List<HandleSite> nested) {
+    /** The most bytes one handle may name (64 MiB): beyond it a kernel refuses the call with E2BIG. */
+    public static final long MAX_LENGTH = 64L << 20;
+
     public HandleSite {
         nested = List.copyOf(requireNonNull(nested, "nested is null"));
         if ((argIndex < 0) == (fieldOffset < 0)) {
@@ -23,6 +28,17 @@ public record HandleSite(int argIndex, long fieldOffset, long length, List<Handl
         if (length < 0) {
             throw new IllegalArgumentException("negative length");
         }
+    }
+
+    /**
+     * {@code length}, or E2BIG when a handle would name more than {@link #MAX_LENGTH} bytes (a
+     * negative length is an unsigned one beyond it).
+     */
+    public static long bounded(long length) {
+        if (length < 0 || length > MAX_LENGTH) {
+            throw new XenException(XenErrno.E2BIG, "a handle naming " + Long.toUnsignedString(length) + " bytes exceeds " + MAX_LENGTH);
+        }
+        return length;
     }
 
     public static HandleSite argument(int argIndex, long length, List<HandleSite> nested) {

@@ -25,6 +25,29 @@ public interface StrategyPlugin {
         return List.of();
     }
 
+    /**
+     * The counters and gauges this strategy counts beyond the core's ({@link
+     * org.xencommlab.api.metrics.Counter#core()}, {@link org.xencommlab.api.metrics.Gauge#core()}):
+     * each a {@code static final} handle made with {@code Counter.define} or {@code Gauge.define},
+     * counted through {@link org.xencommlab.api.metrics.RunMetrics}. Every report format, the
+     * cost-model file and the JSON schema then show them with no change elsewhere. An
+     * implementation must return the same handles on every call, and declare every handle its
+     * code counts: a report refuses a count no loaded plugin declared. None by default.
+     */
+    default List<org.xencommlab.api.metrics.MetricDefinition> metrics() {
+        return List.of();
+    }
+
+    /**
+     * The cost events this strategy adds to the cost model, each pricing counters the core or this
+     * plugin declares ({@link org.xencommlab.api.metrics.CostDefinition}); a cost-model file may
+     * override each by its key. An implementation must return equal definitions on every call.
+     * None by default.
+     */
+    default List<org.xencommlab.api.metrics.CostDefinition> costs() {
+        return List.of();
+    }
+
     /** The strategy, configured with {@code parameters}. */
     ArgumentStrategy create(Parameters parameters);
 }

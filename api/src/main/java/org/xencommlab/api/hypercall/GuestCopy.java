@@ -6,7 +6,9 @@ import org.xencommlab.api.memory.MemoryReference;
  * Xen's {@code copy_from_guest} and {@code copy_to_guest}: the only way a hypercall handler
  * moves bytes between hypervisor memory and guest memory named by a {@link MemoryReference}.
  *
- * <p>The hypervisor implements it once, on top of the active arch's {@link GuestHandleResolver},
+ * <p>The hypervisor implements it once, on top of the active arch's
+ * {@link org.xencommlab.api.xencomm.GuestHandleResolver} and the calling domain's
+ * {@link org.xencommlab.api.xencomm.DomainArchState},
  * and guarantees:
  * <ul>
  *   <li>the result is the number of bytes <em>not</em> copied: 0 on success; on a fault the copy
@@ -45,7 +47,7 @@ public interface GuestCopy {
      * Xen's {@code guest_handle_add_offset}: a reference naming the memory {@code bytes} after the
      * start of what {@code ref} names, for a continuation in Xen's encoding. The hypervisor's
      * implementation asks the arch's
-     * {@link org.xencommlab.api.xencomm.GuestHandleResolver#advance}; this default, for a copy
+     * calling domain's {@link org.xencommlab.api.xencomm.DomainArchState#advance}; this default, for a copy
      * whose references are plain addresses, adds.
      *
      * @throws org.xencommlab.api.errno.XenException when the arch cannot advance the reference

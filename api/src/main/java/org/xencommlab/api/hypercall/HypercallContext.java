@@ -7,7 +7,9 @@ import org.xencommlab.api.trace.Trace;
 /**
  * What a hypercall handler (and an arch backend's hypervisor half) gets from the hypervisor for
  * one hypervisor entry: the calling domain and vCPU, guest access through the active arch, the Xen
- * heap, the arch's per-domain state, preemption and continuations.
+ * heap, preemption and continuations. The arch's per-domain state is not reached through the
+ * context: the hypervisor hands the calling domain's
+ * {@link org.xencommlab.api.xencomm.DomainArchState} its own hypercalls directly.
  *
  * <p>The hypervisor guarantees that a context is used by one entry on one thread; it is not valid
  * after the entry returns.
@@ -46,12 +48,6 @@ public interface HypercallContext {
 
     /** Drops a reference taken by {@link #pinFrame(long)}. */
     void unpinFrame(long gfn);
-
-    /**
-     * The active arch backend's per-domain state of the calling domain (for example ppc's
-     * registration table), as made by the backend's {@link org.xencommlab.api.xencomm.GuestHandleResolver#createDomainState}.
-     */
-    <T> T archState(Class<T> type);
 
     /** Whether the handler should stop at the next safe point and continue later. */
     boolean preemptionPending();

@@ -3,8 +3,10 @@ package org.xencommlab.api.hypercall;
 /**
  * The code behind one hypercall number in the hypervisor's dispatch table.
  *
- * <p>A handler may be contributed by the hypervisor module (arch-neutral hypercalls) or by an arch
- * plugin (its {@code arch_N} hypercalls). An implementation must guarantee:
+ * <p>A handler may be contributed by the hypervisor module (arch-neutral hypercalls), by an arch
+ * plugin's Guice module (a stateless {@code arch_N} hypercall), or by a domain's
+ * {@link org.xencommlab.api.xencomm.DomainArchState#hypercall} (an {@code arch_N} hypercall bound
+ * to that domain's arch state, called only for that domain). An implementation must guarantee:
  * <ul>
  *   <li>it reaches the calling guest only through {@code context} (its memory, through
  *       {@link HypercallContext#guest()}; its arguments, through {@code args});</li>

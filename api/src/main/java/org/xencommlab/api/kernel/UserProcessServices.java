@@ -81,15 +81,24 @@ public interface UserProcessServices {
     /** Copies kernel memory to user memory ({@code copy_to_user}). */
     void copyToUser(KernelBlock block, int blockOffset, long userAddress, int length);
 
-    /** Registers a clean-up the kernel runs when the process exits or is killed. */
+    /**
+     * Registers a clean-up the kernel runs when the process exits or is killed (last registered
+     * first, each once), before it releases the arch's state of the process
+     * ({@link org.xencommlab.api.xencomm.ProcessXencomm#release}).
+     */
     void atExit(Runnable cleanup);
 
     /**
      * Forgets a clean-up registered with {@link #atExit} (matched by identity), once the resource
      * it guards was released the normal way, so that a long-lived process does not accumulate
-     * clean-ups. Does nothing if {@code cleanup} is not registered. An implementation that ignores
-     * it still runs the clean-up at exit, so a clean-up must be safe to run after its resource
-     * was released.
+     * clean-ups: a forgotten clean-up does not run at exit. Does nothing if {@code cleanup} is not
+     * registered. A clean-up must still be safe to run after its resource was released (a race
+     * with exit may run it).
+     *
+     * <p>The default does nothing, which quietly drops this contract (a process that allocates and
+     * frees buffers in a loop would keep every clean-up until it exits): every implementation, the
+     * guest kernel's and every fake a backend is tested against, must override it. The test kit's
+     * {@code UserProcessContract} checks it.
      */
     default void cancelAtExit(Runnable cleanup) {}
 
@@ -98,8 +107,12 @@ public interface UserProcessServices {
      * user-space code makes: a registration, a device mmap). An implementation counts one guest
      * system call, reaches the {@code SYSCALL} scheduling point before {@code body} and
      * {@code RETURN_TO_USER} after it, and delivers a kill that arrived meanwhile at the return to
-     * user mode, as Linux does (the caller then sees the process gone). The default just runs
-     * {@code body}.
+     * user mode, as Linux does (the caller then sees the process gone).
+     *
+     * <p>The default just runs {@code body}, which quietly drops this contract (no system call
+     * counted, no kill delivered): every implementation, the guest kernel's and every fake a
+     * backend is tested against, must override it. The test kit's {@code UserProcessContract}
+     * checks the count.
      *
      * @param name the call's name, for traces
      */

@@ -11,7 +11,8 @@ import org.xencommlab.api.memory.MemoryReference;
  * @param userAddress the tool's virtual address of the first byte
  * @param length bytes in the piece
  * @param reference the memory reference naming the first byte (x86: the address itself; ppc:
- *     {@code bufid | offset})
+ *     {@code bufid | offset}); linear in the offset: {@code reference + k} names byte {@code k}
+ *     of the slice, for every {@code k < length} (see {@link HypercallBuffer#allocMem})
  */
 public record BufferSlice(long userAddress, int length, MemoryReference reference) {
     public BufferSlice {

@@ -7,6 +7,7 @@ package org.xencommlab.api.xencomm;
  *
  * <p>An implementation must guarantee that every slice it hands out stays reachable by the
  * hypervisor, by the arch's rules, until the buffer is freed, and that slices never overlap.
+ * The test kit's {@code ArchContract} checks every guarantee of this type.
  */
 public interface HypercallBuffer {
     /** An identifier for traces (the bufid on ppc). */
@@ -20,15 +21,29 @@ public interface HypercallBuffer {
     /** Bytes the buffer holds in all. */
     long capacity();
 
-    /** Bytes not yet handed out by {@link #allocMem}. */
+    /**
+     * The largest {@code nbytes} for which {@link #allocMem} succeeds now: {@code allocMem(n)}
+     * succeeds for every {@code n <= remaining()} and is ENOSPC for every larger {@code n}. It
+     * therefore counts only the bytes after the next slice's alignment, never the padding before
+     * it; it is {@link #capacity()} after {@link #reset()}, and never negative.
+     */
     long remaining();
 
     /**
      * The mail's {@code memref = alloc_mem(bufid, nr_bytes)}: a slice of {@code nbytes}, aligned
-     * to 8 bytes.
+     * to 8 bytes, inside the buffer.
      *
-     * @throws org.xencommlab.api.errno.XenException ENOSPC when the buffer has not that much left
-     *     (the size had to be known up front: the mail's Problem #3)
+     * <p>Its reference is linear in the offset: for every {@code k} in {@code [0, nbytes)},
+     * {@code new MemoryReference(slice.reference().value() + k)} names byte {@code k} of the slice
+     * (as the hypervisor sees it once {@link GuestXencomm#prepareUserHypercall} had its say). The
+     * guest's pointer-form placement relies on it to name a field inside a placed piece.
+     *
+     * <p>A refusal changes nothing (the same call with a size that fits then succeeds as if the
+     * refusal had not happened) and counts nothing: the caller that sees the ENOSPC (the user
+     * library) counts it as an error of the run, once.
+     *
+     * @throws org.xencommlab.api.errno.XenException ENOSPC when {@code nbytes > remaining()} (the
+     *     size had to be known up front: the mail's Problem #3)
      */
     BufferSlice allocMem(int nbytes);
 

@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code xencomm-lab list}: the discovered archs and strategies, with their parameters. */
+/**
+ * {@code xencomm-lab list}: the discovered archs and strategies, with where each came from (the
+ * class path, or a jar in the plugins folder) and their parameters; and the scenarios.
+ */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the arch backends and argument strategies found on the class path, and the scenarios,"
-                + " with their parameters.")
+        description = "List the arch backends and argument strategies found on the class path and in the plugins"
+                + " folder, with where each came from, and the scenarios, with their parameters.")
 final class ListCommand implements Runnable {
     private final PluginRegistry registry;
     private final ScenarioCatalog catalog;
@@ -35,11 +38,13 @@ final class ListCommand implements Runnable {
         out.println("Archs:");
         for (ArchPlugin arch : registry.archs().values()) {
             out.printf("  %-10s %s (%d-byte pages)%n", arch.name(), arch.description(), arch.pageSize().bytes());
+            out.printf("      from the %s%n", registry.archOrigin(arch.name()).describe());
             printParameters(out, arch.parameters());
         }
         out.println("Strategies:");
         for (StrategyPlugin strategy : registry.strategies().values()) {
             out.printf("  %-10s %s%n", strategy.name(), strategy.description());
+            out.printf("      from the %s%n", registry.strategyOrigin(strategy.name()).describe());
             printParameters(out, strategy.parameters());
         }
         out.println("Scenarios:");

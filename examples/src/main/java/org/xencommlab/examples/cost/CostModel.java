@@ -6,37 +6,44 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import org.xencommlab.api.metrics.CostDefinition;
 
 /**
- * Per-event costs that turn a run's exact counts into a modelled time. Immutable.
+ * Per-event costs that turn a run's exact counts into a modelled time: a value for every cost
+ * event of one {@link MetricCatalog} (the core's and the loaded plugins'). Immutable.
  *
  * <p>The formula (docs/cost-model.md):
  * <pre>
  * modelledNanos = round( sum over ns-per-event e of  count(e) * nanos(e)
- *                        + (bytesToHypervisor + bytesToGuest + kernelCopyBytes) / copyGigabytesPerSecond )
+ *                        + sum over bandwidths b of  count(b) / gigabytesPerSecond(b) )
  * </pre>
- * where {@code count(e)} is the sum of the report metrics {@link CostEvent#metrics()} names. The
- * terms are added in {@link CostEvent} order, so the result is the same on every run.
+ * where {@code count(e)} is the sum of the counters {@link CostDefinition#counters()} names. The
+ * terms are added in the catalog's cost order, so the result is the same on every run.
  *
  * <p>Usage: {@code CostModel.defaults()}, or {@link CostModelLoader#load} for a user's file.
  */
 @JsonPropertyOrder({"source", "costs"})
 public final class CostModel {
-    private static final CostModel DEFAULTS = new CostModel("defaults", defaultValues());
-
     private final String source;
-    private final Map<CostEvent, Double> values;
+    private final MetricCatalog catalog;
+    private final Map<String, Double> values;
 
-    private CostModel(String source, Map<CostEvent, Double> values) {
+    private CostModel(String source, MetricCatalog catalog, Map<String, Double> values) {
         this.source = requireNonNull(source, "source is null");
-        this.values = Collections.unmodifiableMap(new EnumMap<>(values));
-        for (CostEvent event : CostEvent.values()) {
-            Double value = this.values.get(event);
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        for (String key : values.keySet()) {
+            if (catalog.cost(key).isEmpty()) {
+                throw new IllegalArgumentException("unknown cost '" + key + "'; valid: " + catalog.validKeys());
+            }
+        }
+        Map<String, Double> ordered = new LinkedHashMap<>();
+        for (CostDefinition event : catalog.costs()) {
+            Double value = values.get(event.key());
             if (value == null) {
                 throw new IllegalArgumentException("no value for " + event.key());
             }
@@ -44,40 +51,60 @@ public final class CostModel {
                 throw new IllegalArgumentException(
                         "bad value " + value + " for " + event.key() + "; valid: " + event.describeValid());
             }
+            ordered.put(event.key(), value);
         }
+        this.values = Collections.unmodifiableMap(ordered);
     }
 
-    /** The documented defaults (see {@link CostEvent#source()}). */
+    /** The documented defaults of the class-path catalog ({@link MetricCatalog#classPath()}). */
     public static CostModel defaults() {
-        return DEFAULTS;
+        return Defaults.MODEL;
+    }
+
+    /** The documented defaults of every cost in {@code catalog}. */
+    public static CostModel defaults(MetricCatalog catalog) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        catalog.costs().forEach(event -> values.put(event.key(), event.defaultValue()));
+        return new CostModel("defaults", catalog, values);
+    }
+
+    private static final class Defaults {
+        static final CostModel MODEL = defaults(MetricCatalog.classPath());
     }
 
     /** This model with {@code event} set to {@code value}, and {@code source} describing where it came from. */
-    public CostModel with(CostEvent event, double value, String newSource) {
+    public CostModel with(CostDefinition event, double value, String newSource) {
         if (!event.accepts(value)) {
             throw new IllegalArgumentException(
                     "bad value " + value + " for " + event.key() + "; valid: " + event.describeValid());
         }
-        Map<CostEvent, Double> changed = new EnumMap<>(values);
-        changed.put(event, value);
-        return new CostModel(newSource, changed);
+        Map<String, Double> changed = new LinkedHashMap<>(values);
+        changed.put(event.key(), value);
+        return new CostModel(newSource, catalog, changed);
     }
 
     /**
-     * Recreates a model from a report's {@code costModel} object.
+     * Recreates a model from a report's {@code costModel} object, against the class-path catalog.
      *
      * @throws IllegalArgumentException naming an unknown key, a missing key or a bad value
      */
     @JsonCreator
     public static CostModel of(@JsonProperty("source") String source, @JsonProperty("costs") Map<String, Double> costs) {
+        return of(source, costs, MetricCatalog.classPath());
+    }
+
+    /**
+     * Recreates a model of {@code catalog}'s costs.
+     *
+     * @throws IllegalArgumentException naming an unknown key, a missing key or a bad value
+     */
+    public static CostModel of(String source, Map<String, Double> costs, MetricCatalog catalog) {
         requireNonNull(costs, "costs is null");
-        Map<CostEvent, Double> values = new EnumMap<>(CostEvent.class);
+        Map<String, Double> values = new LinkedHashMap<>();
         for (Map.Entry<String, Double> entry : costs.entrySet()) {
-            CostEvent event = CostEvent.fromKey(entry.getKey()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown cost '" + entry.getKey() + "'; valid: " + CostEvent.validKeys()));
-            values.put(event, requireNonNull(entry.getValue(), () -> "null value for " + entry.getKey()));
+            values.put(entry.getKey(), requireNonNull(entry.getValue(), () -> "null value for " + entry.getKey()));
         }
-        return new CostModel(source, values);
+        return new CostModel(source, catalog, values);
     }
 
     /** Where the values came from: {@code defaults}, or the defaults overridden by a named file. */
@@ -86,21 +113,28 @@ public final class CostModel {
         return source;
     }
 
-    /** Every cost by key, in {@link CostEvent} order. */
-    @JsonProperty("costs")
-    public Map<String, Double> costs() {
-        Map<String, Double> costs = new LinkedHashMap<>();
-        values.forEach((event, value) -> costs.put(event.key(), value));
-        return costs;
+    /** The catalog whose costs this model prices, and whose metrics its reports hold. */
+    public MetricCatalog catalog() {
+        return catalog;
     }
 
-    /** The value of {@code event}: ns per event, or GB/s for {@link CostEvent#COPY_BANDWIDTH}. */
-    public double value(CostEvent event) {
-        return values.get(event);
+    /** Every cost by key, in the catalog's cost order. */
+    @JsonProperty("costs")
+    public Map<String, Double> costs() {
+        return values;
+    }
+
+    /** The value of {@code event}: ns per event, or GB/s for a bandwidth. */
+    public double value(CostDefinition event) {
+        Double value = values.get(event.key());
+        if (value == null) {
+            throw new IllegalArgumentException("unknown cost '" + event.key() + "'; valid: " + catalog.validKeys());
+        }
+        return value;
     }
 
     /** Whether {@code event} differs from its documented default. */
-    public boolean isOverridden(CostEvent event) {
+    public boolean isOverridden(CostDefinition event) {
         return value(event) != event.defaultValue();
     }
 
@@ -117,11 +151,11 @@ public final class CostModel {
         return Math.round(total);
     }
 
-    /** Each event's share of the modelled time, in {@link CostEvent} order (not rounded). */
-    public Map<CostEvent, Double> nanosByEvent(ToLongFunction<String> metric) {
+    /** Each event's share of the modelled time, in cost order (not rounded). */
+    public Map<CostDefinition, Double> nanosByEvent(ToLongFunction<String> metric) {
         requireNonNull(metric, "metric is null");
-        Map<CostEvent, Double> shares = new EnumMap<>(CostEvent.class);
-        for (CostEvent event : CostEvent.values()) {
+        Map<CostDefinition, Double> shares = new LinkedHashMap<>();
+        for (CostDefinition event : catalog.costs()) {
             long count = 0;
             for (String name : event.metrics()) {
                 long value = metric.applyAsLong(name);
@@ -130,7 +164,7 @@ public final class CostModel {
                 }
                 count += value;
             }
-            double value = values.get(event);
+            double value = values.get(event.key());
             shares.put(event, event.isBandwidth() ? count / value : count * value);
         }
         return shares;
@@ -138,25 +172,25 @@ public final class CostModel {
 
     /**
      * Each event's share of the modelled time for fractional counts (such as means over seeds), in
-     * {@link CostEvent} order. The model is linear in the counts, so the shares of the mean counts
-     * are the mean shares.
+     * cost order. The model is linear in the counts, so the shares of the mean counts are the mean
+     * shares.
      */
-    public Map<CostEvent, Double> nanosByEventOf(java.util.function.ToDoubleFunction<String> metric) {
+    public Map<CostDefinition, Double> nanosByEventOf(ToDoubleFunction<String> metric) {
         requireNonNull(metric, "metric is null");
-        Map<CostEvent, Double> shares = new EnumMap<>(CostEvent.class);
-        for (CostEvent event : CostEvent.values()) {
+        Map<CostDefinition, Double> shares = new LinkedHashMap<>();
+        for (CostDefinition event : catalog.costs()) {
             double count = 0;
             for (String name : event.metrics()) {
                 count += metric.applyAsDouble(name);
             }
-            double value = values.get(event);
+            double value = values.get(event.key());
             shares.put(event, event.isBandwidth() ? count / value : count * value);
         }
         return shares;
     }
 
     /** The modelled time for fractional counts, not rounded. */
-    public double modelledNanosOf(java.util.function.ToDoubleFunction<String> metric) {
+    public double modelledNanosOf(ToDoubleFunction<String> metric) {
         double total = 0;
         for (double nanos : nanosByEventOf(metric).values()) {
             total += nanos;
@@ -164,17 +198,9 @@ public final class CostModel {
         return total;
     }
 
-    /** Every metric name the model reads, in {@link CostEvent} order. */
-    public static List<String> pricedMetrics() {
-        return java.util.Arrays.stream(CostEvent.values()).flatMap(e -> e.metrics().stream()).toList();
-    }
-
-    private static Map<CostEvent, Double> defaultValues() {
-        Map<CostEvent, Double> values = new EnumMap<>(CostEvent.class);
-        for (CostEvent event : CostEvent.values()) {
-            values.put(event, event.defaultValue());
-        }
-        return values;
+    /** Every metric name the model reads, in cost order. */
+    public List<String> pricedMetrics() {
+        return catalog.pricedMetrics();
     }
 
     @Override

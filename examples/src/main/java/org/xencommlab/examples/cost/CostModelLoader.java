@@ -24,10 +24,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.xencommlab.api.metrics.CostDefinition;
 
 /**
- * Reads a user's cost-model file: the defaults, with any of the keys of {@link CostEvent}
- * overridden. Two formats (docs/cost-model.md):
+ * Reads a user's cost-model file: the defaults, with any of the cost keys of a
+ * {@link MetricCatalog} (the core's and the loaded plugins') overridden. Two formats (docs/cost-model.md):
  * <ul>
  *   <li>JSON: one object of key to number, {@code {"hypervisorEntryNanos": 650}};</li>
  *   <li>Java properties: {@code hypervisorEntryNanos = 650}, {@code #} comments.</li>
@@ -56,16 +57,63 @@ public final class CostModelLoader {
 
     private CostModelLoader() {}
 
-    /** The text of {@link #DEFAULTS_RESOURCE}, which loads to exactly {@link CostModel#defaults()}. */
+    /**
+     * The class-path catalog's defaults as a file to copy and edit: {@link #defaultsFileText(MetricCatalog)}
+     * of {@link MetricCatalog#classPath()}. {@link #DEFAULTS_RESOURCE} holds the same text.
+     */
     public static String defaultsFileText() {
-        try (java.io.InputStream in = CostModelLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(DEFAULTS_RESOURCE + " is not on the class path");
+        return defaultsFileText(MetricCatalog.classPath());
+    }
+
+    /**
+     * Every cost of {@code catalog} at its default, each under its description, who declares it and
+     * where its default comes from, as a properties file that loads to exactly
+     * {@link CostModel#defaults(MetricCatalog)}. A plugin's costs appear with no change here.
+     */
+    public static String defaultsFileText(MetricCatalog catalog) {
+        StringBuilder out = new StringBuilder();
+        out.append("# xencomm-lab's default cost model (docs/cost-model.md), as a file to copy and edit:\n")
+                .append("#   xencomm-lab compare --cost-model my-costs.properties\n")
+                .append("# Keep only the keys you change; every other key keeps its default. Values are nanoseconds per\n")
+                .append("# event, except bandwidths in GB/s (bytes per ns, must be > 0). Unknown keys, negative or\n")
+                .append("# non-numeric values are rejected with a one-line error naming the key.\n");
+        for (CostDefinition event : catalog.costs()) {
+            out.append('\n').append("# ").append(event.description()).append(" (").append(event.unit().symbol())
+                    .append("; ").append(declarer(catalog, event)).append(")\n");
+            for (String line : wrap(event.source(), 96)) {
+                out.append("# ").append(line).append('\n');
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            double value = event.defaultValue();
+            out.append(event.key()).append(" = ")
+                    .append(value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                            : Double.toString(value))
+                    .append('\n');
         }
+        return out.toString();
+    }
+
+    private static String declarer(MetricCatalog catalog, CostDefinition event) {
+        String owner = catalog.costOwner(event.key()).orElse("the core");
+        return owner.equals("the core") ? "core" : "declared by " + owner;
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.strip().split("\\s+")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /** The format of a cost-model file. */
@@ -92,7 +140,17 @@ public final class CostModelLoader {
      * @throws CostModelException if the file cannot be read or holds anything invalid
      */
     public static CostModel load(Path path) {
+        return load(path, MetricCatalog.classPath());
+    }
+
+    /**
+     * {@code catalog}'s defaults overridden by the file at {@code path}.
+     *
+     * @throws CostModelException if the file cannot be read or holds anything invalid
+     */
+    public static CostModel load(Path path, MetricCatalog catalog) {
         requireNonNull(path, "path is null");
+        requireNonNull(catalog, "catalog is null");
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -108,7 +166,7 @@ public final class CostModelLoader {
                     + (Files.isDirectory(path) ? "it is a directory" : describe(e)), e);
         }
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
-        return parse(text, name, Format.detect(name, text));
+        return parse(text, name, Format.detect(name, text), catalog);
     }
 
     /**
@@ -117,19 +175,29 @@ public final class CostModelLoader {
      * @throws CostModelException if the text holds anything invalid
      */
     public static CostModel parse(String text, String name, Format format) {
+        return parse(text, name, format, MetricCatalog.classPath());
+    }
+
+    /**
+     * {@code catalog}'s defaults overridden by {@code text}, a file called {@code name} (for messages).
+     *
+     * @throws CostModelException if the text holds anything invalid
+     */
+    public static CostModel parse(String text, String name, Format format, MetricCatalog catalog) {
         requireNonNull(text, "text is null");
+        requireNonNull(catalog, "catalog is null");
         requireNonNull(name, "name is null");
         Map<String, String> raw = switch (requireNonNull(format, "format is null")) {
-            case JSON -> readJson(text, name);
+            case JSON -> readJson(text, name, catalog);
             case PROPERTIES -> readProperties(text, name);
         };
-        CostModel model = CostModel.defaults();
+        CostModel model = CostModel.defaults(catalog);
         List<String> keys = new ArrayList<>();
-        Map<CostEvent, Double> parsed = new LinkedHashMap<>();
+        Map<CostDefinition, Double> parsed = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : raw.entrySet()) {
-            CostEvent event = CostEvent.fromKey(entry.getKey()).orElseThrow(() -> new CostModelException(
+            CostDefinition event = catalog.cost(entry.getKey()).orElseThrow(() -> new CostModelException(
                     "cost model " + name + ": unknown key '" + entry.getKey() + "'; valid keys: "
-                            + CostEvent.validKeys()));
+                            + catalog.validKeys()));
             String value = entry.getValue().strip();
             if (!DECIMAL.matcher(value).matches()) {
                 throw new CostModelException("cost model " + name + ": " + event.key() + " = '" + value
@@ -153,13 +221,13 @@ public final class CostModelLoader {
             return model;
         }
         String source = "defaults overridden by " + name + " (" + String.join(", ", keys) + ")";
-        for (Map.Entry<CostEvent, Double> entry : parsed.entrySet()) {
+        for (Map.Entry<CostDefinition, Double> entry : parsed.entrySet()) {
             model = model.with(entry.getKey(), entry.getValue(), source);
         }
         return model;
     }
 
-    private static Map<String, String> readJson(String text, String name) {
+    private static Map<String, String> readJson(String text, String name, MetricCatalog catalog) {
         ObjectMapper mapper = JsonMapper.builder()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 // Keep 1e400 as written, so it is reported as out of range rather than as "Infinity".
@@ -186,9 +254,9 @@ public final class CostModelLoader {
         Map<String, String> raw = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             JsonNode value = field.getValue();
-            if (CostEvent.fromKey(field.getKey()).isPresent() && !value.isNumber()) {
+            if (catalog.cost(field.getKey()).isPresent() && !value.isNumber()) {
                 throw new CostModelException("cost model " + name + ": " + field.getKey() + " = " + value
-                        + " is not a number; valid: " + CostEvent.fromKey(field.getKey()).get().describeValid());
+                        + " is not a number; valid: " + catalog.cost(field.getKey()).get().describeValid());
             }
             raw.put(field.getKey(), value.isNumber() ? value.numberValue().toString() : value.toString());
         }

@@ -23,7 +23,7 @@ import org.xencommlab.examples.report.model.Stat;
  *   <li>{@code configuration, arch, strategy, variant, scenario, scenarioParameters, seed, outcome,
  *       failure}: {@code variant} and {@code scenarioParameters} are {@code key=value} pairs joined by
  *       {@code ;} (empty if none), {@code failure} is empty for an ok run;</li>
- *   <li>one column per metric, named as in JSON, {@link Metrics#knownNames()} order, then any
+ *   <li>one column per metric, named as in JSON, the report cost model's {@link org.xencommlab.examples.cost.MetricCatalog#knownNames()} order, then any
  *       further metric of any result in name order (empty where a result lacks it);</li>
  *   <li>{@code errors.<ERRNO>} for every Xen errno in {@link XenErrno} order, 0 when not seen.</li>
  * </ol>
@@ -113,7 +113,7 @@ public final class CsvRenderer {
     }
 
     private static List<String> metricColumns(ComparisonReport report) {
-        Set<String> names = new LinkedHashSet<>(Metrics.knownNames());
+        Set<String> names = new LinkedHashSet<>(report.costModel().catalog().knownNames());
         Set<String> extra = new TreeSet<>();
         for (RunResult result : report.results()) {
             for (String name : result.metrics().names()) {

@@ -17,7 +17,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.xencommlab.examples.cost.CostEvent;
+import org.xencommlab.api.metrics.CostDefinition;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.report.model.Aggregate;
 import org.xencommlab.examples.report.model.ComparisonReport;
@@ -225,7 +225,7 @@ public final class HtmlRenderer {
         }
         out.append("</div>\n");
         charts.notes().forEach(n -> out.append("<p class=\"note\">").append(esc(n)).append("</p>\n"));
-        renderNumbers(out, aggregates);
+        renderNumbers(out, aggregates, report.costModel().catalog());
         renderCalls(out, aggregates);
         for (Aggregate aggregate : aggregates) {
             if (aggregate.outcome() == Outcome.FAILED) {
@@ -240,19 +240,20 @@ public final class HtmlRenderer {
     }
 
     /** Metrics as rows, configurations as columns; the metric column is pinned so wide tables stay readable. */
-    private static void renderNumbers(StringBuilder out, List<Aggregate> aggregates) {
+    private static void renderNumbers(StringBuilder out, List<Aggregate> aggregates,
+            org.xencommlab.examples.cost.MetricCatalog catalog) {
         Set<String> errnos = new LinkedHashSet<>();
         aggregates.stream().flatMap(a -> a.errors().keySet().stream()).sorted().forEach(errnos::add);
-        List<String> rows = new ArrayList<>(Metrics.REQUIRED);
+        List<String> rows = new ArrayList<>(catalog.headline());
         Set<String> extra = new java.util.TreeSet<>();
         for (Aggregate aggregate : aggregates) {
             aggregate.metrics().forEach((name, stat) -> {
-                if (!Metrics.REQUIRED.contains(name) && stat.max() != 0 && !name.startsWith(Metrics.CALL_PREFIX)) {
+                if (!catalog.headline().contains(name) && stat.max() != 0 && !name.startsWith(Metrics.CALL_PREFIX)) {
                     extra.add(name);
                 }
             });
         }
-        for (String name : Metrics.knownNames()) {
+        for (String name : catalog.knownNames()) {
             if (extra.remove(name)) {
                 rows.add(name);
             }
@@ -357,7 +358,7 @@ public final class HtmlRenderer {
                 name + ": modelled time", "microseconds", modelledDataset(aggregates), failed, Map.of(), false)));
         charts.add(new Chart(base + "events", () -> SvgCharts.shares(base + "events",
                 name + ": modelled time by cost event", costDataset(aggregates, report.costModel()), failed,
-                EVENT_COLOURS)));
+                eventColours(report.costModel()))));
         for (MetricChart chart : METRIC_CHARTS) {
             boolean any = aggregates.stream().anyMatch(a -> chart.metrics().stream().anyMatch(m -> a.metric(m).max() != 0));
             String id = base + chart.suffix();
@@ -399,10 +400,10 @@ public final class HtmlRenderer {
 
     /** Each cost event's share of the mean modelled time, in percent. */
     private static DefaultCategoryDataset costDataset(List<Aggregate> aggregates, CostModel costModel) {
-        Set<CostEvent> used = new LinkedHashSet<>();
-        List<Map<CostEvent, Double>> shares = new ArrayList<>();
+        Set<CostDefinition> used = new LinkedHashSet<>();
+        List<Map<CostDefinition, Double>> shares = new ArrayList<>();
         for (Aggregate aggregate : aggregates) {
-            Map<CostEvent, Double> share = costModel.nanosByEventOf(m -> aggregate.metric(m).mean());
+            Map<CostDefinition, Double> share = costModel.nanosByEventOf(m -> aggregate.metric(m).mean());
             shares.add(share);
             share.forEach((event, nanos) -> {
                 if (nanos > 0) {
@@ -411,7 +412,7 @@ public final class HtmlRenderer {
             });
         }
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-        for (CostEvent event : CostEvent.values()) {
+        for (CostDefinition event : costModel.catalog().costs()) {
             if (!used.contains(event)) {
                 continue;
             }
@@ -427,18 +428,17 @@ public final class HtmlRenderer {
         return dataset;
     }
 
-    /** One colour per cost event, the same in every chart. */
-    private static final Map<String, java.awt.Paint> EVENT_COLOURS = eventColours();
-
-    private static Map<String, java.awt.Paint> eventColours() {
+    /** One colour per cost event, by its place in the catalog's cost order: the same in every chart. */
+    private static Map<String, java.awt.Paint> eventColours(CostModel costModel) {
         Map<String, java.awt.Paint> colours = new java.util.HashMap<>();
-        for (CostEvent event : CostEvent.values()) {
-            colours.put(costName(event), SvgCharts.colour(event.ordinal()));
+        List<CostDefinition> events = costModel.catalog().costs();
+        for (int i = 0; i < events.size(); i++) {
+            colours.put(costName(events.get(i)), SvgCharts.colour(i));
         }
         return Map.copyOf(colours);
     }
 
-    private static String costName(CostEvent event) {
+    private static String costName(CostDefinition event) {
         return event.isBandwidth() ? "copies" : event.key().replace("Nanos", "");
     }
 
@@ -449,10 +449,11 @@ public final class HtmlRenderer {
     private static void renderMetrics(StringBuilder out, ComparisonReport report) {
         out.append("<section id=\"metrics\">\n<h2>Metrics</h2>\n<div class=\"wide\"><table>\n")
                 .append("<tr><th>metric</th><th>what it counts</th></tr>\n");
-        Map<String, String> descriptions = new LinkedHashMap<>(MetricDescriptions.all());
+        org.xencommlab.examples.cost.MetricCatalog catalog = report.costModel().catalog();
+        Map<String, String> descriptions = new LinkedHashMap<>(MetricDescriptions.all(catalog));
         report.aggregates().forEach(a -> a.metrics().keySet().forEach(name -> {
             if (!descriptions.containsKey(name)) {
-                descriptions.put(name, MetricDescriptions.of(name).orElse("a count the lab added (no description)"));
+                descriptions.put(name, MetricDescriptions.of(catalog, name).orElse("a count the lab added (no description)"));
             }
         }));
         descriptions.forEach((name, text) -> out.append("<tr><td>").append(esc(name)).append("</td><td>")
@@ -540,12 +541,13 @@ public final class HtmlRenderer {
                 .append(" see docs/cost-model.md.</p>\n<div class=\"wide\"><table>\n")
                 .append("<tr><th>key</th><th>value</th><th>unit</th><th>default</th><th>counts</th>")
                 .append("<th>source of the default</th></tr>\n");
-        for (CostEvent event : CostEvent.values()) {
+        for (CostDefinition event : costModel.catalog().costs()) {
             out.append("<tr").append(costModel.isOverridden(event) ? " class=\"overridden\"" : "").append("><td>")
                     .append(event.key()).append("</td><td>").append(Numbers.cost(costModel.value(event)))
-                    .append("</td><td>").append(event.unit()).append("</td><td>")
+                    .append("</td><td>").append(event.unit().symbol()).append("</td><td>")
                     .append(Numbers.cost(event.defaultValue())).append("</td><td>")
-                    .append(String.join(" + ", event.metrics())).append("</td><td>").append(esc(event.source()))
+                    .append(String.join(" + ", event.metrics())).append("</td><td>").append(esc(event.description()))
+                    .append(". ").append(esc(event.source()))
                     .append("</td></tr>\n");
         }
         out.append("</table></div>\n</section>\n");

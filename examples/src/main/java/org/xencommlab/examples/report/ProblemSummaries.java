@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.xencommlab.examples.cost.CostEvent;
+import org.xencommlab.api.metrics.CostDefinition;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.report.model.Aggregate;
 import org.xencommlab.examples.report.model.ComparisonReport;
@@ -67,11 +67,11 @@ public final class ProblemSummaries {
                 continue;
             }
             CostModel model = report.costModel();
-            Map<CostEvent, Double> dear = model.nanosByEventOf(name -> dearest.metric(name).mean());
-            Map<CostEvent, Double> cheap = model.nanosByEventOf(name -> cheapest.metric(name).mean());
-            CostEvent decisive = null;
+            Map<CostDefinition, Double> dear = model.nanosByEventOf(name -> dearest.metric(name).mean());
+            Map<CostDefinition, Double> cheap = model.nanosByEventOf(name -> cheapest.metric(name).mean());
+            CostDefinition decisive = null;
             double most = 0;
-            for (CostEvent event : CostEvent.values()) {
+            for (CostDefinition event : model.catalog().costs()) {
                 double difference = dear.get(event) - cheap.get(event);
                 if (difference > most) {
                     most = difference;

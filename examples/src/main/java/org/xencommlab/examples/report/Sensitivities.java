@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.xencommlab.examples.cost.CostEvent;
+import org.xencommlab.api.metrics.CostDefinition;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.report.model.Aggregate;
 import org.xencommlab.examples.report.model.ComparisonReport;
@@ -51,7 +51,7 @@ public final class Sensitivities {
             List<Sensitivity.Change> changes = new ArrayList<>();
             Set<String> deciding = new LinkedHashSet<>();
             Set<String> decidingCheapest = new LinkedHashSet<>();
-            for (CostEvent event : CostEvent.values()) {
+            for (CostDefinition event : model.catalog().costs()) {
                 for (double factor : factors) {
                     CostModel scaled = model.with(event, model.value(event) * factor,
                             model.source() + ", " + event.key() + " x" + factor);

@@ -25,7 +25,8 @@ import org.xencommlab.examples.report.model.Stat;
  * problem of the mail.
  *
  * <p>In a block, each row is named exactly as its JSON field: {@code outcome}, each metric of
- * {@link Metrics#REQUIRED}, then {@code errors.<ERRNO>} for each errno seen in the scenario
+ * the catalog's headline metrics ({@link org.xencommlab.examples.cost.MetricCatalog#headline()}), then
+ * every metric a plugin declares that some configuration of the scenario counted, then {@code errors.<ERRNO>} for each errno seen in the scenario
  * ({@code -} for none). Numbers are exact, grouped with commas. Failed runs' reasons follow the
  * block.
  */
@@ -70,7 +71,7 @@ public final class TableRenderer {
         }
         for (ScenarioInfo scenario : report.scenarios()) {
             out.append('\n');
-            renderScenario(out, scenario, report.aggregatesOf(scenario.name()), width);
+            renderScenario(out, scenario, report.aggregatesOf(scenario.name()), width, report.costModel().catalog());
         }
         if (!report.sensitivity().isEmpty()) {
             out.append('\n').append("== Sensitivity to the cost model (each cost x")
@@ -116,7 +117,7 @@ public final class TableRenderer {
         requireNonNull(report, "report is null");
         StringBuilder out = new StringBuilder();
         for (ScenarioInfo scenario : report.scenarios()) {
-            renderScenario(out, scenario, report.aggregatesOf(scenario.name()), DEFAULT_WIDTH);
+            renderScenario(out, scenario, report.aggregatesOf(scenario.name()), DEFAULT_WIDTH, report.costModel().catalog());
         }
         return out.toString();
     }
@@ -172,7 +173,8 @@ public final class TableRenderer {
         }
     }
 
-    private static void renderScenario(StringBuilder out, ScenarioInfo scenario, List<Aggregate> aggregates, int width) {
+    private static void renderScenario(StringBuilder out, ScenarioInfo scenario, List<Aggregate> aggregates, int width,
+            org.xencommlab.examples.cost.MetricCatalog catalog) {
         out.append("== ").append(scenario.name());
         if (!scenario.description().isEmpty()) {
             out.append(": ").append(scenario.description());
@@ -192,7 +194,14 @@ public final class TableRenderer {
 
         List<String> rowNames = new ArrayList<>();
         rowNames.add("outcome");
-        rowNames.addAll(Metrics.REQUIRED);
+        rowNames.addAll(catalog.headline());
+        // A plugin's own metrics follow the headline wherever a configuration of the scenario counted one.
+        for (String name : catalog.knownNames()) {
+            if (!rowNames.contains(name) && !catalog.owner(name).orElse("the core").equals("the core")
+                    && aggregates.stream().anyMatch(a -> a.metric(name).max() != 0)) {
+                rowNames.add(name);
+            }
+        }
         errnos.forEach(e -> rowNames.add("errors." + e));
 
         List<Column> columns = new ArrayList<>();

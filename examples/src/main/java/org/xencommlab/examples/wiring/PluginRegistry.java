@@ -8,21 +8,29 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.abi.StrategyPlugin;
+import org.xencommlab.api.plugin.ArchPlugin;
 
 /**
- * The arch backends and argument strategies found on the class path with {@link ServiceLoader}.
- * Discovery happens here, in the composition root, and only here: a new arch module on the class
- * path appears in the lab with no other change.
+ * The arch backends and argument strategies found with {@link ServiceLoader}: on the class path,
+ * and (through {@link PluginFolder}) in the jars of a plugins folder. Discovery happens here, in
+ * the composition root, and only here: a new arch module on the class path or in the plugins
+ * folder appears in the lab with no other change. Each plugin's {@link PluginOrigin} says where it
+ * came from.
  */
 public final class PluginRegistry {
+    private final ClassLoader loader;
     private final Map<String, ArchPlugin> archs;
     private final Map<String, StrategyPlugin> strategies;
+    private final Map<String, PluginOrigin> archOrigins;
+    private final Map<String, PluginOrigin> strategyOrigins;
 
-    private PluginRegistry(Map<String, ArchPlugin> archs, Map<String, StrategyPlugin> strategies) {
-        this.archs = Collections.unmodifiableMap(archs);
-        this.strategies = Collections.unmodifiableMap(strategies);
+    private PluginRegistry(ClassLoader loader, Found<ArchPlugin> archs, Found<StrategyPlugin> strategies) {
+        this.loader = loader;
+        this.archs = Collections.unmodifiableMap(archs.plugins);
+        this.strategies = Collections.unmodifiableMap(strategies.plugins);
+        this.archOrigins = Collections.unmodifiableMap(archs.origins);
+        this.strategyOrigins = Collections.unmodifiableMap(strategies.origins);
     }
 
     /** Discovers the plugins visible to this class's class loader. */
@@ -31,32 +39,55 @@ public final class PluginRegistry {
     }
 
     /**
-     * Discovers the plugins visible to {@code loader}.
+     * Discovers the plugins visible to {@code loader}, all of them counted as from the class path.
      *
      * @throws IllegalStateException when no arch or no strategy is found, or two plugins share a name
      */
     public static PluginRegistry discover(ClassLoader loader) {
-        requireNonNull(loader, "loader is null");
-        Map<String, ArchPlugin> archs = byName("arch", ServiceLoader.load(ArchPlugin.class, loader), ArchPlugin::name);
-        Map<String, StrategyPlugin> strategies =
-                byName("strategy", ServiceLoader.load(StrategyPlugin.class, loader), StrategyPlugin::name);
-        return new PluginRegistry(archs, strategies);
+        return discover(loader, PluginOrigin::classPath);
     }
 
-    private static <P> Map<String, P> byName(String kind, ServiceLoader<P> loader, Function<P, String> name) {
+    /**
+     * Discovers the plugins visible to {@code loader}, asking {@code originOf} where each plugin
+     * class came from.
+     *
+     * @throws IllegalStateException when no arch or no strategy is found, or two plugins share a name
+     */
+    static PluginRegistry discover(ClassLoader loader, Function<Class<?>, PluginOrigin> originOf) {
+        requireNonNull(loader, "loader is null");
+        requireNonNull(originOf, "originOf is null");
+        Found<ArchPlugin> archs = byName("arch", ArchPlugin.class, loader, ArchPlugin::name, originOf);
+        Found<StrategyPlugin> strategies = byName("strategy", StrategyPlugin.class, loader, StrategyPlugin::name, originOf);
+        return new PluginRegistry(loader, archs, strategies);
+    }
+
+    private record Found<P>(Map<String, P> plugins, Map<String, PluginOrigin> origins) {}
+
+    private static <P> Found<P> byName(String kind, Class<P> service, ClassLoader loader, Function<P, String> name,
+            Function<Class<?>, PluginOrigin> originOf) {
         Map<String, P> found = new TreeMap<>();
-        for (P plugin : loader) {
-            P previous = found.putIfAbsent(name.apply(plugin), plugin);
+        Map<String, PluginOrigin> origins = new TreeMap<>();
+        for (P plugin : ServiceLoader.load(service, loader)) {
+            String pluginName = name.apply(plugin);
+            PluginOrigin origin = originOf.apply(plugin.getClass());
+            P previous = found.putIfAbsent(pluginName, plugin);
             if (previous != null) {
-                throw new IllegalStateException("two " + kind + " plugins are named '" + name.apply(plugin) + "': "
-                        + previous.getClass().getName() + " and " + plugin.getClass().getName());
+                throw new IllegalStateException("two " + kind + " plugins are named '" + pluginName + "': "
+                        + previous.getClass().getName() + " from the " + origins.get(pluginName).describe() + " and "
+                        + plugin.getClass().getName() + " from the " + origin.describe());
             }
+            origins.put(pluginName, origin);
         }
         if (found.isEmpty()) {
             throw new IllegalStateException("no " + kind + " plugin found on the class path (META-INF/services/"
-                    + (kind.equals("arch") ? ArchPlugin.class.getName() : StrategyPlugin.class.getName()) + ")");
+                    + service.getName() + ")");
         }
-        return found;
+        return new Found<>(found, origins);
+    }
+
+    /** The class loader the plugins were discovered through. */
+    public ClassLoader loader() {
+        return loader;
     }
 
     /** Arch plugins by name, sorted. */
@@ -93,5 +124,17 @@ public final class PluginRegistry {
             throw new UnknownNameException("strategy", name, strategies.keySet());
         }
         return plugin;
+    }
+
+    /** Where the arch called {@code name} came from, or an error naming the valid ones. */
+    public PluginOrigin archOrigin(String name) {
+        arch(name);
+        return archOrigins.get(name);
+    }
+
+    /** Where the strategy called {@code name} came from, or an error naming the valid ones. */
+    public PluginOrigin strategyOrigin(String name) {
+        strategy(name);
+        return strategyOrigins.get(name);
     }
 }

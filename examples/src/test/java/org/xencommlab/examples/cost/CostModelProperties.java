@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 final class CostModelProperties {
-    private static final List<String> METRICS = CostModel.pricedMetrics();
+    private static final List<String> METRICS = CostModel.defaults().pricedMetrics();
 
     @Property(tries = 200)
     void modelledTimeIsAdditiveUpToRounding(@ForAll("counts") Map<String, Long> a, @ForAll("counts") Map<String, Long> b) {

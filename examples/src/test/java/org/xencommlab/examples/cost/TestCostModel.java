@@ -15,15 +15,15 @@ final class TestCostModel {
     @Test
     void defaultsAreTheDocumentedOnes() {
         CostModel defaults = CostModel.defaults();
-        assertThat(defaults.value(CostEvent.HYPERVISOR_ENTRY)).isEqualTo(500); // 1,500 cycles at 3 GHz
-        assertThat(defaults.value(CostEvent.GUEST_SYSCALL)).isEqualTo(170);
+        assertThat(defaults.value(CoreCosts.HYPERVISOR_ENTRY)).isEqualTo(500); // 1,500 cycles at 3 GHz
+        assertThat(defaults.value(CoreCosts.GUEST_SYSCALL)).isEqualTo(170);
         // mlock+munlock of n pages = 4.5 us + 0.43 us per page, syscall entries charged separately.
-        double pair = defaults.value(CostEvent.MLOCK_CALL) + defaults.value(CostEvent.MUNLOCK_CALL)
-                + 2 * defaults.value(CostEvent.GUEST_SYSCALL);
+        double pair = defaults.value(CoreCosts.MLOCK_CALL) + defaults.value(CoreCosts.MUNLOCK_CALL)
+                + 2 * defaults.value(CoreCosts.GUEST_SYSCALL);
         assertThat(pair).isEqualTo(4_500);
-        assertThat(defaults.value(CostEvent.MLOCKED_PAGE) + defaults.value(CostEvent.MUNLOCKED_PAGE)).isEqualTo(430);
-        assertThat(defaults.value(CostEvent.COPY_BANDWIDTH)).isEqualTo(10);
-        assertThat(CostEvent.values()).allSatisfy(e -> assertThat(e.source()).isNotBlank());
+        assertThat(defaults.value(CoreCosts.MLOCKED_PAGE) + defaults.value(CoreCosts.MUNLOCKED_PAGE)).isEqualTo(430);
+        assertThat(defaults.value(CoreCosts.COPY_BANDWIDTH)).isEqualTo(10);
+        assertThat(MetricCatalog.classPath().costs()).allSatisfy(e -> assertThat(e.source()).isNotBlank());
     }
 
     @Test
@@ -50,9 +50,9 @@ final class TestCostModel {
 
     @Test
     void everyPricedMetricIsAReportMetric() {
-        assertThat(Metrics.knownNames()).containsAll(CostModel.pricedMetrics());
-        for (Counter counter : Counter.values()) {
-            assertThat(Metrics.knownNames()).contains(counter.reportName());
+        assertThat(Metrics.knownNames()).containsAll(CostModel.defaults().pricedMetrics());
+        for (Counter counter : Counter.core()) {
+            assertThat(Metrics.knownNames()).contains(counter.name());
         }
     }
 
@@ -68,7 +68,7 @@ final class TestCostModel {
 
         Metrics metrics = Metrics.measured(run, CostModel.defaults());
 
-        assertThat(metrics.names()).startsWith(Metrics.REQUIRED.toArray(String[]::new));
+        assertThat(metrics.names()).startsWith(MetricCatalog.classPath().headline().toArray(String[]::new));
         assertThat(metrics.get("hypercalls")).isEqualTo(3);
         assertThat(metrics.get("registrationsPeak")).isEqualTo(5);
         assertThat(metrics.get("registrationsLeaked")).isEqualTo(2);
@@ -85,11 +85,11 @@ final class TestCostModel {
 
     @Test
     void reportCostModelRoundTripsAndRejectsUnknownKeys() {
-        CostModel model = CostModel.defaults().with(CostEvent.SWAP_IN, 9_000, "mine");
+        CostModel model = CostModel.defaults().with(CoreCosts.SWAP_IN, 9_000, "mine");
         assertThat(CostModel.of(model.source(), model.costs())).isEqualTo(model);
         assertThatThrownBy(() -> CostModel.of("x", Map.of("bogusNanos", 1.0)))
                 .hasMessageStartingWith("unknown cost 'bogusNanos'; valid: hypervisorEntryNanos");
-        assertThatThrownBy(() -> CostModel.defaults().with(CostEvent.COPY_BANDWIDTH, 0, "x"))
+        assertThatThrownBy(() -> CostModel.defaults().with(CoreCosts.COPY_BANDWIDTH, 0, "x"))
                 .hasMessageContaining("valid: a number greater than 0");
     }
 }

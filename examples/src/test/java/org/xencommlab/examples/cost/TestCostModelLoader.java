@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.xencommlab.api.metrics.CostDefinition;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,11 +20,11 @@ final class TestCostModelLoader {
 
         CostModel model = CostModelLoader.load(file);
 
-        assertThat(model.value(CostEvent.HYPERVISOR_ENTRY)).isEqualTo(650);
-        assertThat(model.value(CostEvent.COPY_BANDWIDTH)).isEqualTo(12.5);
-        assertThat(model.value(CostEvent.GUEST_SYSCALL)).isEqualTo(170);
-        assertThat(model.isOverridden(CostEvent.HYPERVISOR_ENTRY)).isTrue();
-        assertThat(model.isOverridden(CostEvent.GUEST_SYSCALL)).isFalse();
+        assertThat(model.value(CoreCosts.HYPERVISOR_ENTRY)).isEqualTo(650);
+        assertThat(model.value(CoreCosts.COPY_BANDWIDTH)).isEqualTo(12.5);
+        assertThat(model.value(CoreCosts.GUEST_SYSCALL)).isEqualTo(170);
+        assertThat(model.isOverridden(CoreCosts.HYPERVISOR_ENTRY)).isTrue();
+        assertThat(model.isOverridden(CoreCosts.GUEST_SYSCALL)).isFalse();
         assertThat(model.source())
                 .isEqualTo("defaults overridden by costs.json (hypervisorEntryNanos, copyGigabytesPerSecond)");
     }
@@ -35,8 +36,8 @@ final class TestCostModelLoader {
 
         CostModel model = CostModelLoader.load(file);
 
-        assertThat(model.value(CostEvent.GUEST_SYSCALL)).isEqualTo(95);
-        assertThat(model.value(CostEvent.MLOCK_CALL)).isEqualTo(1500);
+        assertThat(model.value(CoreCosts.GUEST_SYSCALL)).isEqualTo(95);
+        assertThat(model.value(CoreCosts.MLOCK_CALL)).isEqualTo(1500);
     }
 
     @Test
@@ -45,9 +46,11 @@ final class TestCostModelLoader {
         CostModel model = CostModelLoader.parse(text, "default-cost-model.properties",
                 CostModelLoader.Format.PROPERTIES);
         assertThat(model.costs()).isEqualTo(CostModel.defaults().costs());
-        for (CostEvent event : CostEvent.values()) {
-            assertThat(text).contains(event.key() + " = ");
+        for (CostDefinition event : MetricCatalog.classPath().costs()) {
+            assertThat(text).contains(event.key() + " = ", event.source().substring(0, 20));
         }
+        // The shipped file is the generated one, so it lists every cost the class path declares.
+        assertThat(text).isEqualTo(readResource(CostModelLoader.DEFAULTS_RESOURCE));
     }
 
     @Test
@@ -102,5 +105,13 @@ final class TestCostModelLoader {
                 .isInstanceOf(CostModelException.class)
                 .hasMessageStartingWith("cannot read cost model " + missing)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private static String readResource(String name) {
+        try (java.io.InputStream in = TestCostModelLoader.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

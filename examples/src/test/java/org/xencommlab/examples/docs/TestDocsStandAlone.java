@@ -12,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.xencommlab.examples.cost.CostEvent;
+import org.xencommlab.api.metrics.CostDefinition;
+import org.xencommlab.examples.cost.MetricCatalog;
 
 /** The user-facing docs and the cost model cite only what is in the repository (docs/SOURCES.md). */
 final class TestDocsStandAlone {
@@ -33,7 +34,7 @@ final class TestDocsStandAlone {
                 texts.add(Files.readString(file, StandardCharsets.UTF_8));
             }
         }
-        for (CostEvent event : CostEvent.values()) {
+        for (CostDefinition event : MetricCatalog.classPath().costs()) {
             texts.add(event.source());
         }
         for (String text : texts) {
@@ -59,7 +60,7 @@ final class TestDocsStandAlone {
     void everyCitedSectionOfSourcesExists() throws IOException {
         String sources = read("docs/SOURCES.md");
         StringBuilder citing = new StringBuilder(read("docs/cost-model.md"));
-        for (CostEvent event : CostEvent.values()) {
+        for (CostDefinition event : MetricCatalog.classPath().costs()) {
             citing.append('\n').append(event.source());
         }
         Matcher cited = Pattern.compile("SOURCES\\.md (?:§|s\\.|section )(\\d+)").matcher(citing);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
@@ -42,8 +43,8 @@ final class TestPpcRegistrationOnAWiredMachine {
         tool.freeBuf(toolBuffer);                            // dom0 tool: unregister buffer
 
         assertThat(machine.hypervisor().console().outputText(0)).isEqualTo("balloon target reached\nxl: still registered\n");
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(2);
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(2);
         assertThat(machine.metrics().peak(Gauge.REGISTRATIONS_LIVE)).isEqualTo(2);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
         assertThat(machine.hypervisor().heap().usedBy(0)).isEqualTo(heapAtBoot + tableLeaf(machine));
@@ -80,13 +81,13 @@ final class TestPpcRegistrationOnAWiredMachine {
             assertThat(consoleWrite(tool, slice, message)).as(variant.toString()).isZero();
             assertThat(machine.hypervisor().console().output(0)).as(variant.toString()).isEqualTo(message);
             if (variant.containsKey("mode")) {
-                assertThat(machine.metrics().get(Counter.DESCRIPTORS)).isPositive();
-                assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isZero();
+                assertThat(machine.metrics().get(PpcMetrics.DESCRIPTORS)).isPositive();
+                assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isZero();
             } else if (variant.containsKey("buffers")) {
                 assertThat(machine.metrics().peak(Gauge.DEVICE_BYTES_RESERVED))
                         .isGreaterThan(machine.metrics().peak(Gauge.DEVICE_BYTES_USED));
             } else {
-                assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
+                assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(1);
             }
         }
     }
@@ -105,7 +106,7 @@ final class TestPpcRegistrationOnAWiredMachine {
         byte[] message = ascii("fits now");
         assertThat(consoleWrite(tool, tool.allocMem(larger, message.length), message)).isZero();
         assertThat(machine.metrics().get(Counter.RETRIES)).isEqualTo(1);
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(2);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isEqualTo(1);
     }
 
@@ -164,6 +165,6 @@ final class TestPpcRegistrationOnAWiredMachine {
      * goes with the domain, as a Xen grant table's frames do.
      */
     private static long tableLeaf(Machine machine) {
-        return machine.metrics().get(Counter.REGISTRATIONS) > 0 ? 1024 : 0;
+        return machine.metrics().get(PpcMetrics.REGISTRATIONS) > 0 ? 1024 : 0;
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xencommlab.api.errno.XenErrno;
-import org.xencommlab.examples.cost.CostEvent;
+import org.xencommlab.api.metrics.CostDefinition;
+import org.xencommlab.examples.cost.MetricCatalog;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Metrics;
 
@@ -108,7 +109,9 @@ final class TestReportJson {
         assertThat(strings(schema.at("/$defs/errors/propertyNames/enum")))
                 .containsExactlyElementsOf(Arrays.stream(XenErrno.values()).map(Enum::name).toList());
         assertThat(strings(schema.at("/$defs/costModel/properties/costs/required")))
-                .containsExactlyElementsOf(Arrays.stream(CostEvent.values()).map(CostEvent::key).toList());
+                .containsExactlyElementsOf(MetricCatalog.classPath().costs().stream().map(CostDefinition::key).toList());
+        // The shipped schema is the one generated from the class path's catalog.
+        assertThat(schema).isEqualTo(mapper.readTree(ReportSchema.of(MetricCatalog.classPath())));
         assertThat(schema.at("/properties/schemaVersion/const").asInt()).isEqualTo(ComparisonReport.SCHEMA_VERSION);
         // Every metric has its one-line description in the schema, the same as the HTML's.
         MetricDescriptions.all().forEach((name, description) -> assertThat(
@@ -122,7 +125,7 @@ final class TestReportJson {
         JsonNode first = report.at("/results/0");
         assertThat(fieldNames(first)).containsExactly("configuration", "arch", "strategy", "variant", "scenario",
                 "scenarioParameters", "seed", "outcome", "failure", "errors", "metrics");
-        assertThat(fieldNames(first.get("metrics"))).startsWith(Metrics.REQUIRED.toArray(String[]::new));
+        assertThat(fieldNames(first.get("metrics"))).startsWith(MetricCatalog.classPath().headline().toArray(String[]::new));
         assertThat(first.get("failure").isNull()).isTrue();
         assertThat(first.get("variant").isObject()).isTrue();
     }

@@ -13,7 +13,6 @@ import org.xencommlab.api.abi.codec.CodecRegistry;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.abi.codec.PointerCodec;
 import org.xencommlab.api.abi.layout.AbiForm;
-import org.xencommlab.strategy.pointer.form.PointerHandleSites;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.plugin.Parameters;
 
@@ -40,7 +39,13 @@ public final class TestingRegistryStrategyPlugin implements StrategyPlugin {
 
     private static final class RegistryStrategy implements ArgumentStrategy {
         private final CodecRegistry<PointerCodec> codecs = CodecRegistry.of(PointerCodec.class, HypercallAbis.all());
-        private final HandleSiteFinder handleSites = new PointerHandleSites();
+        /** Each hypercall's handle sites, declared in its ABI package, found by number. */
+        private final HandleSiteFinder handleSites = new HandleSiteFinder() {
+            @Override
+            public java.util.Optional<List<org.xencommlab.api.abi.HandleSite>> find(int op, long[] args, MemoryReader reader) {
+                return codecs.forHypercall(op).flatMap(codec -> codec.handleSites(args, reader, this));
+            }
+        };
         private final PointerCodec.SubCalls sub = new PointerCodec.SubCalls() {
             @Override
             public <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request) {

@@ -7,7 +7,7 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelServices;
-import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.KernelXencomm;
 
 /**
  * Hypercalls a guest kernel issues on its own behalf (the balloon driver), in whichever form the
@@ -16,7 +16,7 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  * mode ({@link KernelServices#hypercall}) and its outcome read back from the same memory.
  *
  * <pre>{@code
- * KernelHypercalls calls = new KernelHypercalls(kernel, xencomm, strategy);
+ * KernelHypercalls calls = new KernelHypercalls(kernel, kernel.xencomm(), strategy);
  * for (var part : calls.split(request)) {
  *     ReservationOutcome out = calls.call(part);          // kmalloc, prepare, hypercall, complete, kfree
  * }
@@ -24,7 +24,7 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  */
 public final class KernelHypercalls {
     private final KernelServices kernel;
-    private final GuestXencomm xencomm;
+    private final KernelXencomm xencomm;
     private final ArgumentStrategy strategy;
     private final HypercallIssuer issuer;
     /** An arena of its own per call: kmalloc'd to the part's size, kfree'd once the outcome is read. */
@@ -36,12 +36,7 @@ public final class KernelHypercalls {
 
         @Override
         public long issue(int op, long[] args, KernelPlacement placement) {
-            Runnable after = xencomm.beforeKernelHypercall(kernel, placement.block());
-            try {
-                return kernel.hypercall(op, args);
-            } finally {
-                after.run();
-            }
+            return placement == null ? kernel.hypercall(op, args) : placement.issue(() -> kernel.hypercall(op, args));
         }
 
         @Override
@@ -50,7 +45,7 @@ public final class KernelHypercalls {
         }
     };
 
-    public KernelHypercalls(KernelServices kernel, GuestXencomm xencomm, ArgumentStrategy strategy) {
+    public KernelHypercalls(KernelServices kernel, KernelXencomm xencomm, ArgumentStrategy strategy) {
         this.kernel = requireNonNull(kernel, "kernel is null");
         this.xencomm = requireNonNull(xencomm, "xencomm is null");
         this.strategy = requireNonNull(strategy, "strategy is null");
@@ -65,7 +60,7 @@ public final class KernelHypercalls {
         return strategy;
     }
 
-    public GuestXencomm xencomm() {
+    public KernelXencomm xencomm() {
         return xencomm;
     }
 
@@ -105,12 +100,7 @@ public final class KernelHypercalls {
 
             @Override
             public long issue(int op, long[] args, KernelPlacement placement) {
-                Runnable after = xencomm.beforeKernelHypercall(kernel, placement.block());
-                try {
-                    return kernel.hypercall(op, args);
-                } finally {
-                    after.run();
-                }
+                return placement == null ? kernel.hypercall(op, args) : placement.issue(() -> kernel.hypercall(op, args));
             }
         });
     }

@@ -3,6 +3,7 @@ package org.xencommlab.guest.abi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.errno.XenErrno;
@@ -10,13 +11,12 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.KernelXencomm;
 
 /**
- * Argument memory for a hypercall the kernel issues itself (the balloon driver, and the embedded
- * form's blocks): one {@code kmalloc}'d, physically contiguous arena, pieces placed in it at
+ * Argument memory for a hypercall the kernel issues itself (the balloon driver): one {@code kmalloc}'d, physically contiguous arena, pieces placed in it at
  * 8-byte aligned offsets with kernel stores, each named by the arch's native kernel reference
- * ({@link GuestXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
+ * ({@link KernelXencomm#kernelReference}: a kernel virtual address on x86, an inline physical
  * address on ppc). Nothing is locked or registered: kernel memory is never swapped or moved.
  *
  * <p>The arena is sized up front ({@link org.xencommlab.api.abi.ArgumentStrategy#argumentBytes});
@@ -25,12 +25,12 @@ import org.xencommlab.api.xencomm.GuestXencomm;
  */
 public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
     private final KernelServices kernel;
-    private final GuestXencomm xencomm;
+    private final KernelXencomm xencomm;
     private final KernelBlock block;
     private int used;
     private boolean closed;
 
-    private KernelPlacement(KernelServices kernel, GuestXencomm xencomm, KernelBlock block) {
+    private KernelPlacement(KernelServices kernel, KernelXencomm xencomm, KernelBlock block) {
         this.kernel = kernel;
         this.xencomm = xencomm;
         this.block = block;
@@ -41,7 +41,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
      *
      * @throws XenException ENOMEM when the kernel has no contiguous memory for it
      */
-    public static KernelPlacement allocate(KernelServices kernel, GuestXencomm xencomm, int capacity) {
+    public static KernelPlacement allocate(KernelServices kernel, KernelXencomm xencomm, int capacity) {
         requireNonNull(kernel, "kernel is null");
         requireNonNull(xencomm, "xencomm is null");
         if (capacity < 0) {
@@ -80,12 +80,26 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         return new Piece((int) start, length);
     }
 
-    /** {@code kfree}s the arena; later calls do nothing. */
+    /**
+     * Issues a hypercall whose memory is this arena: the arch's guest half sees the arena just
+     * before the hypervisor does and just after ({@link KernelXencomm#beforeKernelHypercall}).
+     */
+    public long issue(LongSupplier hypercall) {
+        checkOpen();
+        Runnable after = xencomm.beforeKernelHypercall(block);
+        try {
+            return hypercall.getAsLong();
+        } finally {
+            after.run();
+        }
+    }
+
+    /** Gives the arch what it took for the arena ({@link KernelXencomm#releaseKernelBlock}), then {@code kfree}s it; later calls do nothing. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            xencomm.releaseKernelBlock(kernel, block);
+            xencomm.releaseKernelBlock(block);
             kernel.kfree(block);
         }
     }
@@ -113,7 +127,7 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         @Override
         public MemoryReference referenceAt(int offset) {
             Objects.checkFromToIndex(offset, length, length);
-            return xencomm.kernelReference(kernel, block, start + offset, length - offset);
+            return xencomm.kernelReference(block, start + offset, length - offset);
         }
 
         @Override

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.guest.abi.KernelHypercalls;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.xenstore.XenStore;
@@ -22,15 +21,13 @@ import org.xencommlab.guest.xenstore.XenStore;
  */
 public final class BalloonDriverFactory {
     private final ArgumentStrategy strategy;
-    private final GuestXencomm xencomm;
     private final XenStore store;
     private final RunMetrics metrics;
     private final Trace trace;
 
     @Inject
-    public BalloonDriverFactory(ArgumentStrategy strategy, GuestXencomm xencomm, XenStore store, RunMetrics metrics, Trace trace) {
+    public BalloonDriverFactory(ArgumentStrategy strategy, XenStore store, RunMetrics metrics, Trace trace) {
         this.strategy = requireNonNull(strategy, "strategy is null");
-        this.xencomm = requireNonNull(xencomm, "xencomm is null");
         this.store = requireNonNull(store, "store is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
@@ -41,6 +38,6 @@ public final class BalloonDriverFactory {
      * a target is already written, the driver moves toward it before this returns).
      */
     public BalloonDriver load(GuestKernel kernel) {
-        return new BalloonDriver(kernel, new KernelHypercalls(kernel, xencomm, strategy), store, metrics, trace);
+        return new BalloonDriver(kernel, new KernelHypercalls(kernel, kernel.xencomm(), strategy), store, metrics, trace);
     }
 }

@@ -16,6 +16,8 @@ import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.GuestXencomm;
+import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.memory.FrameAllocator;
 import org.xencommlab.guest.memory.FrameUse;
@@ -46,8 +48,15 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * scheduler's {@link GuestConfig#migrationDelayPoints() delay} or when the process touches it).
  * Locked pages are migrated but never swapped; pinned pages and driver mappings are never moved.
  *
+ * <p>The arch's guest half: the kernel attaches itself at the end of its boot
+ * ({@link GuestXencomm#attachKernel}, once) and keeps the {@link KernelXencomm} it gets
+ * ({@link #xencomm()}); each process gets its own state from it when it starts (see
+ * {@link GuestProcess}). At {@link #shutdown} the kernel's state is released exactly once, once
+ * the last process of the kernel is torn down (each process's state released first).
+ *
  * <p>Thread-safety: the kernel's memory-management state is guarded by one lock, and the kernel
- * never holds it while it calls the hypervisor or the scheduler, or runs a clean-up.
+ * never holds it while it calls the hypervisor or the scheduler, or runs a clean-up (or releases
+ * an arch state).
  */
 public final class GuestKernel implements KernelServices {
     private final int domid;
@@ -68,9 +77,12 @@ public final class GuestKernel implements KernelServices {
     private final VcpuRoots vcpus;
     private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final GuestScheduler.Registration background;
+    private final KernelXencomm xencomm;
     private int nextPid = 1;
     private long kernelTableFrames;
     private boolean shutDown;
+    private boolean xencommReleased;
+    private int releaseFailures;
 
     GuestKernel(
             int domid,
@@ -84,7 +96,8 @@ public final class GuestKernel implements KernelServices {
             GuestScheduler scheduler,
             RunMetrics metrics,
             Trace trace,
-            GuestConfig config) {
+            GuestConfig config,
+            GuestXencomm guestXencomm) {
         this.domid = domid;
         this.memory = requireNonNull(memory, "memory is null");
         this.layout = requireNonNull(layout, "layout is null");
@@ -113,6 +126,8 @@ public final class GuestKernel implements KernelServices {
         this.heap = new KernelHeap(new HeapFrames(reclaim, frames, directMap, layout), memory, pageSize);
         this.vcpus = new VcpuRoots(domid, config.vcpus(), directMap.rootGfn(), gate, pageSize);
         this.background = scheduler.register("kernel d" + domid + " pager", reclaim::backgroundPaging);
+        // Last: the arch may keep this kernel but calls none of it while it attaches.
+        this.xencomm = requireNonNull(guestXencomm.attachKernel(this), "the arch's guest half made no kernel state");
         trace.event(TraceKind.PROCESS, domid, () -> "kernel booted: " + ramPages + " pages of " + pageSize.bytes()
                 + " bytes, kernel root 0x" + Long.toHexString(directMap.rootGfn()));
     }
@@ -206,7 +221,15 @@ public final class GuestKernel implements KernelServices {
             AddressSpace space = new AddressSpace(pid, root, reclaim, tables, directMap, layout, pageSize, memory, metrics,
                     config.mlockLimitPages(), config.mmapMinAddress());
             reclaim.register(space);
-            process = new GuestProcess(this, name, pid % vcpus.count(), space, lock, vcpus, () -> processes.remove(pid));
+            try {
+                process = new GuestProcess(this, name, pid % vcpus.count(), space, lock, vcpus, xencomm,
+                        () -> processes.remove(pid));
+            } catch (RuntimeException e) {
+                // The arch could not make the process's state: nothing of the process stays.
+                space.retire();
+                space.destroy();
+                throw e;
+            }
             processes.put(pid, process);
         }
         GuestProcess started = process;
@@ -230,7 +253,10 @@ public final class GuestKernel implements KernelServices {
 
     /**
      * Shuts the kernel down at the end of a run: kills every process (each torn down as on
-     * exit) and stops its background paging. Kernel memory stays allocated.
+     * exit), stops its background paging and, once no process is left, releases the arch's
+     * kernel state (exactly once; a process that was inside a system call dies at its return to
+     * user mode, and the release follows its teardown). Kernel memory stays allocated. Calling it
+     * again does nothing more.
      */
     public void shutdown() {
         synchronized (lock) {
@@ -240,6 +266,54 @@ public final class GuestKernel implements KernelServices {
             process.kill();
         }
         background.cancel();
+        releaseXencommIfDone();
+    }
+
+    /** The arch's state of this kernel, made at boot ({@link GuestXencomm#attachKernel}). */
+    public KernelXencomm xencomm() {
+        return xencomm;
+    }
+
+    /** Whether the arch's kernel state was released (shut down, no process left). */
+    public boolean isXencommReleased() {
+        synchronized (lock) {
+            return xencommReleased;
+        }
+    }
+
+    /** Arch-state releases (of this kernel's or its processes' states) that threw; each was still counted as done. */
+    public int xencommReleaseFailures() {
+        synchronized (lock) {
+            return releaseFailures;
+        }
+    }
+
+    /** Called by a process once it is reaped: the last one after shutdown releases the kernel's arch state. */
+    void processReaped() {
+        releaseXencommIfDone();
+    }
+
+    /** Releases the kernel's arch state once: after shutdown, with no process left. Never under the lock. */
+    private void releaseXencommIfDone() {
+        synchronized (lock) {
+            if (!shutDown || xencommReleased || !processes.isEmpty()) {
+                return;
+            }
+            xencommReleased = true;
+        }
+        runRelease(xencomm::release, "kernel arch state");
+    }
+
+    /** Runs an arch state's release; a failure (an arch bug) is counted and traced, never thrown. */
+    void runRelease(Runnable release, String what) {
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                releaseFailures++;
+            }
+            trace.event(TraceKind.PROCESS, domid, () -> "release of the " + what + " failed: " + e);
+        }
     }
 
     // ---- counts a test or a report can check ----

@@ -10,13 +10,16 @@ import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.trace.Trace;
+import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.sched.GuestScheduler;
 
 /**
  * Boots guest kernels: one per domain, several per run. Everything a kernel shares with the rest
- * of the run (the gate to the hypervisor, the arch's page-table format and layout, the scheduler,
- * metrics, trace, configuration) comes from here; what is per domain comes with the boot call.
+ * of the run (the gate to the hypervisor, the arch's page-table format, layout and guest half, the
+ * scheduler, metrics, trace, configuration) comes from here; what is per domain comes with the
+ * boot call. Each kernel attaches itself to the arch's guest half when it boots
+ * ({@link GuestXencomm#attachKernel}).
  *
  * <pre>{@code
  * GuestKernel dom0 = kernels.boot(0, 16384);          // memory from HypervisorGate.physicalMemory(0)
@@ -32,6 +35,7 @@ public final class GuestKernelFactory {
     private final RunMetrics metrics;
     private final Trace trace;
     private final GuestConfig config;
+    private final GuestXencomm xencomm;
 
     @Inject
     public GuestKernelFactory(
@@ -42,7 +46,8 @@ public final class GuestKernelFactory {
             GuestScheduler scheduler,
             RunMetrics metrics,
             Trace trace,
-            GuestConfig config) {
+            GuestConfig config,
+            GuestXencomm xencomm) {
         this.gate = requireNonNull(gate, "gate is null");
         this.format = requireNonNull(format, "format is null");
         this.layout = requireNonNull(layout, "layout is null");
@@ -51,6 +56,7 @@ public final class GuestKernelFactory {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
         this.config = requireNonNull(config, "config is null");
+        this.xencomm = requireNonNull(xencomm, "xencomm is null");
     }
 
     /** Boots the kernel of domain {@code domid}, which holds frames 0 .. ramPages - 1, on its memory from the gate. */
@@ -71,6 +77,7 @@ public final class GuestKernelFactory {
      * @param kernelConfig this kernel's configuration (the run's scheduler settings still apply)
      */
     public GuestKernel boot(int domid, long ramPages, long maxPages, GuestPhysicalMemory memory, GuestConfig kernelConfig) {
-        return new GuestKernel(domid, ramPages, maxPages, memory, format, layout, pageSize, gate, scheduler, metrics, trace, kernelConfig);
+        return new GuestKernel(domid, ramPages, maxPages, memory, format, layout, pageSize, gate, scheduler, metrics, trace, kernelConfig,
+                xencomm);
     }
 }

@@ -13,6 +13,8 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.KernelXencomm;
+import org.xencommlab.api.xencomm.ProcessXencomm;
 import org.xencommlab.guest.sched.Killable;
 
 /**
@@ -30,8 +32,10 @@ import org.xencommlab.guest.sched.Killable;
  * {@code munmap} runs the clean-up of a driver mapping it closes before that return, so no kill
  * separates a mapping's removal from the release of its resources. Teardown runs the
  * {@link #atExit} clean-ups (last registered first, each once, a failing one does not stop the
- * others), unmaps everything (driver clean-ups run), releases locked pages and frees every frame
- * and page table. A system call on a dead process fails with ESRCH.
+ * others), then releases the arch's state of the process ({@link ProcessXencomm#release}, exactly
+ * once, made by the kernel's arch state when the process started: {@link #xencomm()}), then
+ * unmaps everything (driver clean-ups run), releases locked pages and frees every frame and page
+ * table. A system call on a dead process fails with ESRCH.
  *
  * <p>Locking: its own state (life cycle, system-call depth, pending kill, clean-ups) is guarded
  * by the kernel's memory lock, the same lock its address space requires, so that a state check
@@ -54,6 +58,7 @@ public final class GuestProcess implements UserProcessServices, Killable {
     private final VcpuRoots vcpus;
     private final Runnable reap;
     private final ExitCleanups cleanups;
+    private final ProcessXencomm xencomm;
     private State state = State.ALIVE;
     private int syscallDepth;
     private boolean killPending;
@@ -61,9 +66,12 @@ public final class GuestProcess implements UserProcessServices, Killable {
 
     /**
      * @param lock the kernel's memory lock
+     * @param kernelXencomm the kernel's arch state, which makes this process's (called here, with
+     *     the lock held: it only makes the object)
      * @param reap removes it from the kernel's process table, called with the lock held when it is dead
      */
-    GuestProcess(GuestKernel kernel, String name, int vcpu, AddressSpace space, Object lock, VcpuRoots vcpus, Runnable reap) {
+    GuestProcess(GuestKernel kernel, String name, int vcpu, AddressSpace space, Object lock, VcpuRoots vcpus,
+            KernelXencomm kernelXencomm, Runnable reap) {
         this.kernel = kernel;
         this.pid = space.pid();
         this.name = name;
@@ -73,6 +81,13 @@ public final class GuestProcess implements UserProcessServices, Killable {
         this.vcpus = vcpus;
         this.reap = reap;
         this.cleanups = new ExitCleanups(kernel.trace(), kernel.domid(), pid);
+        // Last: the arch may keep this process but calls none of it while it attaches.
+        this.xencomm = requireNonNull(kernelXencomm.attachProcess(this), "the arch's guest half made no process state");
+    }
+
+    /** The arch's state of this process, made when it started; released at its teardown. */
+    public ProcessXencomm xencomm() {
+        return xencomm;
     }
 
     @Override
@@ -416,6 +431,10 @@ public final class GuestProcess implements UserProcessServices, Killable {
         for (Runnable cleanup = cleanups.takeLast(); cleanup != null; cleanup = cleanups.takeLast()) {
             cleanups.runAll(List.of(cleanup), "clean-up");
         }
+        // Exactly once (only the teardown that moved the process out of ALIVE gets here), after
+        // the clean-ups and before the address space goes: the arch may still unpin pages and
+        // issue hypercalls for the process, which runs no more user code.
+        kernel.runRelease(xencomm::release, "arch state of pid " + pid);
         List<Runnable> closed;
         synchronized (lock) {
             closed = space.destroy();
@@ -423,6 +442,7 @@ public final class GuestProcess implements UserProcessServices, Killable {
             reap.run();
         }
         cleanups.runAll(closed, "driver clean-up");
+        kernel.processReaped();
     }
 
     @Override

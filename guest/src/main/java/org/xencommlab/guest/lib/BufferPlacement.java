@@ -7,7 +7,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 
 /**
- * The pointer form from a tool: each piece is a slice of the tool's hypercall buffer
+ * Hypercall-buffer memory from a tool ({@link org.xencommlab.api.abi.ToolArgumentMemory#HYPERCALL_BUFFER}): each piece is a slice of the tool's hypercall buffer
  * ({@code alloc_mem}), written with user stores and named by the slice's reference, which the arch
  * made (an address on x86, {@code bufid | offset} on ppc). Every arch's slice reference is linear
  * in the offset inside the slice, so {@link Placed#referenceAt} adds the offset.

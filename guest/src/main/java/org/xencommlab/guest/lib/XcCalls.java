@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
-import org.xencommlab.api.abi.layout.AbiForm;
+import org.xencommlab.api.abi.ToolArgumentMemory;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.trace.Trace;
@@ -15,23 +15,24 @@ import org.xencommlab.guest.abi.HypercallIssuer;
 
 /**
  * The library's marshalling of a tool's hypercalls through the run's {@link ArgumentStrategy},
- * so that the same tool code runs in either form and only the counts differ:
+ * so that the same tool code runs under any strategy and only the counts differ. The strategy says
+ * where its argument memory goes ({@link ArgumentStrategy#toolArgumentMemory}):
  * <ul>
- *   <li><b>pointer</b>: arguments go in the tool's hypercall buffer from the arch's buffer API
- *       ({@link XcHandle#allocBuf}: mlocked on x86, registered on ppc, device pages, or plain
- *       memory in ppc's descriptor mode), one slice per structure or array; the call goes through
- *       {@link XcHandle#hypercall}. The buffer is kept between calls (libxc's hypercall-buffer
- *       cache) and sized up front from the request ({@link ArgumentStrategy#argumentBytes});
- *       when a request needs more than it holds, it is freed and a larger one allocated, and that
- *       re-make counts as one {@code RETRIES} (the mail's Problem #3);</li>
- *   <li><b>embedded</b>: the one block of each call is built in the tool's ordinary memory (kept
- *       between calls, re-mapped larger when needed, never locked or registered, so re-mapping it
- *       is no retry) and handed to privcmd's embedded ioctl through
- *       {@link XcHandle#hypercallEmbedded}, which copies it through kernel memory.</li>
+ *   <li>{@link ToolArgumentMemory#HYPERCALL_BUFFER}: the tool's hypercall buffer from the arch's
+ *       buffer API ({@link XcHandle#allocBuf}: mlocked on x86, registered on ppc, device pages, or
+ *       plain memory in ppc's descriptor mode), one slice per piece. The buffer is kept between
+ *       calls (libxc's hypercall-buffer cache) and sized up front from the request
+ *       ({@link ArgumentStrategy#argumentBytes}); when a request needs more than it holds, it is
+ *       freed and a larger one allocated, and that re-make counts as one {@code RETRIES} (the
+ *       mail's Problem #3);</li>
+ *   <li>{@link ToolArgumentMemory#ORDINARY_MEMORY}: the tool's ordinary memory (kept between
+ *       calls, re-mapped larger when needed, never locked or registered, so re-mapping it is no
+ *       retry); the strategy's kernel side moves it through kernel memory during the call.</li>
  * </ul>
- * Either way the -EFAULT retry of {@link XcHandle} applies, and errors are the caller's to see:
- * negative results come back in the outcome; a strategy's refusal (E2BIG) or a buffer error is a
- * {@link XenException} also counted in {@link XcHandle#errorsSeen}.
+ * Either way the call goes through privcmd's one hypercall ioctl ({@link XcHandle#hypercall}) and
+ * its -EFAULT retry applies, and errors are the caller's to see: negative results come back in the
+ * outcome; a strategy's refusal (E2BIG) or a buffer error is a {@link XenException} also counted
+ * in {@link XcHandle#errorsSeen}.
  *
  * <pre>{@code
  * XcCalls calls = new XcCalls(xc, strategy, trace);
@@ -60,7 +61,10 @@ public final class XcCalls implements AutoCloseable {
         this.trace = requireNonNull(trace, "trace is null");
         this.pageSize = xc.process().pageSize();
         this.issuer = new HypercallIssuer(strategy);
-        this.channel = strategy.form() == AbiForm.EMBEDDED ? new BlockChannel() : new BufferChannel();
+        this.channel = switch (strategy.toolArgumentMemory()) {
+            case HYPERCALL_BUFFER -> new BufferChannel();
+            case ORDINARY_MEMORY -> new MemoryChannel();
+        };
     }
 
     public XcHandle handle() {
@@ -76,12 +80,12 @@ public final class XcCalls implements AutoCloseable {
         return strategy.split(request);
     }
 
-    /** Pointer-form buffers re-made larger so far. */
+    /** Hypercall buffers re-made larger so far. */
     public long bufferRemakes() {
         return bufferRemakes;
     }
 
-    /** Pages of the hypercall buffer held now (pointer form), 0 if none. */
+    /** Pages of the hypercall buffer held now, 0 if none. */
     public int bufferPages() {
         return buffer == null ? 0 : buffer.nrPages();
     }
@@ -97,7 +101,7 @@ public final class XcCalls implements AutoCloseable {
         return issuer.call(part, channel);
     }
 
-    /** Pointer form: slices of the hypercall buffer, kept between calls; an ordinary privcmd hypercall. */
+    /** Hypercall-buffer memory: slices of the hypercall buffer, kept between calls. */
     private final class BufferChannel implements HypercallIssuer.Channel<BufferPlacement> {
         @Override
         public BufferPlacement open(int bytes) {
@@ -117,17 +121,17 @@ public final class XcCalls implements AutoCloseable {
         }
     }
 
-    /** Embedded form: one block in the tool's ordinary memory, kept between calls; privcmd's embedded ioctl. */
-    private final class BlockChannel implements HypercallIssuer.Channel<UserBlockPlacement> {
+    /** Ordinary memory: one mapping of the tool's, kept between calls. */
+    private final class MemoryChannel implements HypercallIssuer.Channel<UserMemoryPlacement> {
         @Override
-        public UserBlockPlacement open(int bytes) {
+        public UserMemoryPlacement open(int bytes) {
             ensureBlock(bytes);
-            return new UserBlockPlacement(xc.process(), blockAddress, blockLength);
+            return new UserMemoryPlacement(xc.process(), blockAddress, blockLength);
         }
 
         @Override
-        public long issue(int op, long[] args, UserBlockPlacement placement) {
-            return placement == null ? xc.hypercall(op, args) : xc.hypercallEmbedded(op, args, placement.address(), placement.placedLength());
+        public long issue(int op, long[] args, UserMemoryPlacement placement) {
+            return xc.hypercall(op, args);
         }
 
         @Override
@@ -170,7 +174,7 @@ public final class XcCalls implements AutoCloseable {
     }
 
     /**
-     * Frees the hypercall buffer (if the handle still holds it) and unmaps the block memory, if
+     * Frees the hypercall buffer (if the handle still holds it) and unmaps the ordinary memory, if
      * the process is alive; an exiting process releases both anyway. Closing twice does nothing.
      */
     @Override

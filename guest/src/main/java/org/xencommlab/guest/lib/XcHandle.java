@@ -27,9 +27,9 @@ import org.xencommlab.guest.privcmd.PrivcmdFile;
  * issues).
  *
  * <p>Tools ({@link org.xencommlab.guest.tools.Dom0Tools}) are built on a handle through
- * {@link XcCalls}: it takes buffers with {@link #allocBuf}/{@link #allocMem} (pointer form) or
- * ordinary memory handed to {@link #hypercallEmbedded} (embedded form), marshals the arguments
- * with the run's argument strategy, and reports through {@link #errorsSeen}; re-making a buffer
+ * {@link XcCalls}: it takes buffers with {@link #allocBuf}/{@link #allocMem} or ordinary memory,
+ * as the run's argument strategy asks, marshals the arguments with that strategy, issues them
+ * with {@link #hypercall}, and reports through {@link #errorsSeen}; re-making a buffer
  * larger (Problem #3) is counted with {@link #countRetry}.
  *
  * <p>It records what the caller finally saw: every negative final result and every buffer error,
@@ -123,19 +123,6 @@ public final class XcHandle implements AutoCloseable {
     public long hypercall(int op, long... args) {
         checkOpen();
         return withRetries(op, () -> privcmd.hypercall(op, args));
-    }
-
-    /**
-     * Issues a hypercall in the embedded form: the block of {@code length} bytes at
-     * {@code userAddress} (ordinary memory of this process, named by that address in
-     * {@code args}) goes through privcmd's embedded ioctl ({@link PrivcmdFile#hypercallEmbedded}),
-     * which copies it through kernel memory. Retried on -EFAULT as {@link #hypercall} is.
-     *
-     * @throws XenException ESRCH if the process is dead or killed meanwhile
-     */
-    public long hypercallEmbedded(int op, long[] args, long userAddress, int length) {
-        checkOpen();
-        return withRetries(op, () -> privcmd.hypercallEmbedded(op, args, userAddress, length));
     }
 
     private long withRetries(int op, java.util.function.LongSupplier issue) {

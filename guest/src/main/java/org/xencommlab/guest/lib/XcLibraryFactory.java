@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import jakarta.inject.Inject;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.privcmd.Privcmd;
@@ -13,15 +12,13 @@ import org.xencommlab.guest.privcmd.Privcmd;
 /** Opens the libxc-like library in a process ({@code xc_interface_open}). One per run. */
 public final class XcLibraryFactory {
     private final Privcmd privcmd;
-    private final GuestXencomm xencomm;
     private final GuestConfig config;
     private final RunMetrics metrics;
     private final Trace trace;
 
     @Inject
-    public XcLibraryFactory(Privcmd privcmd, GuestXencomm xencomm, GuestConfig config, RunMetrics metrics, Trace trace) {
+    public XcLibraryFactory(Privcmd privcmd, GuestConfig config, RunMetrics metrics, Trace trace) {
         this.privcmd = requireNonNull(privcmd, "privcmd is null");
-        this.xencomm = requireNonNull(xencomm, "xencomm is null");
         this.config = requireNonNull(config, "config is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
@@ -32,7 +29,7 @@ public final class XcLibraryFactory {
      * {@link GuestConfig#retryPolicy()} says.
      */
     public XcHandle open(GuestProcess process) {
-        return new XcHandle(process, privcmd.open(process), xencomm.openUserBuffers(process), config.retryPolicy(),
+        return new XcHandle(process, privcmd.open(process), process.xencomm().openUserBuffers(), config.retryPolicy(),
                 config.hypercallRetries(), metrics, trace);
     }
 
@@ -44,7 +41,7 @@ public final class XcLibraryFactory {
         if (retries < 0) {
             throw new IllegalArgumentException("negative retries");
         }
-        return new XcHandle(process, privcmd.open(process), xencomm.openUserBuffers(process),
+        return new XcHandle(process, privcmd.open(process), process.xencomm().openUserBuffers(),
                 GuestConfig.RetryPolicy.EVERY_CALL, retries, metrics, trace);
     }
 }

@@ -3,12 +3,11 @@ package org.xencommlab.guest.privcmd;
 import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
-import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.hypercall.HypervisorGate;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
-import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.guest.kernel.GuestProcess;
 
 /**
@@ -17,19 +16,19 @@ import org.xencommlab.guest.kernel.GuestProcess;
  *
  * <p>Like Linux's privcmd, it does not filter hypercalls: whether a domain may issue one (only a
  * privileged domain, dom0, may issue most tool hypercalls) is the hypervisor's decision, so the
- * driver passes every call through and the caller sees the hypervisor's answer.
+ * driver passes every call through and the caller sees the hypervisor's answer. Whatever the run's
+ * {@link ArgumentStrategy} needs from the kernel for a tool's call, it asks for through
+ * {@link ArgumentStrategy#carryUserCall}; the driver has one hypercall path for every strategy.
  */
 public final class Privcmd {
-    private final GuestXencomm xencomm;
-    private final HandleSiteFinder handleSites;
+    private final ArgumentStrategy strategy;
     private final HypervisorGate gate;
     private final RunMetrics metrics;
     private final Trace trace;
 
     @Inject
-    public Privcmd(GuestXencomm xencomm, HandleSiteFinder handleSites, HypervisorGate gate, RunMetrics metrics, Trace trace) {
-        this.xencomm = requireNonNull(xencomm, "xencomm is null");
-        this.handleSites = requireNonNull(handleSites, "handleSites is null");
+    public Privcmd(ArgumentStrategy strategy, HypervisorGate gate, RunMetrics metrics, Trace trace) {
+        this.strategy = requireNonNull(strategy, "strategy is null");
         this.gate = requireNonNull(gate, "gate is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
@@ -48,12 +47,8 @@ public final class Privcmd {
         });
     }
 
-    GuestXencomm xencomm() {
-        return xencomm;
-    }
-
-    HandleSiteFinder handleSites() {
-        return handleSites;
+    ArgumentStrategy strategy() {
+        return strategy;
     }
 
     HypervisorGate gate() {

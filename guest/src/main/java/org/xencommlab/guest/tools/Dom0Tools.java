@@ -32,8 +32,8 @@ import org.xencommlab.guest.xenstore.XenStore;
 /**
  * The dom0 tools of the lab (the parts of xl and libxc the workloads need), run by a user process
  * through privcmd and the libxc-like library. Every call goes through {@link XcCalls}, so the same
- * code runs in either argument form and through {@link XcHandle#hypercall} or
- * {@link XcHandle#hypercallEmbedded} (the -EFAULT retry applies); a negative final result is a
+ * code runs under any argument strategy, through {@link XcHandle#hypercall} (the -EFAULT retry
+ * applies); a negative final result is a
  * {@link XenException} carrying the errno the tool saw, also counted in
  * {@link XcHandle#errorsSeen}.
  *

@@ -14,7 +14,6 @@ import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.abi.console.ConsoleWriteRequest;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.guest.kernel.GuestKernel;
-import org.xencommlab.guest.testing.TestingGuestXencomm;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingStrategies;
 import org.xencommlab.guest.testing.TestingWalker;
@@ -31,7 +30,7 @@ final class ArgumentPlacementProperties {
             total = (int) PlacementSize.align(total) + piece.length;
         }
         List<ArgumentPlacement.Placed> placed = new ArrayList<>();
-        try (KernelPlacement arena = KernelPlacement.allocate(kernel, new TestingGuestXencomm(true), total)) {
+        try (KernelPlacement arena = KernelPlacement.allocate(kernel, kernel.xencomm(), total)) {
             for (byte[] piece : pieces) {
                 placed.add(arena.place(piece));
             }

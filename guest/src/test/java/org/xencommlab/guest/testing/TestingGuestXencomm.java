@@ -1,5 +1,6 @@
 package org.xencommlab.guest.testing;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
@@ -10,51 +11,132 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.HypercallBufferApi;
+import org.xencommlab.api.xencomm.KernelXencomm;
+import org.xencommlab.api.xencomm.ProcessXencomm;
 
 /**
  * A pass-through guest half, x86-like: a reference is the user virtual address; a buffer is
  * anonymous memory, mlocked for its life when {@code lock} is set; the arguments pass unchanged.
+ *
+ * <p>It counts its life cycle (kernel and process states made and released) and refuses work on
+ * a released state with ESRCH, so tests can check that the kernel attaches and releases each state
+ * exactly once.
  */
 public final class TestingGuestXencomm implements GuestXencomm {
     private final boolean lock;
+    private final AtomicInteger kernelsAttached = new AtomicInteger();
+    private final AtomicInteger kernelsReleased = new AtomicInteger();
+    private final AtomicInteger processesAttached = new AtomicInteger();
+    private final AtomicInteger processesReleased = new AtomicInteger();
 
     public TestingGuestXencomm(boolean lock) {
         this.lock = lock;
     }
 
     @Override
-    public HypercallBufferApi openUserBuffers(UserProcessServices process) {
-        return new HypercallBufferApi() {
-            private long nextId = 1;
-
-            @Override
-            public HypercallBuffer allocBuf(int nrPages) {
-                long length = (long) nrPages * process.pageSize().bytes();
-                long address = process.mmapAnonymous(length);
-                if (lock) {
-                    try {
-                        process.mlock(address, length);
-                    } catch (XenException e) {
-                        process.munmap(address, length);
-                        throw e;
-                    }
-                }
-                return new Buffer(nextId++, address, nrPages, length);
-            }
-
-            @Override
-            public void freeBuf(HypercallBuffer buffer) {
-                if (lock) {
-                    process.munlock(buffer.userAddress(), buffer.capacity());
-                }
-                process.munmap(buffer.userAddress(), buffer.capacity());
-            }
-        };
+    public KernelState attachKernel(KernelServices kernel) {
+        kernelsAttached.incrementAndGet();
+        return new KernelState();
     }
 
-    @Override
-    public MemoryReference kernelReference(KernelServices kernel, KernelBlock block, int offset, int length) {
-        return new MemoryReference(block.kernelAddress() + offset);
+    public int kernelsAttached() {
+        return kernelsAttached.get();
+    }
+
+    public int kernelsReleased() {
+        return kernelsReleased.get();
+    }
+
+    public int processesAttached() {
+        return processesAttached.get();
+    }
+
+    public int processesReleased() {
+        return processesReleased.get();
+    }
+
+    /** The fake's kernel state: kernel references are direct-map addresses. */
+    public final class KernelState implements KernelXencomm {
+        private final AtomicInteger releases = new AtomicInteger();
+
+        @Override
+        public MemoryReference kernelReference(KernelBlock block, int offset, int length) {
+            return new MemoryReference(block.kernelAddress() + offset);
+        }
+
+        @Override
+        public ProcessState attachProcess(UserProcessServices process) {
+            if (releases.get() > 0) {
+                throw new XenException(XenErrno.ESRCH, "kernel state released");
+            }
+            processesAttached.incrementAndGet();
+            return new ProcessState(process);
+        }
+
+        @Override
+        public void release() {
+            releases.incrementAndGet();
+            kernelsReleased.incrementAndGet();
+        }
+
+        /** How often this state was released. */
+        public int releases() {
+            return releases.get();
+        }
+    }
+
+    /** The fake's process state. */
+    public final class ProcessState implements ProcessXencomm {
+        private final UserProcessServices process;
+        private final AtomicInteger releases = new AtomicInteger();
+
+        ProcessState(UserProcessServices process) {
+            this.process = process;
+        }
+
+        /** How often this state was released. */
+        public int releases() {
+            return releases.get();
+        }
+
+        @Override
+        public void release() {
+            releases.incrementAndGet();
+            processesReleased.incrementAndGet();
+        }
+
+        @Override
+        public HypercallBufferApi openUserBuffers() {
+            if (releases.get() > 0) {
+                throw new XenException(XenErrno.ESRCH, "process state released");
+            }
+            return new HypercallBufferApi() {
+                private long nextId = 1;
+
+                @Override
+                public HypercallBuffer allocBuf(int nrPages) {
+                    long length = (long) nrPages * process.pageSize().bytes();
+                    long address = process.mmapAnonymous(length);
+                    if (lock) {
+                        try {
+                            process.mlock(address, length);
+                        } catch (XenException e) {
+                            process.munmap(address, length);
+                            throw e;
+                        }
+                    }
+                    return new Buffer(nextId++, address, nrPages, length);
+                }
+
+                @Override
+                public void freeBuf(HypercallBuffer buffer) {
+                    if (lock) {
+                        process.munlock(buffer.userAddress(), buffer.capacity());
+                    }
+                    process.munmap(buffer.userAddress(), buffer.capacity());
+                }
+            };
+        }
     }
 
     private static final class Buffer implements HypercallBuffer {

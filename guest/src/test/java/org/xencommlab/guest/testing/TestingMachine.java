@@ -31,6 +31,7 @@ public final class TestingMachine {
     public final ArgumentStrategy strategy;
     public final GuestScheduler scheduler;
     public final TestingHypervisorGate gate;
+    public final TestingGuestXencomm xencomm;
     public final GuestKernelFactory kernels;
     public final Privcmd privcmd;
     public final XcLibraryFactory library;
@@ -55,11 +56,11 @@ public final class TestingMachine {
         this.strategy = strategy;
         this.scheduler = new GuestScheduler(config, Trace.DISABLED);
         this.gate = new TestingHypervisorGate(PAGE, scheduler, strategy);
-        this.kernels = new GuestKernelFactory(gate, format, LAYOUT, PAGE, scheduler, metrics, Trace.DISABLED, config);
-        TestingGuestXencomm xencomm = new TestingGuestXencomm(lockBuffers);
-        this.privcmd = new Privcmd(xencomm, strategy.handleSites(), gate, metrics, Trace.DISABLED);
-        this.library = new XcLibraryFactory(privcmd, xencomm, config, metrics, Trace.DISABLED);
-        this.balloons = new BalloonDriverFactory(strategy, xencomm, xenstore, metrics, Trace.DISABLED);
+        this.xencomm = new TestingGuestXencomm(lockBuffers);
+        this.kernels = new GuestKernelFactory(gate, format, LAYOUT, PAGE, scheduler, metrics, Trace.DISABLED, config, xencomm);
+        this.privcmd = new Privcmd(strategy, gate, metrics, Trace.DISABLED);
+        this.library = new XcLibraryFactory(privcmd, config, metrics, Trace.DISABLED);
+        this.balloons = new BalloonDriverFactory(strategy, xenstore, metrics, Trace.DISABLED);
         this.tools = new Dom0ToolsFactory(strategy, xenstore, Trace.DISABLED);
     }
 

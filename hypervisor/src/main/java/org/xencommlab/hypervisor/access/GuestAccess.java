@@ -13,6 +13,7 @@ import org.xencommlab.api.sched.Scheduler;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.DomainArchState;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
@@ -22,7 +23,7 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * Xen's {@code copy_from_guest}/{@code copy_to_guest} for one hypervisor entry: the one place the
  * hypervisor moves bytes between its memory and a guest's for handlers.
  *
- * <p>A copy opens the reference with the active arch's {@link GuestHandleResolver} (a refusal is a
+ * <p>A copy opens the reference with the calling domain's {@link DomainArchState} (a refusal is a
  * fault of the whole copy), then goes piece by piece: a scheduling point
  * ({@code GUEST_READ}/{@code GUEST_WRITE}), the arch's translation of the piece's first byte to a
  * guest-physical address, and one bulk copy from there at most to the end of that guest page
@@ -45,16 +46,22 @@ import org.xencommlab.api.xencomm.GuestRegion;
 public final class GuestAccess implements GuestCopy {
     private final HypercallContext context;
     private final GuestHandleResolver resolver;
+    private final DomainArchState domainState;
     private final Scheduler scheduler;
     private final RunMetrics metrics;
     private final Trace trace;
     private final GuestPhysicalMemory memory;
     private final PageSize pageSize;
 
-    public GuestAccess(HypercallContext context, GuestHandleResolver resolver, Scheduler scheduler,
-            RunMetrics metrics, Trace trace) {
+    /**
+     * @param resolver the arch's hypervisor half, asked {@link GuestHandleResolver#accessOk}
+     * @param domainState the calling domain's arch state, which opens and advances its references
+     */
+    public GuestAccess(HypercallContext context, GuestHandleResolver resolver, DomainArchState domainState,
+            Scheduler scheduler, RunMetrics metrics, Trace trace) {
         this.context = requireNonNull(context, "context is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
+        this.domainState = requireNonNull(domainState, "domainState is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.trace = requireNonNull(trace, "trace is null");
@@ -82,7 +89,7 @@ public final class GuestAccess implements GuestCopy {
     /**
      * {@inheritDoc}
      *
-     * <p>Asks the arch's resolver; a negative {@code bytes} is refused with EINVAL.
+     * <p>Asks the calling domain's arch state; a negative {@code bytes} is refused with EINVAL.
      */
     @Override
     public MemoryReference advance(MemoryReference ref, long bytes) {
@@ -90,7 +97,7 @@ public final class GuestAccess implements GuestCopy {
             throw new org.xencommlab.api.errno.XenException(org.xencommlab.api.errno.XenErrno.EINVAL,
                     "cannot advance a reference by " + bytes + " bytes");
         }
-        return resolver.advance(context, ref, bytes);
+        return domainState.advance(context, ref, bytes);
     }
 
     private long copy(GuestAccessKind kind, byte[] buffer, int bufferOffset, MemoryReference ref, long offset, int length) {
@@ -113,7 +120,7 @@ public final class GuestAccess implements GuestCopy {
         }
         GuestRegion region;
         try {
-            region = resolver.open(context, ref, kind);
+            region = domainState.open(context, ref, kind);
         } catch (XenException e) {
             return fault(kind, ref, offset, length, "refused: " + e.getMessage());
         }

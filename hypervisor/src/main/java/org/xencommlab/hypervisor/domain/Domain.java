@@ -8,6 +8,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.DomainArchState;
 import org.xencommlab.hypervisor.heap.DomainHeapAccount;
 import org.xencommlab.hypervisor.memory.MachineMemory;
 
@@ -47,7 +48,7 @@ public final class Domain {
     private int[] unmapped = new int[0];
     private int unmappedCount;
     private volatile boolean dying;
-    private volatile Object archState;
+    private volatile DomainArchState archState;
 
     Domain(int domid, boolean privileged, int vcpuCount, long physmapFrames, long maxPages,
             MachineMemory machine, DomainHeapAccount heap, RunMetrics metrics, int maxExtentOrder) {
@@ -98,12 +99,16 @@ public final class Domain {
         return heap;
     }
 
-    /** The arch backend's per-domain state, or null if the backend keeps none. */
-    public Object archState() {
+    /**
+     * The arch backend's state of this domain, made when the domain was created; null only while
+     * {@link DomainTable#create} has not made it yet. It is kept after the domain's destruction
+     * released it, so that a call still running then is refused by the state itself.
+     */
+    public DomainArchState archState() {
         return archState;
     }
 
-    void setArchState(Object state) {
+    void setArchState(DomainArchState state) {
         this.archState = state;
     }
 

@@ -13,6 +13,8 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.DomainArchState;
+import org.xencommlab.api.xencomm.DomainTeardown;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.heap.DomainHeapAccount;
@@ -75,7 +77,8 @@ public final class DomainTable {
 
     /**
      * Creates a domain: opens its heap account, populates its initial memory, makes the arch's
-     * per-domain state. All or nothing.
+     * per-domain state ({@link GuestHandleResolver#createDomainState}, once). All or nothing: if
+     * the arch refuses, the memory and the account are released and no state exists.
      *
      * @throws XenException EINVAL for a bad spec, EEXIST if the domid is taken, ENOMEM if machine
      *     memory is short, or what the arch backend refused with
@@ -103,7 +106,11 @@ public final class DomainTable {
                 account, metrics, config.maxExtentOrder());
         try {
             domain.populateInitial(pages);
-            domain.setArchState(resolver.createDomainState(spec.domid(), account));
+            DomainArchState state = resolver.createDomainState(spec.domid(), account);
+            if (state == null) {
+                throw new IllegalStateException("the arch backend made no state for d" + spec.domid());
+            }
+            domain.setArchState(state);
         } catch (RuntimeException e) {
             domain.releaseAllFrames();
             heap.closeAccount(account);
@@ -114,9 +121,10 @@ public final class DomainTable {
     }
 
     /**
-     * Destroys a domain: it stops answering hypercalls, the arch backend tears its state down
-     * (unpinning frames, releasing heap charges), then every frame is freed and scrubbed and what
-     * is left on its heap account is reclaimed.
+     * Destroys a domain: it stops answering hypercalls, the arch backend's state of it is
+     * released exactly once ({@link DomainArchState#release}: unpinning frames, releasing heap
+     * charges), then every frame is freed and scrubbed and what is left on its heap account is
+     * reclaimed.
      *
      * @return false if there is no such live domain
      */
@@ -126,9 +134,11 @@ public final class DomainTable {
             return false;
         }
         domain.markDying();
-        Object state = domain.archState();
+        DomainArchState state = domain.archState();
         try {
-            resolver.destroyDomainState(state, new GuestHandleResolver.DomainTeardown() {
+            // Exactly once: a domain is destroyed once (it is dying from here, and lookup no
+            // longer finds it), and its state was made before the domain became visible.
+            state.release(new DomainTeardown() {
                 @Override
                 public void unpinFrame(long gfn) {
                     domain.unpinFrame(gfn);
@@ -145,7 +155,6 @@ public final class DomainTable {
         }
         leakedPins.addAndGet(domain.releaseAllFrames());
         heap.closeAccount(domain.heap());
-        domain.setArchState(null);
         domains.set(domid, null);
         return true;
     }

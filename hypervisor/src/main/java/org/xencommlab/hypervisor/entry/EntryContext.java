@@ -1,7 +1,5 @@
 package org.xencommlab.hypervisor.entry;
 
-import org.xencommlab.api.errno.XenErrno;
-import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
@@ -55,7 +53,7 @@ public final class EntryContext implements HypercallContext {
     @Override
     public GuestCopy guest() {
         if (guest == null) {
-            guest = new GuestAccess(this, entry.resolver(), entry.scheduler(), entry.metrics(), entry.trace());
+            guest = new GuestAccess(this, entry.resolver(), domain.archState(), entry.scheduler(), entry.metrics(), entry.trace());
         }
         return guest;
     }
@@ -83,21 +81,6 @@ public final class EntryContext implements HypercallContext {
     @Override
     public void unpinFrame(long gfn) {
         domain.unpinFrame(gfn);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws XenException EINVAL if the domain has no arch state or it is not a {@code type}
-     */
-    @Override
-    public <T> T archState(Class<T> type) {
-        Object state = domain.archState();
-        if (type == null || !type.isInstance(state)) {
-            throw new XenException(XenErrno.EINVAL, "d" + domain.domid() + " has no arch state of type "
-                    + (type == null ? "null" : type.getName()));
-        }
-        return type.cast(state);
     }
 
     @Override

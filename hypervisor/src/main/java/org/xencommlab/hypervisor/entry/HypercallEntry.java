@@ -36,7 +36,10 @@ import org.xencommlab.hypervisor.domain.Vcpu;
  *   <li>a hypercall number that is negative, at or above {@link HypercallNumber#TABLE_SIZE}, or
  *       has no handler: -ENOSYS.</li>
  * </ul>
- * Then it dispatches through an array indexed by hypercall number. A handler's
+ * Then it dispatches through an array indexed by hypercall number; a number the array leaves
+ * empty goes to the calling domain's arch state
+ * ({@link org.xencommlab.api.xencomm.DomainArchState#hypercall}), which serves the arch's own
+ * hypercalls bound to that domain's state. A handler's
  * {@link XenException} becomes its errno. Any other {@link RuntimeException} is a bug in a
  * handler: it is contained, counted ({@link #containedFailures()}), traced as a fault, and the
  * call returns -EINVAL; handlers validate before they change state, so it leaves nothing
@@ -150,7 +153,7 @@ public final class HypercallEntry implements HypervisorGate {
             if (vcpu == null) {
                 return XenErrno.EINVAL.asResult();
             }
-            HypercallHandler handler = currentOp >= 0 && currentOp < table.length ? table[(int) currentOp] : null;
+            HypercallHandler handler = handlerFor(domain, currentOp);
             if (handler == null) {
                 return XenErrno.ENOSYS.asResult();
             }
@@ -197,7 +200,7 @@ public final class HypercallEntry implements HypervisorGate {
     public SubCall dispatchSubCall(org.xencommlab.api.hypercall.HypercallContext parent, long op, long[] args) {
         long[] words = new long[MAX_ARGS];
         System.arraycopy(args, 0, words, 0, Math.min(args.length, MAX_ARGS));
-        HypercallHandler handler = op >= 0 && op < table.length ? table[(int) op] : null;
+        HypercallHandler handler = handlerFor(domains.lookup(parent.domid()), op);
         SubCall outcome;
         if (handler == null) {
             outcome = SubCall.completed(XenErrno.ENOSYS.asResult());
@@ -226,6 +229,23 @@ public final class HypercallEntry implements HypervisorGate {
                     + (outcome.preempted() ? "continued" : XenErrno.describeResult(outcome.result())));
         }
         return outcome;
+    }
+
+    /**
+     * The handler of {@code op} for {@code domain}: the dispatch table's, or else the one the
+     * domain's arch state serves ({@link org.xencommlab.api.xencomm.DomainArchState#hypercall},
+     * an {@code arch_N} hypercall bound to that domain's state); null if neither has one (or the
+     * domain is gone).
+     */
+    private HypercallHandler handlerFor(Domain domain, long op) {
+        if (op < 0 || op >= table.length) {
+            return null;
+        }
+        HypercallHandler handler = table[(int) op];
+        if (handler != null || domain == null) {
+            return handler;
+        }
+        return domain.archState().hypercall((int) op);
     }
 
     /** Ends a call whose work budget is spent: a guest-caused outcome, not a handler bug. */
@@ -290,7 +310,7 @@ public final class HypercallEntry implements HypervisorGate {
         return budgetStops.get();
     }
 
-    /** Whether hypercall {@code op} has a handler. */
+    /** Whether hypercall {@code op} has a handler in the dispatch table (arch state's own hypercalls aside). */
     public boolean hasHandler(long op) {
         return op >= 0 && op < table.length && table[(int) op] != null;
     }

@@ -69,11 +69,6 @@ final class SubCallContext implements HypercallContext {
     }
 
     @Override
-    public <T> T archState(Class<T> type) {
-        return parent.archState(type);
-    }
-
-    @Override
     public boolean preemptionPending() {
         return parent.preemptionPending();
     }

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.layout.LittleEndian;
+import org.xencommlab.api.abi.memory.MemoryOpArguments;
 import org.xencommlab.api.abi.memory.MemoryOpCommand;
 import org.xencommlab.api.abi.memory.MemoryReservation;
 import org.xencommlab.api.abi.memory.ReservationArguments;
@@ -103,20 +104,22 @@ public final class MemoryOpHandler implements HypercallHandler {
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        MemoryOpCommand cmd = MemoryOpCommand.decode(args[0]);
+        // The cmd word is decoded once, by memory_op's ABI; the reservation is read only if asked for.
+        MemoryOpArguments call = strategy.decode(MemoryOpArguments.KIND, context.guest(), args);
+        MemoryOpCommand cmd = call.command();
         return switch (cmd.op()) {
             case MemoryOp.INCREASE_RESERVATION, MemoryOp.DECREASE_RESERVATION, MemoryOp.POPULATE_PHYSMAP ->
-                    reservation(context, cmd, args);
-            case MemoryOp.CURRENT_RESERVATION, MemoryOp.MAXIMUM_RESERVATION -> reservationQuery(context, cmd, args[1]);
+                    reservation(context, cmd, call);
+            case MemoryOp.CURRENT_RESERVATION, MemoryOp.MAXIMUM_RESERVATION -> reservationQuery(context, cmd, call.argument());
             default -> XenErrno.ENOSYS.asResult();
         };
     }
 
-    private long reservation(HypercallContext context, MemoryOpCommand cmd, long[] args) {
+    private long reservation(HypercallContext context, MemoryOpCommand cmd, MemoryOpArguments call) {
         ReservationArguments r;
         Domain target;
         try {
-            r = strategy.decode(ReservationArguments.KIND, context.guest(), args);
+            r = call.reservation();
             target = Targets.byAnyId(domains, context, r.reservation().domid());
             if (target == null) {
                 throw new XenException(XenErrno.ESRCH, "no domain " + r.reservation().domid());

@@ -28,6 +28,9 @@ import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.api.xencomm.DomainArchState;
+import org.xencommlab.api.xencomm.DomainTeardown;
+import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.hypervisor.TestingGuestHandleResolver;
 import org.xencommlab.hypervisor.TestingMachine;
 import org.xencommlab.hypervisor.domain.DomainSpec;
@@ -145,17 +148,23 @@ final class TestGuestAccess {
     @Test
     void everyOpenedRegionIsAskedToDeferAndClosedOnceHoweverTheCopyEnds() {
         List<GuestRegion> regions = new ArrayList<>();
-        GuestHandleResolver recording = (context, ref, access) -> {
-            GuestRegion region = mock(GuestRegion.class, delegatesTo(m.resolver.open(context, ref, access)));
-            regions.add(region);
-            return region;
+        DomainArchState recording = new DomainArchState() {
+            @Override
+            public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
+                GuestRegion region = mock(GuestRegion.class, delegatesTo(TestingGuestHandleResolver.openPhysical(ref)));
+                regions.add(region);
+                return region;
+            }
+
+            @Override
+            public void release(DomainTeardown teardown) {}
         };
         byte[] dst = new byte[300];
-        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, m.resolver, recording, m.scheduler, m.metrics, m.trace)
                 .copyFromGuest(dst, 0, new MemoryReference(PAGE - 100), 0, 300))).isZero();
-        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, m.resolver, recording, m.scheduler, m.metrics, m.trace)
                 .copyFromGuest(dst, 0, new MemoryReference(4L * PAGE - 96), 0, 300))).isEqualTo(204);
-        assertThat(run(c -> new GuestAccess(c, recording, m.scheduler, m.metrics, m.trace)
+        assertThat(run(c -> new GuestAccess(c, m.resolver, recording, m.scheduler, m.metrics, m.trace)
                 .copyToGuest(new MemoryReference(0), -1, dst, 0, 16))).isEqualTo(16);
 
         assertThat(regions).hasSize(3);

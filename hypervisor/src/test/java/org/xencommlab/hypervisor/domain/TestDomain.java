@@ -199,6 +199,7 @@ final class TestDomain {
         assertErrno(() -> d.memory().read(0, new byte[1], 0, 1), XenErrno.EFAULT);
         assertThat(d.pinFrame(0)).isFalse();
         assertThat(m.domains.destroy(1)).isFalse();
+        assertThat(state.releases()).isEqualTo(1);
         assertThat(m.hypervisor.audit()).isEmpty();
     }
 

@@ -8,6 +8,7 @@ import org.xencommlab.api.abi.dmop.DmOpAbi;
 import org.xencommlab.api.abi.memory.MemoryOpAbi;
 import org.xencommlab.api.abi.multicall.MulticallAbi;
 import org.xencommlab.api.abi.sysctl.SysctlAbi;
+import org.xencommlab.api.abi.xenversion.XenVersionAbi;
 
 /**
  * Every modelled hypercall's ABI, the one list a strategy builds its
@@ -17,7 +18,7 @@ import org.xencommlab.api.abi.sysctl.SysctlAbi;
  */
 public final class HypercallAbis {
     private static final List<HypercallAbi> ALL = List.of(new PlainCallAbi(), new MemoryOpAbi(), new MulticallAbi(), new ConsoleIoAbi(),
-            new SysctlAbi(), new DmOpAbi());
+            new SysctlAbi(), new DmOpAbi(), new XenVersionAbi());
 
     private HypercallAbis() {}
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.HypercallRequest;
 
@@ -17,10 +18,15 @@ import org.xencommlab.api.abi.HypercallRequest;
 public final class CodecRegistry<C extends FormCodec> {
     private final Map<Class<?>, C> byRequest;
     private final Map<ArgumentKind<?>, C> byKind;
+    private final Map<Integer, C> byHypercall;
+    private final Map<Integer, Integer> memoryArguments;
 
-    private CodecRegistry(Map<Class<?>, C> byRequest, Map<ArgumentKind<?>, C> byKind) {
+    private CodecRegistry(Map<Class<?>, C> byRequest, Map<ArgumentKind<?>, C> byKind, Map<Integer, C> byHypercall,
+            Map<Integer, Integer> memoryArguments) {
         this.byRequest = Map.copyOf(byRequest);
         this.byKind = Map.copyOf(byKind);
+        this.byHypercall = Map.copyOf(byHypercall);
+        this.memoryArguments = Map.copyOf(memoryArguments);
     }
 
     /**
@@ -33,6 +39,8 @@ public final class CodecRegistry<C extends FormCodec> {
         requireNonNull(form, "form is null");
         Map<Class<?>, C> byRequest = new HashMap<>();
         Map<ArgumentKind<?>, C> byKind = new HashMap<>();
+        Map<Integer, C> byHypercall = new HashMap<>();
+        Map<Integer, Integer> memoryArguments = new HashMap<>();
         for (HypercallAbi abi : abis) {
             C typed = null;
             for (FormCodec codec : abi.codecs()) {
@@ -57,8 +65,14 @@ public final class CodecRegistry<C extends FormCodec> {
                     throw new IllegalStateException(form.getSimpleName() + ": two codecs decode " + kind);
                 }
             }
+            if (abi.hypercall() >= 0) {
+                if (byHypercall.putIfAbsent(abi.hypercall(), typed) != null) {
+                    throw new IllegalStateException(form.getSimpleName() + ": two codecs for hypercall " + abi.hypercall());
+                }
+                memoryArguments.put(abi.hypercall(), abi.memoryArgument());
+            }
         }
-        return new CodecRegistry<>(byRequest, byKind);
+        return new CodecRegistry<>(byRequest, byKind, byHypercall, memoryArguments);
     }
 
     /**
@@ -72,6 +86,19 @@ public final class CodecRegistry<C extends FormCodec> {
             throw new IllegalArgumentException("unknown request type " + request.getClass().getName());
         }
         return codec;
+    }
+
+    /** The codec of this form for calls of hypercall {@code op}, or empty if no ABI of this form describes it. */
+    public Optional<C> forHypercall(long op) {
+        return op < 0 || op > Integer.MAX_VALUE ? Optional.empty() : Optional.ofNullable(byHypercall.get((int) op));
+    }
+
+    /**
+     * The argument word that names the memory of hypercall {@code op} ({@link HypercallAbi#memoryArgument}),
+     * or -1 when it names none or no ABI of this form describes it.
+     */
+    public int memoryArgument(long op) {
+        return op < 0 || op > Integer.MAX_VALUE ? -1 : memoryArguments.getOrDefault((int) op, -1);
     }
 
     /**

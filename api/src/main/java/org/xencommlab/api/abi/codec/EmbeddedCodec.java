@@ -1,6 +1,7 @@
 package org.xencommlab.api.abi.codec;
 
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.hypercall.GuestCopy;
@@ -33,6 +34,17 @@ public interface EmbeddedCodec extends FormCodec {
 
     /** Encodes {@code request}; E2BIG when its block exceeds {@code maxBlock}. */
     <R> EmbeddedCall<R> encode(HypercallRequest<R> request, int maxBlock, SubCalls sub);
+
+    /**
+     * The kernel side of a tool's call: the byte offsets, inside this call's block as the kernel
+     * copied it ({@code block}, hostile: the tool wrote it), of the words that name other blocks of
+     * the same placement (a multicall's sub-call blocks), which the kernel rewrites to its own
+     * references. {@code memoryArguments} gives a nested hypercall's memory argument in this form
+     * (-1 when it has none). Never throws for any content; none by default.
+     */
+    default int[] subBlockWords(byte[] block, long[] args, IntUnaryOperator memoryArguments) {
+        return new int[0];
+    }
 
     /** Decodes the hostile arguments of a call into the view {@code kind}. */
     <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock);

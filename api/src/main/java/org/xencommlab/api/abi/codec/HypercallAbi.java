@@ -17,6 +17,22 @@ public interface HypercallAbi {
     /** The hypercall's name ({@code memory_op}), for messages. */
     String name();
 
+    /**
+     * The hypercall number ({@link org.xencommlab.api.hypercall.HypercallNumber}) whose calls this
+     * ABI describes, or -1 for one that stands for no single hypercall (plain calls). No two ABIs
+     * name the same number.
+     */
+    int hypercall();
+
+    /**
+     * The argument word that names this hypercall's memory, the same in every form: the handle of
+     * its structure or array in the pointer form, its block's reference in the embedded form; -1
+     * when its calls name no memory. Declared here once: the pointer form's handle sites and the
+     * embedded form's kernel side both read it through the registry
+     * ({@link CodecRegistry#memoryArgument}).
+     */
+    int memoryArgument();
+
     /** The request classes its codecs encode (exact classes; requests are final records), the same in every form. */
     List<Class<?>> requestTypes();
 

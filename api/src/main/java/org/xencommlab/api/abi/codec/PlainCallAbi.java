@@ -15,6 +15,17 @@ public final class PlainCallAbi implements HypercallAbi {
         return "plain call";
     }
 
+    /** Plain calls stand for no single hypercall: any number may be one. */
+    @Override
+    public int hypercall() {
+        return -1;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return -1;
+    }
+
     @Override
     public List<FormCodec> codecs() {
         return List.of(new Pointer(), new Embedded());

@@ -1,9 +1,13 @@
 package org.xencommlab.api.abi.console;
 
 import java.util.List;
+import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.HandleSiteFinder.MemoryReader;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.codec.ArgumentMemory;
@@ -34,6 +38,19 @@ public final class ConsoleIoAbi implements HypercallAbi {
     @Override
     public String name() {
         return "console_io";
+    }
+
+    /** {@code console_io(cmd, count, buffer)}: {@code buffer} names the bytes (or the block). */
+    public static final int MEMORY_ARGUMENT = 2;
+
+    @Override
+    public int hypercall() {
+        return HypercallNumber.CONSOLE_IO;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return MEMORY_ARGUMENT;
     }
 
     @Override
@@ -105,10 +122,20 @@ public final class ConsoleIoAbi implements HypercallAbi {
             return placed == null ? MemoryReference.NULL.value() : placed.reference().value();
         }
 
+        /** Write and read: {@code count} bytes; other commands name no buffer. */
+        @Override
+        public Optional<List<HandleSite>> handleSites(long[] args, MemoryReader reader, HandleSiteFinder nested) {
+            long cmd = ArgumentWords.u32(args, 0);
+            if (cmd != SubOps.ConsoleIo.WRITE && cmd != SubOps.ConsoleIo.READ) {
+                return Optional.of(List.of());
+            }
+            return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, HandleSite.bounded(ArgumentWords.u32(args, 1)), List.of())));
+        }
+
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
             ConsoleHead head = ConsoleHead.decode(args);
-            long buffer = ArgumentWords.word(args, 2);
+            long buffer = ArgumentWords.word(args, MEMORY_ARGUMENT);
             // guest_handle_okay on the whole buffer before any chunk moves: a range that wraps past the
             // top of the address space is refused as a whole, never copied up to the wrap.
             if (!guest.accessOk(new MemoryReference(buffer), 0, head.count())) {
@@ -144,12 +171,12 @@ public final class ConsoleIoAbi implements HypercallAbi {
                 byte[] bytes = w.bytes();
                 byte[] block = EmbeddedBlocks.fit(ConsoleIo.encodeBlock(bytes, 0, bytes.length), maxBlock, w);
                 return (EmbeddedCall<R>) new EmbeddedCall<Long>(HypercallNumber.CONSOLE_IO,
-                        new long[] {SubOps.ConsoleIo.WRITE, bytes.length, 0}, 2, block, List.of(), (result, placed, base) -> result);
+                        new long[] {SubOps.ConsoleIo.WRITE, bytes.length, 0}, MEMORY_ARGUMENT, block, List.of(), (result, placed, base) -> result);
             }
             ConsoleReadRequest rd = (ConsoleReadRequest) request;
             byte[] block = EmbeddedBlocks.fit(ConsoleIo.encodeBlock(null, 0, rd.count()), maxBlock, rd);
             return (EmbeddedCall<R>) new EmbeddedCall<ConsoleReadOutcome>(HypercallNumber.CONSOLE_IO,
-                    new long[] {SubOps.ConsoleIo.READ, rd.count(), 0}, 2, block, List.of(),
+                    new long[] {SubOps.ConsoleIo.READ, rd.count(), 0}, MEMORY_ARGUMENT, block, List.of(),
                     (result, placed, base) -> readBytes(result, rd.count(), placed, base + ConsoleIo.DATA_OFFSET));
         }
 
@@ -159,7 +186,7 @@ public final class ConsoleIoAbi implements HypercallAbi {
             if (head.count() > ConsoleIo.maxBytes(maxBlock)) {
                 throw new XenException(XenErrno.E2BIG, "console count " + head.count() + " exceeds one block of " + maxBlock);
             }
-            long word = ArgumentWords.word(args, 2);
+            long word = ArgumentWords.word(args, MEMORY_ARGUMENT);
             MemoryReference ref = new MemoryReference(word);
             byte[] block;
             if (head.cmd() == SubOps.ConsoleIo.WRITE) {

@@ -2,9 +2,13 @@ package org.xencommlab.api.abi.dmop;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.HandleSiteFinder.MemoryReader;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.codec.ArgumentMemory;
@@ -33,6 +37,19 @@ public final class DmOpAbi implements HypercallAbi {
     @Override
     public String name() {
         return "dm_op";
+    }
+
+    /** {@code dm_op(domid, nr_bufs, bufs)}: {@code bufs} names the buffer array (or the block). */
+    public static final int MEMORY_ARGUMENT = 2;
+
+    @Override
+    public int hypercall() {
+        return HypercallNumber.DM_OP;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return MEMORY_ARGUMENT;
     }
 
     @Override
@@ -94,6 +111,23 @@ public final class DmOpAbi implements HypercallAbi {
                     result -> new ModifiedMemoryOutcome(result, readOp(op, 0)));
         }
 
+        /** {@code nr_bufs * 16} bytes, and each buffer's handle naming its {@code size}; E2BIG beyond {@link DmOp#MAX_BUFS} buffers. */
+        @Override
+        public Optional<List<HandleSite>> handleSites(long[] args, MemoryReader reader, HandleSiteFinder nested) {
+            long nrBufs = ArgumentWords.u32(args, 1);
+            if (nrBufs > DmOp.MAX_BUFS) {
+                throw new XenException(XenErrno.E2BIG, nrBufs + " dm_op buffers, at most " + DmOp.MAX_BUFS);
+            }
+            byte[] array = new byte[(int) nrBufs * DmOpBuf.SIZE];
+            reader.read(ArgumentWords.word(args, MEMORY_ARGUMENT), array, 0, array.length);
+            List<HandleSite> buffers = new ArrayList<>();
+            for (int i = 0; i < nrBufs; i++) {
+                long size = LittleEndian.u64(array, i * DmOpBuf.SIZE + DmOpBuf.SIZE_OFFSET);
+                buffers.add(HandleSite.field((long) i * DmOpBuf.SIZE + DmOpBuf.HANDLE_OFFSET, HandleSite.bounded(size), List.of()));
+            }
+            return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, array.length, buffers)));
+        }
+
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
             long nrBufs = ArgumentWords.u32(args, 1);
@@ -101,7 +135,7 @@ public final class DmOpAbi implements HypercallAbi {
                 throw new XenException(XenErrno.E2BIG, nrBufs + " dm_op buffers, at most " + DmOp.MAX_BUFS);
             }
             byte[] copy = new byte[(int) nrBufs * DmOpBuf.SIZE];
-            ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(ArgumentWords.word(args, 2)), 0, copy.length);
+            ArgumentMemory.copyIn(guest, copy, 0, new MemoryReference(ArgumentWords.word(args, MEMORY_ARGUMENT)), 0, copy.length);
             return kind.type().cast(new PointerView(guest, domid(args), DmOpBuf.decodeArray(copy),
                     new long[] {ArgumentWords.word(args, 0), ArgumentWords.word(args, 1), ArgumentWords.word(args, 2)}));
         }
@@ -200,7 +234,7 @@ public final class DmOpAbi implements HypercallAbi {
             ModifiedMemoryRequest d = (ModifiedMemoryRequest) request;
             List<ModifiedMemoryExtent> extents = d.extents();
             byte[] block = EmbeddedBlocks.fit(DmOpBlock.encode(new ModifiedMemoryOp(extents.size(), 0), extents), maxBlock, d);
-            return (EmbeddedCall<R>) new EmbeddedCall<ModifiedMemoryOutcome>(HypercallNumber.DM_OP, new long[] {d.domid(), 1, 0}, 2, block,
+            return (EmbeddedCall<R>) new EmbeddedCall<ModifiedMemoryOutcome>(HypercallNumber.DM_OP, new long[] {d.domid(), 1, 0}, MEMORY_ARGUMENT, block,
                     List.of(), (result, placed, base) -> new ModifiedMemoryOutcome(result, readOp(placed, base + DmOpBlock.OP_OFFSET)));
         }
 
@@ -209,7 +243,7 @@ public final class DmOpAbi implements HypercallAbi {
             if (ArgumentWords.u32(args, 1) != 1) {
                 throw new XenException(XenErrno.EINVAL, "an embedded dm_op passes one block, not " + ArgumentWords.u32(args, 1));
             }
-            long word = ArgumentWords.word(args, 2);
+            long word = ArgumentWords.word(args, MEMORY_ARGUMENT);
             MemoryReference ref = new MemoryReference(word);
             byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.DM_OP, maxBlock);
             ModifiedMemoryOp op = DmOpBlock.decode(block, maxBlock);

@@ -17,12 +17,14 @@ import org.xencommlab.api.abi.ArgumentKind;
  * writes no frames back; a handler asks {@link #hasExtentArray()}, which every form answers for
  * itself (the embedded form's array is always in its block).
  *
- * <p>A handler uses it like Xen's {@code increase_reservation}:
+ * <p>A handler gets it from the call's {@link MemoryOpArguments} (whose {@code cmd} word was
+ * decoded once) and uses it like Xen's {@code increase_reservation}:
  * <pre>{@code
- * MemoryOpCommand cmd = MemoryOpCommand.decode(args[0]);
+ * MemoryOpArguments call = strategy.decode(MemoryOpArguments.KIND, context.guest(), args);
+ * MemoryOpCommand cmd = call.command();
  * ReservationArguments r;
  * try {
- *     r = strategy.decode(ReservationArguments.KIND, context.guest(), args);
+ *     r = call.reservation();
  *     ReservationLimits.checkOrder(r.reservation().extentOrder(), ReservationLimits.maxOrder(context.isPrivileged()));
  * } catch (XenException e) {
  *     return cmd.startExtent();            // Xen returns start_extent for every refusal

@@ -1,10 +1,16 @@
 package org.xencommlab.api.abi.multicall;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntUnaryOperator;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.HandleSiteFinder.MemoryReader;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.codec.ArgumentMemory;
@@ -34,6 +40,19 @@ public final class MulticallAbi implements HypercallAbi {
     @Override
     public String name() {
         return "multicall";
+    }
+
+    /** {@code multicall(call_list, nr_calls)}: {@code call_list} names the entries (or the block). */
+    public static final int MEMORY_ARGUMENT = 0;
+
+    @Override
+    public int hypercall() {
+        return HypercallNumber.MULTICALL;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return MEMORY_ARGUMENT;
     }
 
     @Override
@@ -99,7 +118,8 @@ public final class MulticallAbi implements HypercallAbi {
                 MulticallEntry.of(call.op(), call.args()).encode(list, i * MulticallEntry.SIZE);
             }
             Placed placedList = list.length == 0 ? null : placement.place(list);
-            long[] args = {placedList == null ? MemoryReference.NULL.value() : placedList.reference().value(), calls.size()};
+            long[] args = {0, calls.size()};
+            args[MEMORY_ARGUMENT] = placedList == null ? MemoryReference.NULL.value() : placedList.reference().value();
             return (PreparedCall<R>) new SimplePreparedCall<MulticallOutcome>(HypercallNumber.MULTICALL, args, result -> {
                 List<MulticallOutcome.Entry> entries = new ArrayList<>(calls.size());
                 byte[] resultWord = new byte[8];
@@ -112,6 +132,38 @@ public final class MulticallAbi implements HypercallAbi {
             });
         }
 
+        /**
+         * The entry array ({@code nr_calls * 64} bytes), with the handles of each entry's own call
+         * nested in it at the entry's argument words, as Linux's xencomm multicall did for the
+         * calls it knew. An entry whose call is unknown, or is itself a multicall, contributes none:
+         * the hypervisor refuses it on its own. The list is read one entry at a time, so the tool's
+         * {@code nr_calls} never sizes a kernel buffer and an unmapped list faults after one read.
+         */
+        @Override
+        public Optional<List<HandleSite>> handleSites(long[] args, MemoryReader reader, HandleSiteFinder nested) {
+            long nrCalls = ArgumentWords.u32(args, 1);
+            long length = HandleSite.bounded(nrCalls * MulticallEntry.SIZE);
+            long list = ArgumentWords.word(args, MEMORY_ARGUMENT);
+            byte[] entry = new byte[MulticallEntry.SIZE];
+            List<HandleSite> sites = new ArrayList<>();
+            for (int i = 0; i < nrCalls; i++) {
+                long base = (long) i * MulticallEntry.SIZE;
+                reader.read(list + base, entry, 0, entry.length);
+                long op = LittleEndian.u64(entry, MulticallEntry.OP_OFFSET);
+                if (op == HypercallNumber.MULTICALL || op < 0 || op >= HypercallNumber.TABLE_SIZE) {
+                    continue;
+                }
+                long[] callArgs = new long[MulticallEntry.NR_ARGS];
+                for (int a = 0; a < callArgs.length; a++) {
+                    callArgs[a] = LittleEndian.u64(entry, MulticallEntry.ARGS_OFFSET + 8 * a);
+                }
+                for (HandleSite site : nested.find((int) op, callArgs, reader).orElse(List.of())) {
+                    sites.add(HandleSite.field(base + MulticallEntry.ARGS_OFFSET + 8L * site.argIndex(), site.length(), site.nested()));
+                }
+            }
+            return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, length, sites)));
+        }
+
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
             long nrCalls = ArgumentWords.u32(args, 1);
@@ -120,7 +172,7 @@ public final class MulticallAbi implements HypercallAbi {
                 // Xen's guest_handle_okay(call_list, nr_calls) refuses a list of this size (128 GiB and up).
                 throw new XenException(XenErrno.EFAULT, "a call list of " + nrCalls + " entries");
             }
-            long list = ArgumentWords.word(args, 0);
+            long list = ArgumentWords.word(args, MEMORY_ARGUMENT);
             checkCallList(guest, list, start, nrCalls);
             return kind.type().cast(new MulticallView(ArgumentMemory.guest(guest, new MemoryReference(list)), 0, (int) nrCalls,
                     (int) start, list));
@@ -184,7 +236,7 @@ public final class MulticallAbi implements HypercallAbi {
                     patches.add(new int[] {patch[0] + subOffsets[i], patch[1] + subOffsets[i]});
                 }
             }
-            return (EmbeddedCall<R>) new EmbeddedCall<MulticallOutcome>(HypercallNumber.MULTICALL, new long[] {0, nrCalls}, 0, bytes,
+            return (EmbeddedCall<R>) new EmbeddedCall<MulticallOutcome>(HypercallNumber.MULTICALL, new long[] {0, nrCalls}, MEMORY_ARGUMENT, bytes,
                     patches, (result, placed, base) -> {
                         List<MulticallOutcome.Entry> outcomes = new ArrayList<>(nrCalls);
                         byte[] word = new byte[8];
@@ -199,6 +251,30 @@ public final class MulticallAbi implements HypercallAbi {
                     });
         }
 
+        /**
+         * The memory words of the entries that fit in {@code block} (at most {@code nr_calls} of
+         * them; every byte is the tool's, so the count is bounded by the block), for the calls
+         * that name memory in this form; an entry that is itself a multicall is left for the
+         * hypervisor to refuse.
+         */
+        @Override
+        public int[] subBlockWords(byte[] block, long[] args, IntUnaryOperator memoryArguments) {
+            long nrCalls = ArgumentWords.u32(args, 1);
+            long fit = Math.max(0, (block.length - MulticallBlock.ENTRIES_OFFSET) / MulticallEntry.SIZE);
+            int n = (int) Math.min(fit, nrCalls);
+            int[] positions = new int[n];
+            int found = 0;
+            for (int i = 0; i < n; i++) {
+                int entry = MulticallBlock.ENTRIES_OFFSET + i * MulticallEntry.SIZE;
+                long op = LittleEndian.u64(block, entry + MulticallEntry.OP_OFFSET);
+                int argument = op == HypercallNumber.MULTICALL || op < 0 || op > Integer.MAX_VALUE ? -1 : memoryArguments.applyAsInt((int) op);
+                if (argument >= 0 && argument < MulticallEntry.NR_ARGS) {
+                    positions[found++] = entry + MulticallEntry.ARGS_OFFSET + 8 * argument;
+                }
+            }
+            return Arrays.copyOf(positions, found);
+        }
+
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
             long nrCalls = ArgumentWords.u32(args, 1);
@@ -206,7 +282,7 @@ public final class MulticallAbi implements HypercallAbi {
             if (MulticallBlock.ENTRIES_OFFSET + nrCalls * MulticallEntry.SIZE > maxBlock) {
                 throw new XenException(XenErrno.E2BIG, nrCalls + " multicall entries exceed the maximum block " + maxBlock);
             }
-            long list = ArgumentWords.word(args, 0);
+            long list = ArgumentWords.word(args, MEMORY_ARGUMENT);
             MemoryReference ref = new MemoryReference(list);
             byte[] block = EmbeddedBlocks.copy(guest, ref, BlockKind.MULTICALL, maxBlock);
             MulticallBlock.decode(block, maxBlock, nrCalls);

@@ -2,9 +2,13 @@ package org.xencommlab.api.abi.sysctl;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentPlacement.Placed;
+import org.xencommlab.api.abi.HandleSite;
+import org.xencommlab.api.abi.HandleSiteFinder;
+import org.xencommlab.api.abi.HandleSiteFinder.MemoryReader;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
 import org.xencommlab.api.abi.codec.ArgumentMemory;
@@ -21,6 +25,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.hypercall.HypercallNumber;
+import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.memory.MemoryReference;
 
 /**
@@ -31,6 +36,19 @@ public final class SysctlAbi implements HypercallAbi {
     @Override
     public String name() {
         return "sysctl";
+    }
+
+    /** {@code sysctl(u_sysctl)}: the one word names the structure (or the block). */
+    public static final int MEMORY_ARGUMENT = 0;
+
+    @Override
+    public int hypercall() {
+        return HypercallNumber.SYSCTL;
+    }
+
+    @Override
+    public int memoryArgument() {
+        return MEMORY_ARGUMENT;
     }
 
     @Override
@@ -90,9 +108,22 @@ public final class SysctlAbi implements HypercallAbi {
                     result -> readOutcome(result, g.maxDomains(), struct, SysctlGetDomainInfoList.NUM_DOMAINS_OFFSET, buffer, 0));
         }
 
+        /** The 136-byte structure; for getdomaininfolist, its {@code buffer} naming {@code max_domains * 104} bytes. */
+        @Override
+        public Optional<List<HandleSite>> handleSites(long[] args, MemoryReader reader, HandleSiteFinder nested) {
+            byte[] sysctl = new byte[SysctlGetDomainInfoList.SIZE];
+            reader.read(ArgumentWords.word(args, MEMORY_ARGUMENT), sysctl, 0, sysctl.length);
+            List<HandleSite> inside = List.of();
+            if (LittleEndian.u32(sysctl, SysctlGetDomainInfoList.CMD_OFFSET) == SubOps.Sysctl.GETDOMAININFOLIST) {
+                long room = LittleEndian.u32(sysctl, SysctlGetDomainInfoList.MAX_DOMAINS_OFFSET) * DomainInfo.SIZE;
+                inside = List.of(HandleSite.field(SysctlGetDomainInfoList.BUFFER_OFFSET, HandleSite.bounded(room), List.of()));
+            }
+            return Optional.of(List.of(HandleSite.argument(MEMORY_ARGUMENT, SysctlGetDomainInfoList.SIZE, inside)));
+        }
+
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
-            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, 0));
+            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, MEMORY_ARGUMENT));
             byte[] copy = new byte[SysctlGetDomainInfoList.SIZE];
             ArgumentMemory.copyIn(guest, copy, 0, ref, 0, copy.length);
             SysctlGetDomainInfoList op = SysctlGetDomainInfoList.decodePointer(copy);
@@ -193,14 +224,14 @@ public final class SysctlAbi implements HypercallAbi {
                 throw new XenException(XenErrno.E2BIG, "room for " + g.maxDomains() + " domains exceeds one block; split it");
             }
             byte[] block = SysctlBlock.encode(g.firstDomain(), g.maxDomains());
-            return (EmbeddedCall<R>) new EmbeddedCall<DomainInfoListOutcome>(HypercallNumber.SYSCTL, new long[] {0}, 0, block, List.of(),
+            return (EmbeddedCall<R>) new EmbeddedCall<DomainInfoListOutcome>(HypercallNumber.SYSCTL, new long[] {0}, MEMORY_ARGUMENT, block, List.of(),
                     (result, placed, base) -> readOutcome(result, g.maxDomains(), placed, base + SysctlBlock.NUM_DOMAINS_OFFSET, placed,
                             base + SysctlBlock.RECORDS_OFFSET));
         }
 
         @Override
         public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args, int maxBlock) {
-            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, 0));
+            MemoryReference ref = new MemoryReference(ArgumentWords.word(args, MEMORY_ARGUMENT));
             byte[] fixed = new byte[SysctlBlock.RECORDS_OFFSET];
             ArgumentMemory.copyIn(guest, fixed, 0, ref, 0, fixed.length);
             SysctlGetDomainInfoList op = SysctlBlock.decodeFixed(fixed, maxBlock);

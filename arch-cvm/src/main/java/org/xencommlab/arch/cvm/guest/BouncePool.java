@@ -5,26 +5,28 @@ import static java.util.Objects.requireNonNull;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
+import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.cvm.CvmConfig;
-import org.xencommlab.arch.cvm.counts.CvmCounts;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 
 /**
  * A kernel's bounce pool, Linux's swiotlb for a confidential guest: physically contiguous shared
  * memory cut into {@link CvmConfig#SLOT_BYTES}-byte slots. A mapping takes a run of contiguous
  * free slots (first fit), at most {@link CvmConfig#MAX_SLOTS_PER_MAPPING}. When no run is long
  * enough the mapping fails at once with ENOMEM and the message "bounce pool full: N bytes, M of K
- * slots used"; it never waits and changes nothing. Thread-safe; no lock is held outside a method.
+ * slots used"; it never waits and changes nothing. Slots in use are the gauge
+ * {@link CvmMetrics#POOL_SLOTS}. Thread-safe; no lock is held outside a method.
  */
 public final class BouncePool {
     private final KernelBlock memory;
     private final boolean[] used;
-    private final CvmCounts counts;
+    private final RunMetrics metrics;
     private int inUse;
 
     /** A pool over {@code memory} (already shared), whose length is a whole number of slots. */
-    public BouncePool(KernelBlock memory, CvmCounts counts) {
+    public BouncePool(KernelBlock memory, RunMetrics metrics) {
         this.memory = requireNonNull(memory, "memory is null");
-        this.counts = requireNonNull(counts, "counts is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
         if (memory.length() % CvmConfig.SLOT_BYTES != 0) {
             throw new IllegalArgumentException("pool of " + memory.length() + " bytes is not a whole number of slots");
         }
@@ -50,7 +52,7 @@ public final class BouncePool {
         synchronized (this) {
             first = findRun(slots);
             if (first < 0) {
-                counts.poolFull();
+                metrics.increment(CvmMetrics.POOL_FULL);
                 throw new XenException(XenErrno.ENOMEM, "bounce pool full: " + bytes + " bytes, " + inUse + " of " + used.length + " slots used");
             }
             for (int i = first; i < first + slots; i++) {
@@ -58,7 +60,7 @@ public final class BouncePool {
             }
             inUse += slots;
         }
-        counts.poolSlotsInUse(slots);
+        metrics.adjust(CvmMetrics.POOL_SLOTS, slots);
         long offset = (long) first * CvmConfig.SLOT_BYTES;
         return new BounceMapping(new KernelBlock(memory.kernelAddress() + offset, memory.physicalAddress() + offset, slots * CvmConfig.SLOT_BYTES),
                 first, slots);
@@ -81,7 +83,7 @@ public final class BouncePool {
             }
             inUse -= mapping.slots();
         }
-        counts.poolSlotsInUse(-mapping.slots());
+        metrics.adjust(CvmMetrics.POOL_SLOTS, -mapping.slots());
     }
 
     public synchronized int slotsInUse() {

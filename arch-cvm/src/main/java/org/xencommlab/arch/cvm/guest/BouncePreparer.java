@@ -32,13 +32,13 @@ import org.xencommlab.api.xencomm.PreparedHypercall;
  */
 final class BouncePreparer {
     private final UserProcessServices process;
-    private final CvmKernel cvm;
+    private final CvmKernelState cvm;
     private final LongBinaryOperator sharedLookup;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<Runnable> copyBacks = new ArrayList<>();
 
     /** {@code sharedLookup(address, length)}: the guest-physical address in a shared buffer, or -1. */
-    BouncePreparer(UserProcessServices process, CvmKernel cvm, LongBinaryOperator sharedLookup) {
+    BouncePreparer(UserProcessServices process, CvmKernelState cvm, LongBinaryOperator sharedLookup) {
         this.process = process;
         this.cvm = cvm;
         this.sharedLookup = sharedLookup;
@@ -91,11 +91,11 @@ final class BouncePreparer {
         BounceMapping mapping = pool.map(length);
         undo.push(() -> pool.unmap(mapping));
         process.copyFromUser(address, mapping.block(), 0, length);
-        cvm.counts().bytesBounced(length);
+        cvm.bounced(length);
         if (site.nested().isEmpty()) {
             copyBacks.add(() -> {
                 process.copyToUser(mapping.block(), 0, address, length);
-                cvm.counts().bytesBounced(length);
+                cvm.bounced(length);
             });
             return mapping.physicalAddress();
         }
@@ -119,7 +119,7 @@ final class BouncePreparer {
             }
             PhysicalCopy.write(process.kernel().physicalMemory(), mapping.physicalAddress(), after, 0, length);
             process.copyToUser(mapping.block(), 0, address, length);
-            cvm.counts().bytesBounced(length);
+            cvm.bounced(length);
         });
         return mapping.physicalAddress();
     }

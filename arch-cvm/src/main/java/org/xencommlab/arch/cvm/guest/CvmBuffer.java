@@ -15,7 +15,7 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
  * shared frames with {@code buffers=shared}, or null.
  */
 final class CvmBuffer implements HypercallBuffer {
-    private final Object owner;
+    private final CvmBufferApi owner;
     private final int nrPages;
     private final long userAddress;
     private final long capacity;
@@ -23,7 +23,7 @@ final class CvmBuffer implements HypercallBuffer {
     private final AtomicBoolean freed = new AtomicBoolean();
     private long used;
 
-    CvmBuffer(Object owner, int nrPages, long userAddress, long capacity, KernelBlock shared) {
+    CvmBuffer(CvmBufferApi owner, int nrPages, long userAddress, long capacity, KernelBlock shared) {
         this.owner = owner;
         this.nrPages = nrPages;
         this.userAddress = userAddress;
@@ -91,7 +91,7 @@ final class CvmBuffer implements HypercallBuffer {
         used = 0;
     }
 
-    boolean ownedBy(Object api) {
+    boolean ownedBy(CvmBufferApi api) {
         return owner == api;
     }
 

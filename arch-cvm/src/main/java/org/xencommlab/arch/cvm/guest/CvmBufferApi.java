@@ -25,11 +25,11 @@ import org.xencommlab.api.xencomm.HypercallBufferApi;
  */
 final class CvmBufferApi implements HypercallBufferApi {
     private final UserProcessServices process;
-    private final CvmKernel cvm;
+    private final CvmKernelState cvm;
     private final boolean shared;
     private final List<CvmBuffer> live = new CopyOnWriteArrayList<>();
 
-    CvmBufferApi(UserProcessServices process, CvmKernel cvm, boolean shared) {
+    CvmBufferApi(UserProcessServices process, CvmKernelState cvm, boolean shared) {
         this.process = requireNonNull(process, "process is null");
         this.cvm = requireNonNull(cvm, "cvm is null");
         this.shared = shared;
@@ -38,7 +38,7 @@ final class CvmBufferApi implements HypercallBufferApi {
     @Override
     public HypercallBuffer allocBuf(int nrPages) {
         if (nrPages < 1) {
-            throw new XenException(XenErrno.EINVAL, "alloc_buf of " + nrPages + " pages");
+            throw refused(XenErrno.EINVAL, "alloc_buf of " + nrPages + " pages");
         }
         long length = (long) nrPages * process.pageSize().bytes();
         if (!shared) {
@@ -51,8 +51,8 @@ final class CvmBufferApi implements HypercallBufferApi {
         long[] gfns = cvm.gfns(frames);
         long result = cvm.convert(gfns, true);
         if (result < 0) {
-            cvm.counts().pagesLeaked(gfns.length);
-            throw new XenException(CvmKernel.errno(result), "could not convert a buffer of " + nrPages + " pages to shared; its frames are leaked");
+            cvm.leaked(gfns.length);
+            throw refused(CvmKernelState.errno(result), "could not convert a buffer of " + nrPages + " pages to shared; its frames are leaked");
         }
         long address = process.mapKernelFrames(gfns, () -> release(frames, gfns));
         CvmBuffer buffer = new CvmBuffer(this, nrPages, address, length, frames);
@@ -64,10 +64,16 @@ final class CvmBufferApi implements HypercallBufferApi {
         live.removeIf(b -> b.shared() == frames);
         long result = cvm.convert(gfns, false);
         if (result < 0) {
-            cvm.counts().pagesLeaked(gfns.length);
+            cvm.leaked(gfns.length);
             return;
         }
         process.kernel().freeContiguous(frames);
+    }
+
+    // alloc_buf's own refusals are counted here, where they are raised (the library passes them on).
+    private XenException refused(XenErrno errno, String message) {
+        process.kernel().metrics().recordError(errno);
+        return new XenException(errno, message);
     }
 
     @Override

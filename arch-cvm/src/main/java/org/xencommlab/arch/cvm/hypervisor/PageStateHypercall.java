@@ -2,14 +2,13 @@ package org.xencommlab.arch.cvm.hypervisor;
 
 import static java.util.Objects.requireNonNull;
 
-import jakarta.inject.Inject;
 import org.xencommlab.api.abi.layout.LittleEndian;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.arch.cvm.counts.CvmCounts;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 import org.xencommlab.arch.cvm.psc.PageStateChange;
 
 /**
@@ -26,25 +25,28 @@ import org.xencommlab.arch.cvm.psc.PageStateChange;
  * <p>Each frame that changes state is zeroed (its contents do not survive: under SNP or TDX they
  * would read as ciphertext under the other key) and counted. A frame already in the requested
  * state is left as it is. Every entry into the handler is one conversion call.
+ *
+ * <p>One handler per domain, bound to that domain's {@link SharedPages} by its
+ * {@link CvmGuestHandleResolver.CvmDomainState}; after the domain's state is released every call is
+ * -ESRCH and changes nothing. Counts go to the calling context's metrics ({@link CvmMetrics}).
  */
 public final class PageStateHypercall implements HypercallHandler {
-    private final CvmCounts counts;
+    private final SharedPages pages;
 
-    @Inject
-    public PageStateHypercall(CvmCounts counts) {
-        this.counts = requireNonNull(counts, "counts is null");
+    /** The handler of the domain whose page states are {@code pages}. */
+    public PageStateHypercall(SharedPages pages) {
+        this.pages = requireNonNull(pages, "pages is null");
     }
 
     @Override
     public long handle(HypercallContext context, long[] args) {
-        SharedPages pages = context.archState(SharedPages.class);
-        if (pages == null) {
-            return XenErrno.ENOSYS.asResult();
+        if (pages.isReleased()) {
+            return XenErrno.ESRCH.asResult();
         }
         long subOp = args.length > 0 ? args[0] : -1;
         try {
             if (subOp == PageStateChange.SUB_OP_PSC_MSR) {
-                counts.conversionCall();
+                context.metrics().increment(CvmMetrics.CONVERSION_CALLS);
                 long gfn = word(args, 1);
                 long op = word(args, 2);
                 if (op != PageStateChange.OP_PRIVATE && op != PageStateChange.OP_SHARED) {
@@ -54,7 +56,7 @@ public final class PageStateHypercall implements HypercallHandler {
                 return 0;
             }
             if (subOp == PageStateChange.SUB_OP_PSC) {
-                counts.conversionCall();
+                context.metrics().increment(CvmMetrics.CONVERSION_CALLS);
                 return batch(context, pages, word(args, 1), args);
             }
             return XenErrno.ENOSYS.asResult();
@@ -106,8 +108,10 @@ public final class PageStateHypercall implements HypercallHandler {
         }
         int bytes = context.memory().pageSize().bytes();
         context.memory().zero(gfn * bytes, bytes);
-        pages.set(gfn, toShared);
-        counts.pagesConverted(1);
+        if (!pages.set(gfn, toShared)) {
+            throw new XenException(XenErrno.ESRCH, "domain " + context.domid() + " is being destroyed");
+        }
+        context.metrics().increment(CvmMetrics.PAGES_CONVERTED);
     }
 
     private static void writeCurrent(HypercallContext context, MemoryReference ref, int current) {

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.CostDefinition;
+import org.xencommlab.api.metrics.MetricDefinition;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.arch.cvm.CvmConfig;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 import org.xencommlab.arch.cvm.paging.CvmAddressSpace;
 
 /**
@@ -58,6 +61,18 @@ public final class CvmArchPlugin implements ArchPlugin {
     @Override
     public List<Map<String, String>> variants() {
         return List.of(Map.of(BUFFERS, "shared"));
+    }
+
+    /** cvm's own counters and gauges ({@link CvmMetrics}). */
+    @Override
+    public List<MetricDefinition> metrics() {
+        return CvmMetrics.metrics();
+    }
+
+    /** The cost events of a page-state conversion ({@link CvmMetrics}). */
+    @Override
+    public List<CostDefinition> costs() {
+        return CvmMetrics.costs();
     }
 
     @Override

@@ -11,13 +11,13 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.cvm.CvmConfig;
-import org.xencommlab.arch.cvm.counts.CvmCounts;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 
 final class TestBouncePool {
-    private final CvmCounts counts = new CvmCounts(new RunMetrics());
+    private final RunMetrics metrics = new RunMetrics();
 
     private BouncePool pool(int pages) {
-        return new BouncePool(new KernelBlock(0xffff_8880_0010_0000L, 0x10_0000L, pages * 4096), counts);
+        return new BouncePool(new KernelBlock(0xffff_8880_0010_0000L, 0x10_0000L, pages * 4096), metrics);
     }
 
     @Test
@@ -57,7 +57,7 @@ final class TestBouncePool {
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM))
                 .hasMessageContaining("bounce pool full: 262144 bytes, 1 of 128 slots used");
         assertThat(pool.slotsInUse()).isEqualTo(1);
-        assertThat(counts.poolFullRefusals()).isEqualTo(1);
+        assertThat(metrics.get(CvmMetrics.POOL_FULL)).isEqualTo(1);
         assertThat(pool.map(127 * CvmConfig.SLOT_BYTES).slots()).as("the rest is still free").isEqualTo(127);
     }
 
@@ -86,8 +86,8 @@ final class TestBouncePool {
         pool.unmap(b);
 
         assertThat(pool.slotsInUse()).isZero();
-        assertThat(counts.poolSlotsInUse()).isZero();
-        assertThat(counts.poolSlotsPeak()).isEqualTo(30);
+        assertThat(metrics.current(CvmMetrics.POOL_SLOTS)).isZero();
+        assertThat(metrics.peak(CvmMetrics.POOL_SLOTS)).isEqualTo(30);
         assertThat(pool.map(128 * CvmConfig.SLOT_BYTES).firstSlot()).isZero();
     }
 

@@ -15,11 +15,12 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.arch.cvm.CvmConfig;
 import org.xencommlab.arch.cvm.testing.TestingCvm;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 
 /** The guest's conversions: the pool converted once at boot, shared buffers, and what a failed conversion leaks. */
 final class TestConversions {
     private final TestingCvm machine = new TestingCvm(2048);
-    private final CvmKernel cvm = new CvmKernel(machine.kernel, new CvmConfig(CvmConfig.BufferMode.SHARED, 300), machine.counts);
+    private final CvmKernelState cvm = new CvmGuestXencomm(new CvmConfig(CvmConfig.BufferMode.SHARED, 300)).attachKernel(machine.kernel);
     private final List<Runnable> unmaps = new ArrayList<>();
     private final List<long[]> mapped = new ArrayList<>();
 
@@ -47,14 +48,14 @@ final class TestConversions {
         BouncePool pool = cvm.pool();
 
         assertThat(pool.slots()).isEqualTo(600);
-        assertThat(machine.counts.pagesConverted()).isEqualTo(1 + 300);
-        assertThat(machine.counts.conversionCalls()).as("the GHCB page, then 253 + 47").isEqualTo(3);
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_CONVERTED)).isEqualTo(1 + 300);
+        assertThat(machine.metrics.get(CvmMetrics.CONVERSION_CALLS)).as("the GHCB page, then 253 + 47").isEqualTo(3);
         long first = pool.memory().physicalAddress() >>> 12;
         for (long gfn = first; gfn < first + 300; gfn++) {
             assertThat(machine.pages.isShared(gfn)).isTrue();
         }
         assertThat(cvm.pool()).isSameAs(pool);
-        assertThat(machine.counts.conversionCalls()).isEqualTo(3);
+        assertThat(machine.metrics.get(CvmMetrics.CONVERSION_CALLS)).isEqualTo(3);
     }
 
     @Test
@@ -70,7 +71,7 @@ final class TestConversions {
 
         assertThat(java.util.Arrays.stream(gfns).noneMatch(machine.pages::isShared)).isTrue();
         assertThat(machine.kernel.freedContiguous).hasSize(1);
-        assertThat(machine.counts.pagesLeaked()).isZero();
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isZero();
         assertThat(api.sharedPhysical(buffer.userAddress() + 8, 100)).isEqualTo(-1);
         assertThatThrownBy(() -> api.freeBuf(buffer)).isInstanceOf(XenException.class);
     }
@@ -85,7 +86,7 @@ final class TestConversions {
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL))
                 .hasMessageContaining("leaked");
 
-        assertThat(machine.counts.pagesLeaked()).isEqualTo(2);
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isEqualTo(2);
         assertThat(machine.kernel.freedContiguous).isEmpty();
         assertThat(mapped).isEmpty();
         assertThat(cvm.pool().slotsInUse()).as("the descriptor's slot came back").isZero();
@@ -99,46 +100,56 @@ final class TestConversions {
 
         api.freeBuf(buffer);
 
-        assertThat(machine.counts.pagesLeaked()).isEqualTo(2);
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isEqualTo(2);
         assertThat(machine.kernel.freedContiguous).isEmpty();
     }
 
     @Test
     void aKernelBlockIsBouncedInBeforeTheCallAndOutAfterItThenUnmapped() {
-        CvmGuestXencomm xencomm = new CvmGuestXencomm(CvmConfig.defaults(), machine.counts);
+        CvmKernelState kernelState = new CvmGuestXencomm(CvmConfig.defaults()).attachKernel(machine.kernel);
         KernelBlock block = machine.kernel.kmalloc(64);
+        KernelBlock untouched = machine.kernel.kmalloc(64);
         byte[] request = "request".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         machine.write(block.physicalAddress(), request);
 
-        long reference = xencomm.kernelReference(machine.kernel, block, 8, 16).value();
-        BouncePool pool = xencomm.bouncePool(machine.kernel);
+        long reference = kernelState.kernelReference(block, 8, 16).value();
+        BouncePool pool = kernelState.pool();
         assertThat(reference).isEqualTo(pool.memory().physicalAddress() + 8);
-        Runnable after = xencomm.beforeKernelHypercall(machine.kernel, block);
+        long copiedBefore = machine.metrics.get(org.xencommlab.api.metrics.Counter.KERNEL_COPY_BYTES);
+        Runnable after = kernelState.beforeKernelHypercall(block);
         assertThat(machine.read(pool.memory().physicalAddress(), request.length)).isEqualTo(request);
         assertThat(machine.read(block.physicalAddress() + 8, 1)).containsOnly(0);
         machine.write(pool.memory().physicalAddress() + 8, new byte[] {42}); // what the hypervisor wrote
         after.run();
         assertThat(machine.read(block.physicalAddress() + 8, 1)).containsExactly(42);
-        assertThat(machine.counts.bytesBounced()).isEqualTo(2L * block.length());
+        assertThat(machine.metrics.get(CvmMetrics.BYTES_BOUNCED)).isEqualTo(2L * block.length());
+        assertThat(machine.metrics.get(org.xencommlab.api.metrics.Counter.KERNEL_COPY_BYTES) - copiedBefore)
+                .as("each bounce is a kernel copy, priced by the copy bandwidth").isEqualTo(2L * block.length());
+        assertThat(machine.metrics.current(CvmMetrics.POOL_SLOTS)).isEqualTo(pool.slotsInUse()).isPositive();
 
-        xencomm.releaseKernelBlock(machine.kernel, block);
+        kernelState.beforeKernelHypercall(untouched).run();
+        assertThat(machine.metrics.get(CvmMetrics.BYTES_BOUNCED)).as("a block never named is left alone").isEqualTo(2L * block.length());
+
+        kernelState.releaseKernelBlock(block);
         assertThat(pool.slotsInUse()).isZero();
-        xencomm.releaseKernelBlock(machine.kernel, block);
+        assertThat(machine.metrics.current(CvmMetrics.POOL_SLOTS)).isZero();
+        kernelState.releaseKernelBlock(block);
+        kernelState.releaseKernelBlock(untouched);
         assertThat(pool.slotsInUse()).isZero();
     }
 
     @Test
     void aPoolThatDoesNotFitIsEnomemAndARetryMakesNoSecondGhcbPage() {
         TestingCvm small = new TestingCvm(100);
-        CvmKernel tiny = new CvmKernel(small.kernel, new CvmConfig(CvmConfig.BufferMode.BOUNCE, 300), small.counts);
+        CvmKernelState tiny = new CvmGuestXencomm(new CvmConfig(CvmConfig.BufferMode.BOUNCE, 300)).attachKernel(small.kernel);
 
         assertThatThrownBy(tiny::pool)
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM))
                 .hasMessageContaining("no room for a bounce pool of 300 pages");
         assertThatThrownBy(tiny::pool).isInstanceOf(XenException.class);
 
-        assertThat(small.counts.conversionCalls()).as("the GHCB page is shared once").isEqualTo(1);
-        assertThat(small.counts.pagesLeaked()).isZero();
+        assertThat(small.metrics.get(CvmMetrics.CONVERSION_CALLS)).as("the GHCB page is shared once").isEqualTo(1);
+        assertThat(small.metrics.get(CvmMetrics.PAGES_LEAKED)).isZero();
     }
 
     @Test
@@ -148,7 +159,7 @@ final class TestConversions {
         assertThatThrownBy(cvm::pool)
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT))
                 .hasMessageContaining("its 300 pages are leaked");
-        assertThat(machine.counts.pagesLeaked()).isEqualTo(300);
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isEqualTo(300);
         assertThat(machine.kernel.freedContiguous).isEmpty();
     }
 }

@@ -12,6 +12,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.arch.cvm.psc.PageStateChange;
 import org.xencommlab.arch.cvm.testing.TestingCvm;
+import org.xencommlab.arch.cvm.metrics.CvmMetrics;
 
 final class TestPageStateHypercall {
     private static final byte[] SECRET = "a private secret".getBytes(StandardCharsets.US_ASCII);
@@ -49,12 +50,12 @@ final class TestPageStateHypercall {
         assertThat(notCopied).isEqualTo(SECRET.length);
         assertThat(into).containsOnly(0);
         assertThat(cvm.bytesToHypervisor).isZero();
-        assertThat(cvm.counts.privateRefusals()).isEqualTo(1);
+        assertThat(cvm.metrics.get(CvmMetrics.PRIVATE_REFUSALS)).isEqualTo(1);
         assertThat(cvm.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(1);
 
         assertThat(cvm.copyToGuest(100L << 12, new byte[] {1, 2, 3})).isEqualTo(3);
         assertThat(cvm.read(100L << 12, SECRET.length)).isEqualTo(SECRET);
-        assertThat(cvm.counts.privateRefusals()).isEqualTo(2);
+        assertThat(cvm.metrics.get(CvmMetrics.PRIVATE_REFUSALS)).isEqualTo(2);
     }
 
     @Test
@@ -66,7 +67,7 @@ final class TestPageStateHypercall {
 
         assertThat(notCopied).isEqualTo(50);
         assertThat(cvm.bytesToHypervisor).isEqualTo(50);
-        assertThat(cvm.counts.privateRefusals()).isEqualTo(1);
+        assertThat(cvm.metrics.get(CvmMetrics.PRIVATE_REFUSALS)).isEqualTo(1);
     }
 
     @Test
@@ -79,8 +80,8 @@ final class TestPageStateHypercall {
 
         assertThat(cvm.pageStateChange(PageStateChange.SUB_OP_PSC_MSR, 300, PageStateChange.OP_PRIVATE)).isZero();
         assertThat(cvm.read(300L << 12, SECRET.length)).as("what the host wrote does not reach private memory").containsOnly(0);
-        assertThat(cvm.counts.pagesConverted()).isEqualTo(2);
-        assertThat(cvm.counts.conversionCalls()).isEqualTo(2);
+        assertThat(cvm.metrics.get(CvmMetrics.PAGES_CONVERTED)).isEqualTo(2);
+        assertThat(cvm.metrics.get(CvmMetrics.CONVERSION_CALLS)).isEqualTo(2);
     }
 
     @Test
@@ -90,7 +91,7 @@ final class TestPageStateHypercall {
         assertThat(cvm.pageStateChange(PageStateChange.SUB_OP_PSC_MSR, 301, PageStateChange.OP_PRIVATE)).isZero();
 
         assertThat(cvm.read(301L << 12, SECRET.length)).isEqualTo(SECRET);
-        assertThat(cvm.counts.pagesConverted()).isZero();
+        assertThat(cvm.metrics.get(CvmMetrics.PAGES_CONVERTED)).isZero();
     }
 
     @Test
@@ -102,8 +103,8 @@ final class TestPageStateHypercall {
 
         assertThat(curEntry()).isEqualTo(253);
         assertThat(cvm.continuations).isPositive();
-        assertThat(cvm.counts.pagesConverted()).isEqualTo(1 + 253);
-        assertThat(cvm.counts.conversionCalls()).isEqualTo(2 + cvm.continuations);
+        assertThat(cvm.metrics.get(CvmMetrics.PAGES_CONVERTED)).isEqualTo(1 + 253);
+        assertThat(cvm.metrics.get(CvmMetrics.CONVERSION_CALLS)).isEqualTo(2 + cvm.continuations);
         for (long gfn = 400; gfn < 653; gfn++) {
             assertThat(cvm.pages.isShared(gfn)).isTrue();
         }

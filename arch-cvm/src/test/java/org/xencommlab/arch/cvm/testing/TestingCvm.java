@@ -1,13 +1,11 @@
 package org.xencommlab.arch.cvm.testing;
 
-import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.LongBinaryOperator;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
@@ -17,31 +15,33 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
-import org.xencommlab.arch.cvm.counts.CvmCounts;
 import org.xencommlab.arch.cvm.hypervisor.CvmGuestHandleResolver;
-import org.xencommlab.arch.cvm.hypervisor.PageStateHypercall;
 import org.xencommlab.arch.cvm.hypervisor.SharedPages;
 import org.xencommlab.arch.cvm.paging.CvmAddressSpace;
 import org.xencommlab.arch.cvm.psc.PageStateChange;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.trace.TestingTrace;
 
 /**
- * A small machine for the cvm module's tests: one domain's guest-physical memory of real bytes, the
- * module's own resolver and page-state hypercall behind a {@link HypercallContext} whose copies go
+ * A small machine for the cvm module's tests: one domain's guest-physical memory of real bytes (the
+ * kit's {@link TestingGuestPhysicalMemory}), the module's own domain state and its page-state
+ * hypercall behind a {@link HypercallContext} whose copies go
  * through the resolver page piece by page piece (as the hypervisor's one {@code GuestCopy} does),
  * and a kernel with a bump allocator whose hypercalls reach that handler.
  */
 public final class TestingCvm {
+    private static final Trace TRACE = new TestingTrace();
     public static final PageSize PAGE = PageSize.SIZE_4K;
 
     public final RunMetrics metrics = new RunMetrics();
-    public final CvmCounts counts = new CvmCounts(metrics);
-    public final Memory memory;
-    public final SharedPages pages = new SharedPages();
-    public final CvmGuestHandleResolver resolver = new CvmGuestHandleResolver(counts);
-    public final PageStateHypercall psc = new PageStateHypercall(counts);
+    public final TestingGuestPhysicalMemory memory;
+    public final CvmGuestHandleResolver resolver = new CvmGuestHandleResolver();
+    public final CvmGuestHandleResolver.CvmDomainState domainState;
+    public final SharedPages pages;
+    public final HypercallHandler psc;
     public final Kernel kernel = new Kernel();
     /** Preempt the page-state hypercall every this many entries (0: never). */
     public int preemptEvery;
@@ -52,7 +52,15 @@ public final class TestingCvm {
     public long bytesToGuest;
 
     public TestingCvm(int ramPages) {
-        this.memory = new Memory(ramPages);
+        this.memory = new TestingGuestPhysicalMemory(0, PAGE, ramPages);
+        this.domainState = resolver.createDomainState(0, new TestingHeapAccount(new TestingHeapAccount.Budget(1 << 20), 1 << 20));
+        this.pages = domainState.pages();
+        this.psc = domainState.hypercall(PageStateChange.HYPERCALL);
+    }
+
+    /** A hypervisor entry of the domain, as a vCPU's hypercall gets it. */
+    public HypercallContext context() {
+        return new Context();
     }
 
     /** Issues {@code arch_0} with {@code args} as the hypervisor would, continuations included. */
@@ -96,69 +104,6 @@ public final class TestingCvm {
         }
     }
 
-    /** Guest-physical memory of {@code ramPages} frames of real bytes. */
-    public static final class Memory implements GuestPhysicalMemory {
-        private final int ramPages;
-        private final Map<Long, byte[]> frames = new HashMap<>();
-
-        Memory(int ramPages) {
-            this.ramPages = ramPages;
-        }
-
-        @Override
-        public int domid() {
-            return 0;
-        }
-
-        @Override
-        public PageSize pageSize() {
-            return PAGE;
-        }
-
-        @Override
-        public boolean isRam(long gfn) {
-            return gfn >= 0 && gfn < ramPages;
-        }
-
-        private synchronized byte[] frame(long address, int length) {
-            long gfn = address >>> PAGE.shift();
-            if (((address + Math.max(length, 1) - 1) >>> PAGE.shift()) != gfn) {
-                throw new IllegalArgumentException("access crosses a page");
-            }
-            if (!isRam(gfn)) {
-                throw new XenException(XenErrno.EFAULT, "gfn " + gfn + " is not RAM");
-            }
-            return frames.computeIfAbsent(gfn, g -> new byte[PAGE.bytes()]);
-        }
-
-        @Override
-        public void read(long address, byte[] dst, int dstOffset, int length) {
-            System.arraycopy(frame(address, length), (int) (address & (PAGE.bytes() - 1)), dst, dstOffset, length);
-        }
-
-        @Override
-        public void write(long address, byte[] src, int srcOffset, int length) {
-            System.arraycopy(src, srcOffset, frame(address, length), (int) (address & (PAGE.bytes() - 1)), length);
-        }
-
-        @Override
-        public long readLong(long address, ByteOrder order) {
-            byte[] b = new byte[8];
-            read(address, b, 0, 8);
-            return java.nio.ByteBuffer.wrap(b).order(order).getLong();
-        }
-
-        @Override
-        public void writeLong(long address, long value, ByteOrder order) {
-            write(address, java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), 0, 8);
-        }
-
-        @Override
-        public void zero(long address, int length) {
-            write(address, new byte[length], 0, length);
-        }
-    }
-
     private final class Context implements HypercallContext {
         long[] continued;
         int entriesSincePreempt;
@@ -197,7 +142,7 @@ public final class TestingCvm {
             if (!resolver.accessOk(ref, offset, length)) {
                 return length;
             }
-            GuestRegion region = resolver.open(this, ref, kind);
+            GuestRegion region = domainState.open(this, ref, kind);
             int done = 0;
             while (done < length) {
                 long gpa = region.translate(offset + done);
@@ -228,7 +173,7 @@ public final class TestingCvm {
 
         @Override
         public XenHeapAccount heap() {
-            throw new UnsupportedOperationException("the cvm backend charges nothing to the Xen heap");
+            throw new AssertionError("the cvm backend charges nothing to the Xen heap");
         }
 
         @Override
@@ -238,11 +183,6 @@ public final class TestingCvm {
 
         @Override
         public void unpinFrame(long gfn) {}
-
-        @Override
-        public <T> T archState(Class<T> type) {
-            return type.cast(pages);
-        }
 
         @Override
         public boolean preemptionPending() {
@@ -265,25 +205,13 @@ public final class TestingCvm {
 
         @Override
         public Trace trace() {
-            return Quiet.TRACE;
+            return TRACE;
         }
     }
 
     @FunctionalInterface
     private interface Piece {
         void move(long gpa, int done, int n);
-    }
-
-    private static final class Quiet {
-        static final Trace TRACE = new Trace() {
-            @Override
-            public boolean enabled() {
-                return false;
-            }
-
-            @Override
-            public void event(TraceKind kind, int domid, java.util.function.Supplier<String> detail) {}
-        };
     }
 
     /** A kernel whose frames come from a bump allocator and whose {@code arch_0} calls reach the handler. */
@@ -336,6 +264,11 @@ public final class TestingCvm {
             freedContiguous.add(block);
         }
 
+        /** A frame for a user page, faulted in. */
+        public synchronized long allocateUserFrame() {
+            return allocateContiguous(1).physicalAddress() >>> PAGE.shift();
+        }
+
         @Override
         public long hypercall(int op, long... args) {
             if (hypercallOverride != null) {
@@ -354,7 +287,7 @@ public final class TestingCvm {
 
         @Override
         public Trace trace() {
-            return Quiet.TRACE;
+            return TRACE;
         }
     }
 }

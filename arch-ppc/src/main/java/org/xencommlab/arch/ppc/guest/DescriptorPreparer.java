@@ -17,7 +17,7 @@ import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.memory.PageSize;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.xencomm.PreparedHypercall;
 import org.xencommlab.arch.ppc.descriptor.XencommDescriptor;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
@@ -140,8 +140,8 @@ final class DescriptorPreparer {
         undo.push(() -> kernel.kfree(block));
         long at = (block.physicalAddress() + alignment - 1) & -alignment;
         PhysicalBytes.write(memory, at, bytes, 0, bytes.length);
-        kernel.metrics().increment(Counter.DESCRIPTORS);
-        kernel.metrics().add(Counter.DESCRIPTOR_ENTRIES, nrAddrs);
+        kernel.metrics().increment(PpcMetrics.DESCRIPTORS);
+        kernel.metrics().add(PpcMetrics.DESCRIPTOR_ENTRIES, nrAddrs);
         return at;
     }
 

@@ -90,6 +90,8 @@ final class DeviceArea {
         synchronized (this) {
             start = findRun(n);
             if (start < 0) {
+                // Counted here, once: the device's refusal of a mapping is an error of the run.
+                kernel.metrics().recordError(XenErrno.ENOMEM);
                 throw new XenException(XenErrno.ENOMEM, "device area of " + pages + " pages has no run of " + n + " free pages ("
                         + (pages - used.cardinality()) + " free)");
             }

@@ -40,7 +40,7 @@ final class DeviceBufferApi extends PpcBufferApi {
     private HypercallBuffer mapFromArea(int nrPages) {
         DeviceArea device = area.get();
         if (nrPages > device.pages()) {
-            throw new XenException(XenErrno.ENOMEM, "alloc_buf of " + nrPages + " pages; the device holds " + device.pages());
+            throw refused(XenErrno.ENOMEM, "alloc_buf of " + nrPages + " pages; the device holds " + device.pages());
         }
         int start = device.carve(nrPages);
         int pageBytes = process.pageSize().bytes();

@@ -50,9 +50,10 @@ abstract class PpcBuffer implements HypercallBuffer {
         return capacity;
     }
 
+    /** What {@link #allocMem} can still hand out in one slice: the bytes after the next 8-byte boundary. */
     @Override
     public synchronized long remaining() {
-        return capacity - used;
+        return Math.max(0, capacity - ((used + 7) & ~7L));
     }
 
     @Override

@@ -38,7 +38,7 @@ public abstract class PpcBufferApi implements HypercallBufferApi {
         long pages = Math.max(2L * buffer.nrPages(), (neededBytes + pageBytes - 1) / pageBytes);
         pages = Math.min(pages, PpcMemref.MAX_BUFFER_PAGES);
         if (pages * pageBytes < neededBytes) {
-            throw new XenException(XenErrno.E2BIG, neededBytes + " bytes exceed the largest buffer");
+            throw refused(XenErrno.E2BIG, neededBytes + " bytes exceed the largest buffer");
         }
         process.kernel().metrics().increment(Counter.RETRIES);
         HypercallBuffer larger = allocBuf((int) pages);
@@ -48,11 +48,21 @@ public abstract class PpcBufferApi implements HypercallBufferApi {
 
     void checkPages(int nrPages) {
         if (nrPages < 1) {
-            throw new XenException(XenErrno.EINVAL, "alloc_buf of " + nrPages + " pages");
+            throw refused(XenErrno.EINVAL, "alloc_buf of " + nrPages + " pages");
         }
         if (nrPages > PpcMemref.MAX_BUFFER_PAGES) {
-            throw new XenException(XenErrno.E2BIG, "alloc_buf of " + nrPages + " pages; at most " + PpcMemref.MAX_BUFFER_PAGES);
+            throw refused(XenErrno.E2BIG, "alloc_buf of " + nrPages + " pages; at most " + PpcMemref.MAX_BUFFER_PAGES);
         }
+    }
+
+    /**
+     * A refusal this API makes itself (not the kernel's, not the hypervisor's), counted here and
+     * only here as an error of the run: {@code alloc_buf}'s errors have one owner, whoever raised
+     * them ({@link org.xencommlab.api.xencomm.HypercallBufferApi#allocBuf}).
+     */
+    XenException refused(XenErrno errno, String message) {
+        process.kernel().metrics().recordError(errno);
+        return new XenException(errno, message);
     }
 
     /** The buffer as this process's, or EINVAL. */

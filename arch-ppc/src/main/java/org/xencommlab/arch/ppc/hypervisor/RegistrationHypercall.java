@@ -1,6 +1,7 @@
 package org.xencommlab.arch.ppc.hypervisor;
 
-import jakarta.inject.Inject;
+import static java.util.Objects.requireNonNull;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.xencommlab.api.errno.XenErrno;
@@ -13,20 +14,21 @@ import org.xencommlab.arch.ppc.registration.RegistrationOp;
 import org.xencommlab.arch.ppc.registration.RegistrationTable;
 
 /**
- * The handler of {@code arch_0}, the registration hypercall; its argument words and errors are
- * documented on {@link RegistrationOp}. Stateless: the table is the calling domain's arch state.
+ * The handler of {@code arch_0}, the registration hypercall, for one domain; its argument words
+ * and errors are documented on {@link RegistrationOp}. Made by the domain's
+ * {@link PpcGuestHandleResolver.PpcDomainState} around the domain's table, so it is only ever
+ * called for that domain (the hypervisor asks the calling domain's state for it).
  */
 public final class RegistrationHypercall implements HypercallHandler {
-    @Inject
-    public RegistrationHypercall() {}
+    private final RegistrationTable table;
+
+    RegistrationHypercall(RegistrationTable table) {
+        this.table = requireNonNull(table, "table is null");
+    }
 
     @Override
     public long handle(HypercallContext context, long[] args) {
         try {
-            RegistrationTable table = context.archState(RegistrationTable.class);
-            if (table == null) {
-                return XenErrno.ENOSYS.asResult();
-            }
             long subOp = args.length > 0 ? args[0] : -1;
             if (subOp == RegistrationOp.REGISTER) {
                 return register(context, table, word(args, 1), word(args, 2));

@@ -75,6 +75,18 @@ public final class PpcArchPlugin implements ArchPlugin {
                 toInt(parameters.getLong(DEVICE_PAGES)));
     }
 
+    /** ppc's own counters: registrations, unregistrations, descriptors, descriptor entries. */
+    @Override
+    public List<org.xencommlab.api.metrics.MetricDefinition> metrics() {
+        return org.xencommlab.arch.ppc.metrics.PpcMetrics.metrics();
+    }
+
+    /** The cost events of ppc's own counters. */
+    @Override
+    public List<org.xencommlab.api.metrics.CostDefinition> costs() {
+        return org.xencommlab.arch.ppc.metrics.PpcMetrics.costs();
+    }
+
     /**
      * The mail's own answer to spanning (a reserved device area), what Xen merged (descriptors),
      * and Problem #4 without the kernel's clean-up, beside the default registration protocol.

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
-import com.google.inject.multibindings.MapBinder;
-import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
@@ -13,16 +11,16 @@ import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.guest.PpcGuestXencomm;
 import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
-import org.xencommlab.arch.ppc.hypervisor.RegistrationHypercall;
 import org.xencommlab.arch.ppc.paging.PpcAddressSpace;
 import org.xencommlab.arch.ppc.paging.PpcRadixPageTableFormat;
-import org.xencommlab.arch.ppc.registration.RegistrationOp;
 
 /**
  * The ppc backend's wiring for one configuration: {@link PpcConfig} (the instance given),
  * {@link PageTableFormat}, {@link AddressSpaceLayout}, {@link GuestHandleResolver},
- * {@link GuestXencomm}, each one per injector; in registration mode also the {@code arch_0}
- * registration hypercall in the {@code MapBinder<Integer, HypercallHandler>}. It needs
+ * {@link GuestXencomm}, each one per injector. The {@code arch_0} registration hypercall is bound
+ * to each domain's registration table by the domain's state
+ * ({@link PpcGuestHandleResolver.PpcDomainState#hypercall}), not in the hypervisor's dispatch
+ * table, so nothing is added to its {@code MapBinder}. It needs
  * {@code RunMetrics} and {@code Trace} from the composition root. Works under a strict binder.
  */
 public final class PpcModule extends AbstractModule {
@@ -42,10 +40,5 @@ public final class PpcModule extends AbstractModule {
         bind(PpcGuestHandleResolver.class).in(Scopes.SINGLETON);
         bind(GuestXencomm.class).to(PpcGuestXencomm.class);
         bind(PpcGuestXencomm.class).in(Scopes.SINGLETON);
-        MapBinder<Integer, HypercallHandler> handlers = MapBinder.newMapBinder(binder(), Integer.class, HypercallHandler.class);
-        if (config.mode() == PpcConfig.Mode.REGISTRATION) {
-            handlers.addBinding(RegistrationOp.HYPERCALL).to(RegistrationHypercall.class);
-            bind(RegistrationHypercall.class).in(Scopes.SINGLETON);
-        }
     }
 }

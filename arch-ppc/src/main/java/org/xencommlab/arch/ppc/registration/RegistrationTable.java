@@ -11,7 +11,7 @@ import java.util.function.LongPredicate;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.XenHeapAccount;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.trace.Trace;
@@ -215,7 +215,7 @@ public final class RegistrationTable {
             heapCharged += total;
             live++;
             // Inside the lock, so the gauge never runs ahead of the table.
-            metrics.increment(Counter.REGISTRATIONS);
+            metrics.increment(PpcMetrics.REGISTRATIONS);
             metrics.adjust(Gauge.REGISTRATIONS_LIVE, 1);
             return registration;
         }
@@ -434,7 +434,7 @@ public final class RegistrationTable {
         heap.release(registration.heapBytes());
         heapCharged -= registration.heapBytes();
         live--;
-        metrics.increment(Counter.UNREGISTRATIONS);
+        metrics.increment(PpcMetrics.UNREGISTRATIONS);
         metrics.adjust(Gauge.REGISTRATIONS_LIVE, -1);
     }
 

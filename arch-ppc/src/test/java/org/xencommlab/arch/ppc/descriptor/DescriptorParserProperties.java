@@ -1,5 +1,7 @@
 package org.xencommlab.arch.ppc.descriptor;
 
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -15,7 +17,6 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.xencomm.GuestRegion;
-import org.xencommlab.arch.ppc.testing.TestingPhysicalMemory;
 
 /** Whatever a guest writes where a descriptor should be, the hypervisor validates it or refuses it with an errno. */
 final class DescriptorParserProperties {
@@ -29,7 +30,7 @@ final class DescriptorParserProperties {
             @ForAll @Size(max = 12) List<@net.jqwik.api.From("entries") Long> entries,
             @ForAll @Size(max = 8) List<@net.jqwik.api.From("offsets") Long> offsets,
             @ForAll boolean balloonArrayPage) {
-        TestingPhysicalMemory memory = new TestingPhysicalMemory(3, FRAMES);
+        TestingGuestPhysicalMemory memory = new TestingGuestPhysicalMemory(3, PageSize.SIZE_4K, FRAMES);
         ByteBuffer bytes = ByteBuffer.allocate(header.length + entries.size() * 8).order(ByteOrder.BIG_ENDIAN);
         bytes.put(header);
         entries.forEach(bytes::putLong);

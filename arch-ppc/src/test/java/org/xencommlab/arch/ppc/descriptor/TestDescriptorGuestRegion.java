@@ -1,5 +1,7 @@
 package org.xencommlab.arch.ppc.descriptor;
 
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,12 +10,11 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.RunMetrics;
-import org.xencommlab.arch.ppc.testing.TestingPhysicalMemory;
 
 /** The hypervisor's side of a descriptor: validation of the header copy and the walk. */
 final class TestDescriptorGuestRegion {
     private static final int PAGE = 4096;
-    private final TestingPhysicalMemory memory = new TestingPhysicalMemory(1, 64);
+    private final TestingGuestPhysicalMemory memory = new TestingGuestPhysicalMemory(1, PageSize.SIZE_4K, 64);
     private final RunMetrics metrics = new RunMetrics();
 
     @Test

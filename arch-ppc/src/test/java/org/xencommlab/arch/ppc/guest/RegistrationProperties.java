@@ -103,7 +103,7 @@ final class RegistrationProperties {
 
     private static void respawn(Tool tool, TestingKernel kernel, PpcGuestXencomm xencomm) {
         tool.process = kernel.spawn();
-        tool.api = xencomm.openUserBuffers(tool.process);
+        tool.api = PpcStates.process(xencomm, tool.process).openUserBuffers();
         tool.buffers.clear();
     }
 
@@ -180,7 +180,7 @@ final class RegistrationProperties {
     }
 
     private static RegistrationTable table(TestingDomain domain) {
-        return (RegistrationTable) domain.archState();
+        return domain.archState().registrationTable();
     }
 
     @Provide

@@ -15,7 +15,7 @@ import org.xencommlab.api.abi.HandleSite;
 import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.PreparedHypercall;
@@ -39,7 +39,7 @@ final class TestDescriptorMode {
     private final TestingKernel kernel = new TestingKernel(machine, domain, 11);
     private final PpcGuestXencomm xencomm = new PpcGuestXencomm(machine.config());
     private final TestingProcess tool = kernel.spawn();
-    private final PpcBufferApi api = xencomm.openUserBuffers(tool);
+    private final PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
 
     private static HandleSiteFinder finder(long bufferLength) {
         return (op, args, reader) -> switch (op) {
@@ -59,7 +59,7 @@ final class TestDescriptorMode {
         byte[] content = pattern(6, 5 * PAGE);
         tool.writeMemory(slice.userAddress(), content, 0, content.length);
 
-        PreparedHypercall call = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {7, slice.reference().value(), 3}, finder(5 * PAGE));
+        PreparedHypercall call = PpcStates.process(xencomm, tool).prepareUserHypercall(OP_BUFFER, new long[] {7, slice.reference().value(), 3}, finder(5 * PAGE));
         long descriptor = call.args()[1];
         assertThat(call.args()[0]).isEqualTo(7);
         assertThat(call.args()[2]).isEqualTo(3);
@@ -73,8 +73,8 @@ final class TestDescriptorMode {
             expected.putLong(tool.translate(buffer.userAddress() + (long) i * PAGE));
         }
         assertThat(domain.memory().readBytes(descriptor, 56)).isEqualTo(expected.array());
-        assertThat(machine.metrics().get(Counter.DESCRIPTORS)).isEqualTo(1);
-        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(6);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTORS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTOR_ENTRIES)).isEqualTo(6);
 
         assertThat(copyFrom(machine, 0, descriptor, 0, content.length)).isEqualTo(content);
         // Each entry covers to the end of its page, so the last one reaches to the end of page 5.
@@ -102,7 +102,7 @@ final class TestDescriptorMode {
         HypercallBuffer buffer = api.allocBuf(2);
         BufferSlice slice = buffer.allocMem(PAGE + 8);
         tool.writeMemory(slice.userAddress(), pattern(1, PAGE + 8), 0, PAGE + 8);
-        PreparedHypercall call = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE + 8));
+        PreparedHypercall call = PpcStates.process(xencomm, tool).prepareUserHypercall(OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE + 8));
         long descriptor = call.args()[1];
         ByteBuffer expected = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN)
                 .putInt(0x58434F4D).putInt(2)
@@ -111,11 +111,11 @@ final class TestDescriptorMode {
         assertThat(domain.memory().readBytes(descriptor, 24)).as("two pages spanned, two entries, no mini padding")
                 .isEqualTo(expected.array());
         assertThat(copyFrom(machine, 0, descriptor, 0, PAGE + 8)).isEqualTo(pattern(1, PAGE + 8));
-        assertThat(machine.metrics().get(Counter.DESCRIPTOR_ENTRIES)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.DESCRIPTOR_ENTRIES)).isEqualTo(2);
         call.completion().run();
 
         assertThat(slice.userAddress() % PAGE).as("the slice starts a page").isZero();
-        PreparedHypercall whole = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE));
+        PreparedHypercall whole = PpcStates.process(xencomm, tool).prepareUserHypercall(OP_BUFFER, new long[] {0, slice.reference().value()}, finder(PAGE));
         ByteBuffer one = ByteBuffer.wrap(domain.memory().readBytes(whole.args()[1], 24)).order(ByteOrder.BIG_ENDIAN);
         assertThat(one.getInt(4)).as("one page that ends on a boundary: two entries").isEqualTo(2);
         assertThat(one.getLong(8)).isEqualTo(tool.translate(slice.userAddress()));
@@ -138,7 +138,7 @@ final class TestDescriptorMode {
         tool.writeMemory(struct.userAddress(), user.array(), 0, 32);
         tool.writeMemory(data.userAddress(), pattern(3, 2 * PAGE), 0, 2 * PAGE);
 
-        PreparedHypercall call = xencomm.prepareUserHypercall(tool, OP_STRUCT, new long[] {struct.reference().value()}, finder(2 * PAGE));
+        PreparedHypercall call = PpcStates.process(xencomm, tool).prepareUserHypercall(OP_STRUCT, new long[] {struct.reference().value()}, finder(2 * PAGE));
         long copy = call.args()[0];
         assertThat(PpcMemref.isInline(copy)).as("the kernel copy is passed inline").isTrue();
         byte[] seenByXen = copyFrom(machine, 0, copy, 0, 32);
@@ -165,28 +165,28 @@ final class TestDescriptorMode {
     void anUnknownHypercallIsEnosysAndAFailureHalfwayUndoesEverything() {
         HypercallBuffer buffer = api.allocBuf(2);
         BufferSlice slice = buffer.allocMem(100);
-        assertThatThrownBy(() -> xencomm.prepareUserHypercall(tool, 5, new long[] {slice.reference().value()}, finder(100)))
+        assertThatThrownBy(() -> PpcStates.process(xencomm, tool).prepareUserHypercall(5, new long[] {slice.reference().value()}, finder(100)))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOSYS));
-        assertThatThrownBy(() -> xencomm.prepareUserHypercall(tool, 5, new long[] {1}, HandleSiteFinder.NONE))
+        assertThatThrownBy(() -> PpcStates.process(xencomm, tool).prepareUserHypercall(5, new long[] {1}, HandleSiteFinder.NONE))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOSYS));
         tool.writeMemory(slice.userAddress(), new byte[100], 0, 100);
         int frames = kernel.userFrames();
-        assertThatThrownBy(() -> xencomm.prepareUserHypercall(tool, OP_TWO, new long[] {slice.reference().value(), 0xc000_0000_0000_1000L}, finder(100)))
+        assertThatThrownBy(() -> PpcStates.process(xencomm, tool).prepareUserHypercall(OP_TWO, new long[] {slice.reference().value(), 0xc000_0000_0000_1000L}, finder(100)))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT));
         assertThat(kernel.outstandingBlocks()).isZero();
         assertThat(kernel.userFrames()).isEqualTo(frames);
-        assertThatThrownBy(() -> xencomm.prepareUserHypercall(tool, OP_TWO, new long[] {slice.reference().value(), 0x7000_0000L}, finder(100)))
+        assertThatThrownBy(() -> PpcStates.process(xencomm, tool).prepareUserHypercall(OP_TWO, new long[] {slice.reference().value(), 0x7000_0000L}, finder(100)))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EFAULT));
         assertThat(kernel.outstandingBlocks()).isZero();
     }
 
     @Test
     void nullHandlesStayNullAndTheHypervisorHasNoRegistrationHypercall() {
-        PreparedHypercall call = xencomm.prepareUserHypercall(tool, OP_BUFFER, new long[] {0, 0}, finder(100));
+        PreparedHypercall call = PpcStates.process(xencomm, tool).prepareUserHypercall(OP_BUFFER, new long[] {0, 0}, finder(100));
         assertThat(call.args()[1]).isZero();
         call.completion().run();
         assertThat(machine.hypercall(0, 48, 0, PpcMemref.inline(0x1000), 1)).isEqualTo(XenErrno.ENOSYS.asResult());
-        assertThat(domain.archState()).isNull();
+        assertThat(domain.archState().registrationTable()).isNull();
     }
 
     @Test
@@ -196,13 +196,13 @@ final class TestDescriptorMode {
         TestingKernel k = new TestingKernel(device, dom, 5);
         PpcGuestXencomm x = new PpcGuestXencomm(device.config());
         TestingProcess p = k.spawn();
-        HypercallBuffer buffer = x.openUserBuffers(p).allocBuf(3);
+        HypercallBuffer buffer = PpcStates.process(x, p).openUserBuffers().allocBuf(3);
         BufferSlice slice = buffer.allocMem(2 * PAGE);
         p.writeMemory(slice.userAddress(), pattern(9, 2 * PAGE), 0, 2 * PAGE);
-        PreparedHypercall call = x.prepareUserHypercall(p, OP_BUFFER, new long[] {0, slice.reference().value()}, finder(2 * PAGE));
+        PreparedHypercall call = PpcStates.process(x, p).prepareUserHypercall(OP_BUFFER, new long[] {0, slice.reference().value()}, finder(2 * PAGE));
         assertThat(call.args()[1]).isEqualTo(PpcMemref.inline(p.translate(slice.userAddress())));
         assertThat(copyFrom(device, 0, call.args()[1], 0, 2 * PAGE)).isEqualTo(pattern(9, 2 * PAGE));
-        assertThat(device.metrics().get(Counter.DESCRIPTORS)).isZero();
+        assertThat(device.metrics().get(PpcMetrics.DESCRIPTORS)).isZero();
         call.completion().run();
     }
 }

@@ -8,7 +8,7 @@ import static org.xencommlab.arch.ppc.testing.TestingRegistrar.pattern;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
@@ -32,10 +32,10 @@ final class TestDeviceBuffers {
     @Test
     void buffersAreOnePhysicalRangeOfOneRegistrationSoSpanningIsFree() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer first = api.allocBuf(3);
         HypercallBuffer second = api.allocBuf(2);
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).as("the area is registered once").isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).as("the area is registered once").isEqualTo(1);
         assertThat(PpcMemref.bufidOf(first.id())).isEqualTo(PpcMemref.bufidOf(second.id()));
         assertThat(PpcMemref.offset(second.id())).isEqualTo(3 * PAGE);
         long physical = tool.translate(first.userAddress());
@@ -49,22 +49,22 @@ final class TestDeviceBuffers {
 
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isEqualTo(16L * PAGE);
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isEqualTo(5L * PAGE);
-        assertThat(((RegistrationTable) domain.archState()).heapCharged()).isEqualTo(RegistrationTable.chargeFor(16) + RegistrationTable.LEAF_HEAP_BYTES);
+        assertThat((domain.archState().registrationTable()).heapCharged()).isEqualTo(RegistrationTable.chargeFor(16) + RegistrationTable.LEAF_HEAP_BYTES);
     }
 
     @Test
     void theCeilingIsEnomemTheToolCanSeeAndFreedPagesComeBack() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         assertThatThrownBy(() -> api.allocBuf(17))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM));
         HypercallBuffer big = api.allocBuf(12);
         api.allocBuf(4);
         assertThatThrownBy(() -> api.allocBuf(1))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM));
-        assertThat(xencomm.deviceFreePages(kernel)).isZero();
+        assertThat(PpcStates.kernel(xencomm, kernel).deviceFreePages()).isZero();
         api.freeBuf(big);
-        assertThat(xencomm.deviceFreePages(kernel)).isEqualTo(12);
+        assertThat(PpcStates.kernel(xencomm, kernel).deviceFreePages()).isEqualTo(12);
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isEqualTo(4L * PAGE);
         assertThat(machine.metrics().peak(Gauge.DEVICE_BYTES_USED)).isEqualTo(16L * PAGE);
         assertThatThrownBy(() -> api.freeBuf(big)).isInstanceOf(XenException.class);
@@ -78,15 +78,15 @@ final class TestDeviceBuffers {
     @Test
     void piecesReturnToTheDeviceWhenTheProcessDies() {
         TestingProcess tool = kernel.spawn();
-        xencomm.openUserBuffers(tool).allocBuf(10);
+        PpcStates.process(xencomm, tool).openUserBuffers().allocBuf(10);
         TestingProcess other = kernel.spawn();
-        assertThatThrownBy(() -> xencomm.openUserBuffers(other).allocBuf(10))
+        assertThatThrownBy(() -> PpcStates.process(xencomm, other).openUserBuffers().allocBuf(10))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOMEM));
         tool.exit();
-        assertThat(xencomm.deviceFreePages(kernel)).isEqualTo(16);
+        assertThat(PpcStates.kernel(xencomm, kernel).deviceFreePages()).isEqualTo(16);
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isZero();
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).as("the reservation stays").isEqualTo(16L * PAGE);
-        assertThat(xencomm.openUserBuffers(other).allocBuf(10).capacity()).isEqualTo(10L * PAGE);
+        assertThat(PpcStates.process(xencomm, other).openUserBuffers().allocBuf(10).capacity()).isEqualTo(10L * PAGE);
     }
 
     @Test
@@ -96,26 +96,26 @@ final class TestDeviceBuffers {
         TestingKernel k = new TestingKernel(descriptor, dom, 3);
         PpcGuestXencomm x = new PpcGuestXencomm(descriptor.config());
         TestingProcess tool = k.spawn();
-        HypercallBuffer buffer = x.openUserBuffers(tool).allocBuf(2);
+        HypercallBuffer buffer = PpcStates.process(x, tool).openUserBuffers().allocBuf(2);
         assertThat(buffer.allocMem(8).reference().value()).isEqualTo(buffer.userAddress());
-        assertThat(descriptor.metrics().get(Counter.REGISTRATIONS)).isZero();
+        assertThat(descriptor.metrics().get(PpcMetrics.REGISTRATIONS)).isZero();
         assertThat(descriptor.metrics().current(Gauge.DEVICE_BYTES_RESERVED)).isEqualTo(16L * PAGE);
     }
 
     @Test
     void aDeviceMmapIsASystemCallAndAKillDuringItLeavesNothing() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         api.allocBuf(1);
         assertThat(tool.systemCalls()).as("mmap of the device is the tool's system call").hasSize(1);
-        int freeBefore = xencomm.deviceFreePages(kernel);
+        int freeBefore = PpcStates.kernel(xencomm, kernel).deviceFreePages();
 
         tool.killDuringNextSystemCall();
         assertThatThrownBy(() -> api.allocBuf(4))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
         assertThat(tool.isAlive()).isFalse();
         assertThat(tool.mappingCount()).isZero();
-        assertThat(xencomm.deviceFreePages(kernel)).as("every page went back to the area").isEqualTo(freeBefore + 1);
+        assertThat(PpcStates.kernel(xencomm, kernel).deviceFreePages()).as("every page went back to the area").isEqualTo(freeBefore + 1);
         assertThat(machine.metrics().current(Gauge.DEVICE_BYTES_USED)).isZero();
     }
 }

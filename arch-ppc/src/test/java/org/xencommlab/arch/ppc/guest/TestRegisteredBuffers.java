@@ -14,6 +14,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
@@ -37,7 +38,7 @@ final class TestRegisteredBuffers {
     @Test
     void allocMemGivesBufidOrOffsetAndTheHypervisorReachesEveryByteAcrossScatteredFrames() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(3);
         assertThat(buffer.capacity()).isEqualTo(3 * PAGE);
         assertThat(PpcMemref.offset(buffer.id())).isZero();
@@ -60,10 +61,10 @@ final class TestRegisteredBuffers {
         tool.readMemory(data.userAddress() + PAGE - 150, seen, 0, 300);
         assertThat(seen).isEqualTo(reply);
 
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(1);
         assertThat(domain.heap().used()).isEqualTo(RegistrationTable.chargeFor(3) + RegistrationTable.LEAF_HEAP_BYTES);
         assertThat(kernel.outstandingBlocks()).as("the frame list is freed after the hypercall").isZero();
-        assertThat(xencomm.trackedRegistrations(tool)).isEqualTo(1);
+        assertThat(PpcStates.process(xencomm, tool).trackedRegistrations()).isEqualTo(1);
     }
 
     /**
@@ -74,7 +75,7 @@ final class TestRegisteredBuffers {
     @Test
     void advancingAReferenceMovesItsOffsetAndNeverItsBufid() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(2);
         BufferSlice data = buffer.allocMem(2 * PAGE);
         byte[] content = pattern(7, 2 * PAGE);
@@ -94,7 +95,7 @@ final class TestRegisteredBuffers {
     @Test
     void allocMemBeyondTheBufferIsEnospcAndGrowingCountsARetry() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         HypercallBuffer buffer = api.allocBuf(1);
         buffer.allocMem(4000);
         assertThatThrownBy(() -> buffer.allocMem(100))
@@ -108,8 +109,8 @@ final class TestRegisteredBuffers {
         assertThat(larger.nrPages()).isEqualTo(2);
         larger.allocMem(4000);
         larger.allocMem(100);
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(2);
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(1);
         assertThat(copyFrom(machine, 0, buffer.id(), 0, 1)).as("the old bufid is stale").isNull();
         assertThatThrownBy(() -> api.grow(larger, PpcMemref.MAX_BUFFER_BYTES + 1))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.E2BIG));
@@ -118,7 +119,7 @@ final class TestRegisteredBuffers {
     @Test
     void freeBufUnregistersUnpinsAndUnmaps() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         int freeFrames = kernel.freeFrames();
         HypercallBuffer buffer = api.allocBuf(4);
         buffer.allocMem(10);
@@ -135,7 +136,7 @@ final class TestRegisteredBuffers {
         assertThatThrownBy(() -> buffer.allocMem(1))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL));
         TestingProcess other = kernel.spawn();
-        HypercallBuffer foreign = xencomm.openUserBuffers(other).allocBuf(1);
+        HypercallBuffer foreign = PpcStates.process(xencomm, other).openUserBuffers().allocBuf(1);
         assertThatThrownBy(() -> api.freeBuf(foreign))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL));
     }
@@ -143,7 +144,7 @@ final class TestRegisteredBuffers {
     @Test
     void aFullTableReachesTheToolAsEnospcAndLeavesNoMapping() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         for (int i = 0; i < 8; i++) {
             api.allocBuf(1);
         }
@@ -166,13 +167,13 @@ final class TestRegisteredBuffers {
         assertThat(domain.totalPins()).isZero();
         assertThat(kernel.userFrames()).isZero();
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(5);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(5);
     }
 
     @Test
     void aProcessKilledWhileItsRegistrationIsInTheHypervisorLeavesNothingBehind() {
         TestingProcess tool = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(tool);
+        PpcBufferApi api = PpcStates.process(xencomm, tool).openUserBuffers();
         api.allocBuf(1);
         machine.beforeNextHypercall(tool::exit);
         assertThatThrownBy(() -> api.allocBuf(2))
@@ -202,7 +203,7 @@ final class TestRegisteredBuffers {
         long leaked = table().liveRegistrations().get(0).bufid();
         assertThat(copyTo(machine, 0, leaked, 0, new byte[] {1, 2, 3})).isZero();
         // And the leak fills the table: the next tool cannot register anything more than what is left.
-        PpcBufferApi next = xencomm.openUserBuffers(kernel.spawn());
+        PpcBufferApi next = PpcStates.process(xencomm, kernel.spawn()).openUserBuffers();
         next.allocBuf(1);
         next.allocBuf(1);
         next.allocBuf(1);
@@ -213,18 +214,18 @@ final class TestRegisteredBuffers {
     @Test
     void kernelMemoryIsPassedInline() {
         KernelBlock block = kernel.kmalloc(100);
-        MemoryReference ref = xencomm.kernelReference(kernel, block, 10, 50);
+        MemoryReference ref = PpcStates.kernel(xencomm, kernel).kernelReference(block, 10, 50);
         assertThat(ref.value()).isEqualTo(PpcMemref.inline(block.physicalAddress() + 10));
         domain.memory().writeBytes(block.physicalAddress() + 10, pattern(1, 50));
         assertThat(copyFrom(machine, 0, ref.value(), 0, 50)).isEqualTo(pattern(1, 50));
-        assertThatThrownBy(() -> xencomm.kernelReference(kernel, block, 60, 50)).isInstanceOf(XenException.class);
-        assertThatThrownBy(() -> xencomm.kernelReference(kernel, block, -1, 5)).isInstanceOf(XenException.class);
+        assertThatThrownBy(() -> PpcStates.kernel(xencomm, kernel).kernelReference(block, 60, 50)).isInstanceOf(XenException.class);
+        assertThatThrownBy(() -> PpcStates.kernel(xencomm, kernel).kernelReference(block, -1, 5)).isInstanceOf(XenException.class);
     }
 
     @Test
     void registrationModePassesArgumentsThrough() {
         long[] args = {1, 2, 3};
-        assertThat(xencomm.prepareUserHypercall(kernel.spawn(), 12, args, (op, a, r) -> java.util.Optional.empty()).args())
+        assertThat(PpcStates.process(xencomm, kernel.spawn()).prepareUserHypercall(12, args, (op, a, r) -> java.util.Optional.empty()).args())
                 .containsExactly(1, 2, 3);
     }
 
@@ -232,10 +233,10 @@ final class TestRegisteredBuffers {
     private List<TestingProcess> startToolsWithBuffers() {
         List<TestingProcess> tools = new ArrayList<>();
         TestingProcess first = kernel.spawn();
-        xencomm.openUserBuffers(first).allocBuf(2);
+        PpcStates.process(xencomm, first).openUserBuffers().allocBuf(2);
         tools.add(first);
         TestingProcess second = kernel.spawn();
-        PpcBufferApi api = xencomm.openUserBuffers(second);
+        PpcBufferApi api = PpcStates.process(xencomm, second).openUserBuffers();
         for (int i = 0; i < 4; i++) {
             api.allocBuf(1).allocMem(8);
         }
@@ -244,6 +245,6 @@ final class TestRegisteredBuffers {
     }
 
     private RegistrationTable table() {
-        return (RegistrationTable) domain.archState();
+        return domain.archState().registrationTable();
     }
 }

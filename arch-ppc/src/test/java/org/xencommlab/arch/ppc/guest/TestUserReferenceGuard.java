@@ -54,7 +54,7 @@ final class TestUserReferenceGuard {
             kernel = new TestingKernel(machine, domain, 13);
             xencomm = new PpcGuestXencomm(config);
             tool = kernel.spawn();
-            api = xencomm.openUserBuffers(tool);
+            api = PpcStates.process(xencomm, tool).openUserBuffers();
             machine.addHandler(HypercallNumber.CONSOLE_IO, (context, args) -> {
                 consoleCalls.incrementAndGet();
                 int count = (int) args[1];
@@ -81,7 +81,7 @@ final class TestUserReferenceGuard {
         long privcmd(HandleSiteFinder finder, int op, long... args) {
             PreparedHypercall prepared;
             try {
-                prepared = xencomm.prepareUserHypercall(tool, op, args.clone(), finder);
+                prepared = PpcStates.process(xencomm, tool).prepareUserHypercall(op, args.clone(), finder);
             } catch (XenException e) {
                 return e.asResult();
             }
@@ -151,7 +151,7 @@ final class TestUserReferenceGuard {
             BufferSlice text = guest.api.allocBuf(1).allocMem(5);
             guest.tool.writeMemory(text.userAddress(), "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 5);
             long[] args = {SubOps.ConsoleIo.WRITE, 5, text.reference().value()};
-            PreparedHypercall prepared = guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.CONSOLE_IO, args, POINTER);
+            PreparedHypercall prepared = PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(HypercallNumber.CONSOLE_IO, args, POINTER);
             assertThat(prepared.args()).isEqualTo(args);
             prepared.completion().run();
             assertThat(guest.privcmd(POINTER, HypercallNumber.CONSOLE_IO, args)).isEqualTo(5);
@@ -192,7 +192,7 @@ final class TestUserReferenceGuard {
         assertEperm(guest.privcmd(POINTER, HypercallNumber.MULTICALL, args));
 
         guest.writeReservation(reservation, extents.reference().value());
-        PreparedHypercall prepared = guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.MULTICALL, args.clone(), POINTER);
+        PreparedHypercall prepared = PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(HypercallNumber.MULTICALL, args.clone(), POINTER);
         assertThat(prepared.args()).isEqualTo(args);
 
         MulticallEntry.of(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, SECRET.length, guest.secret).encode(entries, 0);
@@ -214,7 +214,7 @@ final class TestUserReferenceGuard {
         assertThat(guest.privcmd(POINTER, HypercallNumber.MEMORY_OP, SubOps.MemoryOp.INCREASE_RESERVATION, tail)).isEqualTo(efault);
         // Another process's buffer, and a buffer already freed.
         TestingProcess other = guest.kernel.spawn();
-        HypercallBuffer theirs = guest.xencomm.openUserBuffers(other).allocBuf(1);
+        HypercallBuffer theirs = PpcStates.process(guest.xencomm, other).openUserBuffers().allocBuf(1);
         assertThat(guest.privcmd(POINTER, HypercallNumber.MEMORY_OP, SubOps.MemoryOp.INCREASE_RESERVATION, theirs.id())).isEqualTo(efault);
         long stale = reservation.reference().value();
         guest.api.freeBuf(buffer);
@@ -228,7 +228,7 @@ final class TestUserReferenceGuard {
         HypercallBuffer mine = guest.api.allocBuf(1);
         BufferSlice extents = mine.allocMem(8);
         TestingProcess other = guest.kernel.spawn();
-        HypercallBuffer theirs = guest.xencomm.openUserBuffers(other).allocBuf(1);
+        HypercallBuffer theirs = PpcStates.process(guest.xencomm, other).openUserBuffers().allocBuf(1);
         BufferSlice foreign = theirs.allocMem(32);
         byte[] bytes = ByteBuffer.allocate(32).order(PpcGuestXencomm.STRUCTURE_ORDER).putLong(extents.reference().value()).putLong(1).array();
         other.writeMemory(foreign.userAddress(), bytes, 0, bytes.length);
@@ -240,11 +240,11 @@ final class TestUserReferenceGuard {
     void anUnknownHypercallWithAnInlineWordIsRefusedAndWithoutOnePasses() {
         Guest guest = new Guest(registration());
         HypercallBuffer buffer = guest.api.allocBuf(1);
-        assertThatThrownBy(() -> guest.xencomm.prepareUserHypercall(guest.tool, UNKNOWN_OP, new long[] {1, guest.secret, 3}, POINTER))
+        assertThatThrownBy(() -> PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(UNKNOWN_OP, new long[] {1, guest.secret, 3}, POINTER))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EPERM));
         long[] args = {1, buffer.id(), 3, -1L >>> 1};
-        assertThat(guest.xencomm.prepareUserHypercall(guest.tool, UNKNOWN_OP, args, POINTER).args()).isEqualTo(args);
-        assertThat(guest.xencomm.prepareUserHypercall(guest.tool, UNKNOWN_OP, args, HandleSiteFinder.NONE).args()).isEqualTo(args);
+        assertThat(PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(UNKNOWN_OP, args, POINTER).args()).isEqualTo(args);
+        assertThat(PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(UNKNOWN_OP, args, HandleSiteFinder.NONE).args()).isEqualTo(args);
     }
 
     @Test
@@ -256,7 +256,7 @@ final class TestUserReferenceGuard {
         assertEperm(guest.increaseReservation(reservation));
         guest.writeReservation(reservation, extents.reference().value());
         assertThat(guest.increaseReservation(reservation)).isZero();
-        assertThat(guest.xencomm.trackedRegistrations(guest.tool)).as("nothing tracked for clean-up").isZero();
+        assertThat(PpcStates.process(guest.xencomm, guest.tool).trackedRegistrations()).as("nothing tracked for clean-up").isZero();
     }
 
     @Test
@@ -265,14 +265,14 @@ final class TestUserReferenceGuard {
         HandleSiteFinder embedded = new EmbeddedStrategy().handleSites();
         BufferSlice block = guest.api.allocBuf(1).allocMem(64);
         long[] args = {SubOps.MemoryOp.INCREASE_RESERVATION, block.reference().value()};
-        assertThat(guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.MEMORY_OP, args, embedded).args()).isEqualTo(args);
+        assertThat(PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(HypercallNumber.MEMORY_OP, args, embedded).args()).isEqualTo(args);
         // A finder that reports no handles does not let an inline block word through.
-        assertThatThrownBy(() -> guest.xencomm.prepareUserHypercall(guest.tool, HypercallNumber.MEMORY_OP,
+        assertThatThrownBy(() -> PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(HypercallNumber.MEMORY_OP,
                         new long[] {SubOps.MemoryOp.INCREASE_RESERVATION, guest.secret}, embedded))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EPERM));
         // The embedded ioctl's own reference to its kernel copy is made by the kernel, after the check.
         KernelBlock copy = guest.kernel.kmalloc(64);
-        assertThat(PpcMemref.isInline(guest.xencomm.kernelReference(guest.kernel, copy, 0, 64).value())).isTrue();
+        assertThat(PpcMemref.isInline(PpcStates.kernel(guest.xencomm, guest.kernel).kernelReference(copy, 0, 64).value())).isTrue();
         guest.kernel.kfree(copy);
     }
 
@@ -280,9 +280,9 @@ final class TestUserReferenceGuard {
     void descriptorModeRefusesAnInlineWordOfAnUnknownCallAsEpermAndAnInlineHandleAsEfault() {
         Guest guest = new Guest(PpcConfig.defaults().withMode(PpcConfig.Mode.DESCRIPTOR));
         BufferSlice text = guest.api.allocBuf(1).allocMem(16);
-        assertThatThrownBy(() -> guest.xencomm.prepareUserHypercall(guest.tool, UNKNOWN_OP, new long[] {guest.secret}, POINTER))
+        assertThatThrownBy(() -> PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(UNKNOWN_OP, new long[] {guest.secret}, POINTER))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EPERM));
-        assertThatThrownBy(() -> guest.xencomm.prepareUserHypercall(guest.tool, UNKNOWN_OP, new long[] {text.userAddress()}, POINTER))
+        assertThatThrownBy(() -> PpcStates.process(guest.xencomm, guest.tool).prepareUserHypercall(UNKNOWN_OP, new long[] {text.userAddress()}, POINTER))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOSYS));
         int blocks = guest.kernel.outstandingBlocks();
         assertThat(guest.privcmd(POINTER, HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, SECRET.length, guest.secret))

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.memory.MemoryReference;
-import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
@@ -51,11 +51,11 @@ final class TestRegistrationConcurrency {
             }
             assertThat(registered + full).isEqualTo(THREADS * ROUNDS * 2);
             assertThat(registered).isPositive();
-            assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(registered);
-            assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(registered);
+            assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(registered);
+            assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(registered);
             assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
             assertThat(machine.metrics().peak(Gauge.REGISTRATIONS_LIVE)).isLessThanOrEqualTo(6);
-            RegistrationTable table = (RegistrationTable) domain.archState();
+            RegistrationTable table = domain.archState().registrationTable();
             assertThat(table.liveCount()).isZero();
             assertThat(table.heapCharged()).isEqualTo(table.leaves() * RegistrationTable.LEAF_HEAP_BYTES);
             assertThat(domain.heap().used()).isEqualTo(table.heapCharged());

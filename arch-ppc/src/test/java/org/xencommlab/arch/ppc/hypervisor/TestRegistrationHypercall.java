@@ -15,6 +15,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
@@ -55,7 +56,7 @@ final class TestRegistrationHypercall {
         assertThat(dom0.memory().readBytes(17 * PAGE + PAGE - 100, 100)).isEqualTo(java.util.Arrays.copyOfRange(written, 0, 100));
         assertThat(dom0.memory().readBytes(99 * PAGE, 100)).isEqualTo(java.util.Arrays.copyOfRange(written, 100, 200));
 
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isEqualTo(1);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isEqualTo(1);
         assertThat(machine.metrics().get(Counter.TRANSLATION_STEPS)).isPositive();
         assertThat(dom0.pins(40)).isEqualTo(1);
@@ -78,7 +79,7 @@ final class TestRegistrationHypercall {
         assertThat(PpcMemref.generation(fresh)).isEqualTo(PpcMemref.generation(stale) + 1);
 
         assertThat(copyFrom(small, 0, stale, 0, 16)).isNull();
-        assertThatThrownBy(() -> small.resolver().open(small.context(0), new MemoryReference(stale), GuestAccessKind.READ))
+        assertThatThrownBy(() -> small.domain(0).archState().open(small.context(0), new MemoryReference(stale), GuestAccessKind.READ))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOENT));
         assertThat(unregister(small, 0, stale)).isEqualTo(XenErrno.ENOENT.asResult());
         assertThat(copyFrom(small, 0, fresh, 0, 16)).isEqualTo(java.util.Arrays.copyOf(pattern(2, PAGE), 16));
@@ -90,7 +91,7 @@ final class TestRegistrationHypercall {
         // bufid names slot 0 at generation 1; in dom0, which has no registration yet, that is ENOENT.
         long bufid = register(machine, 1, 30);
         assertThat(bufid).isPositive();
-        assertThatThrownBy(() -> machine.resolver().open(machine.context(0), new MemoryReference(bufid), GuestAccessKind.READ))
+        assertThatThrownBy(() -> machine.domain(0).archState().open(machine.context(0), new MemoryReference(bufid), GuestAccessKind.READ))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ENOENT));
         assertThat(copyFrom(machine, 0, bufid, 0, 8)).isNull();
         assertThat(unregister(machine, 0, bufid)).isEqualTo(XenErrno.ENOENT.asResult());
@@ -142,7 +143,7 @@ final class TestRegistrationHypercall {
         assertThat(notCopied).isEqualTo(60);
         assertThat(java.util.Arrays.copyOf(dst, 40)).isEqualTo(java.util.Arrays.copyOfRange(pattern(5, PAGE), PAGE - 40, PAGE));
 
-        GuestRegion region = machine.resolver().open(machine.context(0), new MemoryReference(bufid), GuestAccessKind.READ);
+        GuestRegion region = machine.domain(0).archState().open(machine.context(0), new MemoryReference(bufid), GuestAccessKind.READ);
         for (long offset : new long[] {-1, PAGE, Long.MAX_VALUE, Long.MIN_VALUE}) {
             assertThat(region.translate(offset)).isEqualTo(XenErrno.EFAULT.asResult());
         }
@@ -155,7 +156,7 @@ final class TestRegistrationHypercall {
         assertThat(unregister(machine, 0, bufid)).isZero();
         assertThat(unregister(machine, 0, bufid)).isEqualTo(XenErrno.ENOENT.asResult());
         assertThat(dom0.pins(30)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(1);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(1);
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
     }
 
@@ -169,7 +170,7 @@ final class TestRegistrationHypercall {
         assertThat(dom0.totalPins()).isZero();
         assertThat(dom0.heap().used()).isZero();
         assertThat(table(dom0).liveCount()).isZero();
-        assertThat(machine.metrics().get(Counter.REGISTRATIONS)).isZero();
+        assertThat(machine.metrics().get(PpcMetrics.REGISTRATIONS)).isZero();
     }
 
     @Test
@@ -257,7 +258,7 @@ final class TestRegistrationHypercall {
         assertThat(dom1.heap().used()).isZero();
         assertThat(dom1.totalPins()).isZero();
         assertThat(machine.metrics().current(Gauge.REGISTRATIONS_LIVE)).isZero();
-        assertThat(machine.metrics().get(Counter.UNREGISTRATIONS)).isEqualTo(2);
+        assertThat(machine.metrics().get(PpcMetrics.UNREGISTRATIONS)).isEqualTo(2);
         assertThatThrownBy(() -> table(dom1).register(new long[] {30}, g -> true, g -> {}))
                 .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
     }
@@ -270,7 +271,7 @@ final class TestRegistrationHypercall {
         byte[] dst = new byte[2 * PAGE];
         long notCopied = machine.context(0).guest().copyFromGuest(dst, 0, new MemoryReference(inline), 0, 2 * PAGE);
         assertThat(notCopied).isEqualTo(2 * PAGE - (PAGE - 100) - PAGE); // frame 255 is RAM, 256 is not
-        GuestRegion region = machine.resolver().open(machine.context(0), new MemoryReference(PpcMemref.inline(Long.MAX_VALUE - 10)), GuestAccessKind.READ);
+        GuestRegion region = machine.domain(0).archState().open(machine.context(0), new MemoryReference(PpcMemref.inline(Long.MAX_VALUE - 10)), GuestAccessKind.READ);
         assertThat(region.translate(0)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.translate(100)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(region.translate(-1)).isEqualTo(XenErrno.EFAULT.asResult());
@@ -278,7 +279,7 @@ final class TestRegistrationHypercall {
 
     @Test
     void theNullReferenceFaultsOnAnyByte() {
-        GuestRegion region = machine.resolver().open(machine.context(0), MemoryReference.NULL, GuestAccessKind.READ);
+        GuestRegion region = machine.domain(0).archState().open(machine.context(0), MemoryReference.NULL, GuestAccessKind.READ);
         assertThat(region.translate(0)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(copyFrom(machine, 0, 0, 0, 0)).isEmpty();
         assertThat(copyFrom(machine, 0, 0, 0, 1)).isNull();
@@ -302,6 +303,6 @@ final class TestRegistrationHypercall {
     }
 
     private static RegistrationTable table(TestingDomain domain) {
-        return (RegistrationTable) domain.archState();
+        return domain.archState().registrationTable();
     }
 }

@@ -1,5 +1,7 @@
 package org.xencommlab.arch.ppc.registration;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -9,8 +11,6 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
-import org.xencommlab.arch.ppc.testing.TestingHeapAccount;
-import org.xencommlab.arch.ppc.testing.TestingTrace;
 
 final class TestRegistrationTable {
     private final TestingHeapAccount heap = new TestingHeapAccount(new TestingHeapAccount.Budget(64L << 20), 64L << 20);

@@ -1,18 +1,21 @@
 package org.xencommlab.arch.ppc.testing;
 
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import java.util.Map;
 import java.util.TreeMap;
+import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
 
 /** One domain of a {@link TestingMachine}: its memory, heap account, frame pins and arch state. */
 public final class TestingDomain {
     private final int domid;
     private final boolean privileged;
-    private final TestingPhysicalMemory memory;
+    private final TestingGuestPhysicalMemory memory;
     private final TestingHeapAccount heap;
     private final Map<Long, Integer> pins = new TreeMap<>();
-    private Object archState;
+    private PpcGuestHandleResolver.PpcDomainState archState;
 
-    TestingDomain(int domid, boolean privileged, TestingPhysicalMemory memory, TestingHeapAccount heap) {
+    TestingDomain(int domid, boolean privileged, TestingGuestPhysicalMemory memory, TestingHeapAccount heap) {
         this.domid = domid;
         this.privileged = privileged;
         this.memory = memory;
@@ -27,7 +30,7 @@ public final class TestingDomain {
         return privileged;
     }
 
-    public TestingPhysicalMemory memory() {
+    public TestingGuestPhysicalMemory memory() {
         return memory;
     }
 
@@ -35,11 +38,11 @@ public final class TestingDomain {
         return heap;
     }
 
-    public synchronized Object archState() {
+    public synchronized PpcGuestHandleResolver.PpcDomainState archState() {
         return archState;
     }
 
-    synchronized void setArchState(Object state) {
+    synchronized void setArchState(PpcGuestHandleResolver.PpcDomainState state) {
         this.archState = state;
     }
 

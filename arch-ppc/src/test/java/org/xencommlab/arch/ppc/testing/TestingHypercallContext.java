@@ -70,12 +70,6 @@ public final class TestingHypercallContext implements HypercallContext {
     }
 
     @Override
-    public <T> T archState(Class<T> type) {
-        Object state = domain.archState();
-        return type.isInstance(state) ? type.cast(state) : null;
-    }
-
-    @Override
     public boolean preemptionPending() {
         return false;
     }
@@ -99,7 +93,7 @@ public final class TestingHypercallContext implements HypercallContext {
     private final class Copy implements GuestCopy {
         @Override
         public MemoryReference advance(MemoryReference ref, long bytes) {
-            return machine.resolver().advance(TestingHypercallContext.this, ref, bytes);
+            return domain.archState().advance(TestingHypercallContext.this, ref, bytes);
         }
 
         @Override
@@ -115,7 +109,7 @@ public final class TestingHypercallContext implements HypercallContext {
         private long copy(MemoryReference ref, long offset, int length, GuestAccessKind kind, Piece piece) {
             GuestRegion region;
             try {
-                region = machine.resolver().open(TestingHypercallContext.this, ref, kind);
+                region = domain.archState().open(TestingHypercallContext.this, ref, kind);
             } catch (XenException e) {
                 return length;
             }

@@ -33,14 +33,27 @@ public final class TestingKernel implements KernelServices {
     private final Map<Long, Integer> userRefs = new HashMap<>();
     private final Map<Long, Integer> kernelBlocks = new HashMap<>();
     private int nextPid = 1;
+    private org.xencommlab.api.xencomm.KernelXencomm xencomm;
 
     public TestingKernel(TestingMachine machine, TestingDomain domain, long seed) {
         this.machine = machine;
         this.domain = domain;
-        int nrFrames = domain.memory().nrFrames();
+        int nrFrames = Math.toIntExact(domain.memory().nrFrames());
         this.free = new BitSet(nrFrames);
         free.set(RESERVED_FRAMES, nrFrames);
         this.random = new SplittableRandom(seed);
+    }
+
+    /**
+     * The arch's state of this kernel: made by {@code make} at the first call, as a guest kernel
+     * attaches at boot, and the same afterwards.
+     */
+    public synchronized org.xencommlab.api.xencomm.KernelXencomm attachXencomm(
+            java.util.function.Supplier<? extends org.xencommlab.api.xencomm.KernelXencomm> make) {
+        if (xencomm == null) {
+            xencomm = make.get();
+        }
+        return xencomm;
     }
 
     public TestingDomain domain() {

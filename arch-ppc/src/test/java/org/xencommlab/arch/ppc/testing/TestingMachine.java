@@ -1,5 +1,9 @@
 package org.xencommlab.arch.ppc.testing;
 
+import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,11 +13,10 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.metrics.RunMetrics;
+import org.xencommlab.api.xencomm.DomainTeardown;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.arch.ppc.PpcConfig;
 import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
-import org.xencommlab.arch.ppc.hypervisor.RegistrationHypercall;
-import org.xencommlab.arch.ppc.registration.RegistrationOp;
 
 /**
  * A hypervisor just big enough to drive the ppc backend: domains with memory, heap accounts and
@@ -46,9 +49,6 @@ public final class TestingMachine {
         this.config = config;
         this.resolver = new PpcGuestHandleResolver(config, metrics, trace);
         this.budget = new TestingHeapAccount.Budget(heapBudget);
-        if (config.mode() == PpcConfig.Mode.REGISTRATION) {
-            handlers.put(RegistrationOp.HYPERCALL, new RegistrationHypercall());
-        }
     }
 
     /** Adds a hypercall handler under {@code op} (an arch-neutral call a test needs, e.g. a console). */
@@ -79,7 +79,7 @@ public final class TestingMachine {
     }
 
     public TestingDomain createDomain(int domid, int nrFrames, long heapQuota) {
-        TestingDomain domain = new TestingDomain(domid, domid == 0, new TestingPhysicalMemory(domid, nrFrames),
+        TestingDomain domain = new TestingDomain(domid, domid == 0, new TestingGuestPhysicalMemory(domid, PageSize.SIZE_4K, nrFrames),
                 new TestingHeapAccount(budget, heapQuota));
         domain.setArchState(resolver.createDomainState(domid, domain.heap()));
         if (domains.putIfAbsent(domid, domain) != null) {
@@ -98,7 +98,7 @@ public final class TestingMachine {
 
     public void destroyDomain(int domid) {
         TestingDomain domain = domains.remove(domid);
-        resolver.destroyDomainState(domain.archState(), new GuestHandleResolver.DomainTeardown() {
+        domain.archState().release(new DomainTeardown() {
             @Override
             public void unpinFrame(long gfn) {
                 domain.unpinFrame(gfn);
@@ -129,6 +129,10 @@ public final class TestingMachine {
             action.run();
         }
         HypercallHandler handler = op >= 0 && op < 64 ? handlers.get((int) op) : null;
+        if (handler == null && op >= 0 && op < 64) {
+            // As the hypervisor's entry: a number with no handler of its own goes to the caller's arch state.
+            handler = domain(domid).archState().hypercall((int) op);
+        }
         if (handler == null) {
             return XenErrno.ENOSYS.asResult();
         }

@@ -9,6 +9,7 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.arch.ppc.paging.PpcAddressSpace;
 
 /**
@@ -22,6 +23,7 @@ public final class TestingProcess implements UserProcessServices {
     private final PageSize pageSize = PageSize.SIZE_4K;
     private final TreeMap<Long, Mapping> mappings = new TreeMap<>();
     private final List<Runnable> atExit = new ArrayList<>();
+    private org.xencommlab.api.xencomm.ProcessXencomm xencomm;
     private long nextAddress;
     private boolean alive = true;
     private final List<String> systemCalls = new ArrayList<>();
@@ -177,13 +179,31 @@ public final class TestingProcess implements UserProcessServices {
         writeMemory(userAddress, bytes, 0, length);
     }
 
+    /**
+     * The arch's state of this process: made by {@code make} at the first call, as a guest kernel
+     * attaches it when the process starts, and released once at exit, after the clean-ups.
+     */
+    public synchronized org.xencommlab.api.xencomm.ProcessXencomm attachXencomm(
+            java.util.function.Supplier<? extends org.xencommlab.api.xencomm.ProcessXencomm> make) {
+        if (xencomm == null) {
+            xencomm = make.get();
+        }
+        return xencomm;
+    }
+
     @Override
     public synchronized void atExit(Runnable cleanup) {
         atExit.add(cleanup);
     }
 
+    /** Forgets {@code cleanup} (by identity), as the kernel does. */
+    @Override
+    public synchronized void cancelAtExit(Runnable cleanup) {
+        atExit.removeIf(c -> c == cleanup);
+    }
+
     /**
-     * One system call, as the guest kernel runs it: named in {@link #systemCalls()}, and a kill
+     * One system call, as the guest kernel runs it: counted once, named in {@link #systemCalls()}, and a kill
      * that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the return to user
      * mode: the process exits and the caller sees ESRCH.
      */
@@ -191,6 +211,7 @@ public final class TestingProcess implements UserProcessServices {
     public <T> T systemCall(String name, java.util.function.Supplier<T> body) {
         synchronized (this) {
             checkAlive();
+            kernel.metrics().increment(Counter.GUEST_SYSCALLS);
             systemCalls.add(name);
             syscallDepth++;
         }
@@ -229,6 +250,7 @@ public final class TestingProcess implements UserProcessServices {
     /** Exit (or kill): runs the clean-ups, then tears the address space down. */
     public void exit() {
         List<Runnable> hooks;
+        org.xencommlab.api.xencomm.ProcessXencomm state;
         synchronized (this) {
             if (!alive) {
                 return;
@@ -236,9 +258,13 @@ public final class TestingProcess implements UserProcessServices {
             alive = false;
             hooks = new ArrayList<>(atExit);
             atExit.clear();
+            state = xencomm;
         }
         for (Runnable hook : hooks) {
             hook.run();
+        }
+        if (state != null) {
+            state.release();
         }
         synchronized (this) {
             for (Mapping mapping : new ArrayList<>(mappings.values())) {

@@ -90,6 +90,8 @@ public final class MlockedBufferApi implements HypercallBufferApi {
     @Override
     public HypercallBuffer allocBuf(int nrPages) {
         if (nrPages <= 0) {
+            // A refusal this API makes itself is counted here, once (HypercallBufferApi#allocBuf).
+            process.kernel().metrics().recordError(XenErrno.EINVAL);
             throw new XenException(XenErrno.EINVAL, "alloc_buf of " + nrPages + " pages");
         }
         checkAlive();

@@ -60,8 +60,9 @@ final class X86HypercallBuffer implements HypercallBuffer {
     /**
      * {@inheritDoc}
      *
-     * @throws XenException EINVAL for a negative size or a buffer already freed; ENOSPC (recorded
-     *     as an error of the run) when the buffer has not {@code nbytes} left
+     * @throws XenException EINVAL for a negative size or a buffer already freed; ENOSPC when the
+     *     buffer has not {@code nbytes} left (not counted here: the caller that sees it counts it,
+     *     as {@link HypercallBuffer#allocMem} says)
      */
     @Override
     public synchronized BufferSlice allocMem(int nbytes) {
@@ -73,7 +74,6 @@ final class X86HypercallBuffer implements HypercallBuffer {
         }
         long start = alignUp(used);
         if (start + nbytes > capacity) {
-            process.kernel().metrics().recordError(XenErrno.ENOSPC);
             process.kernel().trace().event(TraceKind.LIBRARY, process.kernel().domid(), () -> "pid " + process.pid()
                     + " alloc_mem(" + id + ", " + nbytes + ") -ENOSPC: " + remaining() + " of " + capacity + " bytes left");
             throw new XenException(XenErrno.ENOSPC, "buffer " + id + " has " + remaining() + " bytes left, " + nbytes + " asked");

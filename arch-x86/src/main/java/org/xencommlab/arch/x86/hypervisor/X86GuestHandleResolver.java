@@ -6,11 +6,14 @@ import java.nio.ByteOrder;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
+import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.DomainArchState;
+import org.xencommlab.api.xencomm.DomainTeardown;
 import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestRegion;
@@ -39,8 +42,11 @@ import org.xencommlab.arch.x86.paging.X86PageTableFormat;
  * </ul>
  * The user bit is not checked: Xen accesses guest memory with its own privilege, and a guest
  * kernel's own addresses (its direct map) resolve the same way. Nothing is cached between calls,
- * since the guest may change its tables at any scheduling point; the resolver keeps no per-domain
- * state and allocates nothing per translation.
+ * since the guest may change its tables at any scheduling point. Each domain's
+ * {@link DomainArchState} ({@link #createDomainState}) holds nothing but a link to this resolver:
+ * the page tables it walks are the guest's own, so nothing is charged, pinned or released, and
+ * nothing is allocated per translation. References are addresses, so the default
+ * {@link DomainArchState#advance} (add the bytes) is Xen's {@code guest_handle_add_offset}.
  */
 public final class X86GuestHandleResolver implements GuestHandleResolver {
     private static final long EFAULT = XenErrno.EFAULT.asResult();
@@ -56,16 +62,39 @@ public final class X86GuestHandleResolver implements GuestHandleResolver {
         this.layout = requireNonNull(layout, "layout is null");
     }
 
-    /**
-     * Never refuses a reference as a whole: every check depends on the byte translated, so a bad
-     * reference shows up as -EFAULT from {@link GuestRegion#translate}.
-     */
+    /** The domain's page-walk state: charges nothing, holds nothing. */
     @Override
-    public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
-        requireNonNull(context, "context is null");
-        requireNonNull(ref, "ref is null");
-        boolean write = requireNonNull(access, "access is null") == GuestAccessKind.WRITE;
-        return new PageWalkGuestRegion(context, ref.value(), write);
+    public DomainArchState createDomainState(int domid, XenHeapAccount heap) {
+        return new PageWalkDomain();
+    }
+
+    /**
+     * A domain's references as x86 resolves them. Immutable; {@link #release} has nothing to give
+     * back (a call still running when the domain dies faults on the domain's memory, which the
+     * hypervisor no longer lets it read).
+     */
+    private final class PageWalkDomain implements DomainArchState {
+        /**
+         * Never refuses a reference as a whole: every check depends on the byte translated, so a bad
+         * reference shows up as -EFAULT from {@link GuestRegion#translate}.
+         */
+        @Override
+        public GuestRegion open(HypercallContext context, MemoryReference ref, GuestAccessKind access) {
+            requireNonNull(context, "context is null");
+            requireNonNull(ref, "ref is null");
+            boolean write = requireNonNull(access, "access is null") == GuestAccessKind.WRITE;
+            return new PageWalkGuestRegion(context, ref.value(), write);
+        }
+
+        @Override
+        public void release(DomainTeardown teardown) {
+            // Nothing held: the page tables walked are the guest's.
+        }
+
+        @Override
+        public String toString() {
+            return X86GuestHandleResolver.this.toString();
+        }
     }
 
     /**

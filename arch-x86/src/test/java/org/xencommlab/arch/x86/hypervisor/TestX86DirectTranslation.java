@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.hypervisor;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -9,11 +11,9 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.x86.paging.X86AddressSpace;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
-import org.xencommlab.arch.x86.testing.TestingGuestPhysicalMemory;
 import org.xencommlab.arch.x86.testing.TestingHypercallContext;
 import org.xencommlab.arch.x86.testing.TestingKernelServices;
 import org.xencommlab.arch.x86.testing.TestingPageTables;
-import org.xencommlab.arch.x86.testing.TestingTrace;
 
 /**
  * The resolver's one-shot {@code translate} (no region opened): the same walk, its steps counted

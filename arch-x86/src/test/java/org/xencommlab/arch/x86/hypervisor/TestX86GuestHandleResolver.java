@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.hypervisor;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,11 +17,9 @@ import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.arch.x86.paging.X86AddressSpace;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
-import org.xencommlab.arch.x86.testing.TestingGuestPhysicalMemory;
 import org.xencommlab.arch.x86.testing.TestingHypercallContext;
 import org.xencommlab.arch.x86.testing.TestingKernelServices;
 import org.xencommlab.arch.x86.testing.TestingPageTables;
-import org.xencommlab.arch.x86.testing.TestingTrace;
 
 final class TestX86GuestHandleResolver {
     private static final long EFAULT = XenErrno.EFAULT.asResult();
@@ -45,15 +45,44 @@ final class TestX86GuestHandleResolver {
         context = new TestingHypercallContext(memory, tables.root(), metrics, trace, resolver);
     }
 
+    /**
+     * x86 keeps nothing per domain: each domain's state is its own object, serves no hypercall of
+     * its own, charges and pins nothing (the teardown is never called on), and a release leaves
+     * its walks as they were (the page tables are the guest's).
+     */
+    @Test
+    void domainStatesHoldNothingAndReleaseNothing() {
+        var first = resolver.createDomainState(1, null);
+        var second = resolver.createDomainState(2, null);
+        long gfn = kernel.allocateFrame();
+        tables.map(USER_VA, gfn, true, true);
+        assertThat(first).isNotSameAs(second);
+        assertThat(first.hypercall(org.xencommlab.api.hypercall.HypercallNumber.ARCH_0)).isNull();
+
+        first.release(new org.xencommlab.api.xencomm.DomainTeardown() {
+            @Override
+            public void unpinFrame(long frame) {
+                throw new AssertionError("x86 pins nothing");
+            }
+
+            @Override
+            public org.xencommlab.api.hypercall.XenHeapAccount heap() {
+                throw new AssertionError("x86 charges nothing");
+            }
+        });
+
+        assertThat(second.open(context, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
+    }
+
     private long translate(long ref, long offset, GuestAccessKind access) {
-        return resolver.open(context, new MemoryReference(ref), access).translate(offset);
+        return resolver.createDomainState(0, null).open(context, new MemoryReference(ref), access).translate(offset);
     }
 
     @Test
     void presentPageResolvesToItsFrameAndCountsFourSteps() {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA + 0x10), GuestAccessKind.WRITE);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA + 0x10), GuestAccessKind.WRITE);
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(gfn) + 0x10);
         assertThat(region.translate(0xfef)).isEqualTo(PAGE.addressOf(gfn) + 0xfff);
@@ -64,7 +93,7 @@ final class TestX86GuestHandleResolver {
     void aRegionAskedToDeferAddsItsStepsOnceAtCloseWithTheSameTotal() {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA), GuestAccessKind.READ);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA), GuestAccessKind.READ);
         region.deferCountsUntilClose();
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(gfn));
@@ -87,7 +116,7 @@ final class TestX86GuestHandleResolver {
         long second = kernel.allocateFrame();
         tables.map(USER_VA, second, true, true);
         tables.map(USER_VA + 0x1000, first, true, true);
-        GuestRegion region = resolver.open(context, new MemoryReference(USER_VA + 0xff0), GuestAccessKind.READ);
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(USER_VA + 0xff0), GuestAccessKind.READ);
 
         assertThat(region.translate(0)).isEqualTo(PAGE.addressOf(second) + 0xff0);
         assertThat(region.translate(0x10)).isEqualTo(PAGE.addressOf(first));
@@ -270,9 +299,9 @@ final class TestX86GuestHandleResolver {
         long gfn = kernel.allocateFrame();
         tables.map(USER_VA, gfn, true, true);
         var flagged = new TestingHypercallContext(memory, tables.root() | 0x18 | (1L << 63), metrics, trace, resolver);
-        assertThat(resolver.open(flagged, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
+        assertThat(resolver.createDomainState(0, null).open(flagged, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(PAGE.addressOf(gfn));
 
         var bogus = new TestingHypercallContext(memory, -1L, metrics, trace, resolver);
-        assertThat(resolver.open(bogus, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(EFAULT);
+        assertThat(resolver.createDomainState(0, null).open(bogus, new MemoryReference(USER_VA), GuestAccessKind.READ).translate(0)).isEqualTo(EFAULT);
     }
 }

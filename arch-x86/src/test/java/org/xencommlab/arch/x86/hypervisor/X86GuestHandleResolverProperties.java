@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.hypervisor;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteOrder;
@@ -21,11 +23,9 @@ import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.arch.x86.paging.X86AddressSpace;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
-import org.xencommlab.arch.x86.testing.TestingGuestPhysicalMemory;
 import org.xencommlab.arch.x86.testing.TestingHypercallContext;
 import org.xencommlab.arch.x86.testing.TestingKernelServices;
 import org.xencommlab.arch.x86.testing.TestingPageTables;
-import org.xencommlab.arch.x86.testing.TestingTrace;
 
 final class X86GuestHandleResolverProperties {
     private static final long EFAULT = XenErrno.EFAULT.asResult();
@@ -79,7 +79,7 @@ final class X86GuestHandleResolverProperties {
         X86GuestHandleResolver resolver = new X86GuestHandleResolver(format, X86AddressSpace.LAYOUT);
         TestingHypercallContext context = new TestingHypercallContext(memory, tables.root(), metrics, trace, resolver);
         long ref = layout.window() + layout.startPage() * 4096 + 0x18;
-        GuestRegion region = resolver.open(context, new MemoryReference(ref),
+        GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(ref),
                 layout.write() ? GuestAccessKind.WRITE : GuestAccessKind.READ);
 
         long done = 0;
@@ -138,7 +138,7 @@ final class X86GuestHandleResolverProperties {
         TestingHypercallContext context = new TestingHypercallContext(memory, random.nextInt(64) * 4096L, metrics, new TestingTrace(), resolver);
         long refNear = flavour == 3 ? (ref & 0x0000_0000_3fff_ffffL) : ref;
         for (GuestAccessKind access : GuestAccessKind.values()) {
-            GuestRegion region = resolver.open(context, new MemoryReference(refNear), access);
+            GuestRegion region = resolver.createDomainState(0, null).open(context, new MemoryReference(refNear), access);
             for (long o : new long[] {offset, 0, offset & 0xffff, 4096}) {
                 long got = region.translate(o);
                 assertThat(got == EFAULT || (got >= 0 && memory.isRam(got >>> 12)))

@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.testing;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.memory.PageSize;
@@ -41,6 +43,11 @@ public final class TestingDomain {
 
     public TestingGuestPhysicalMemory memory() {
         return memory;
+    }
+
+    /** The resolver every {@link #context} copies through. */
+    public X86GuestHandleResolver resolver() {
+        return resolver;
     }
 
     /** A new process with a locked-memory limit of {@code lockLimitPages}. */

@@ -53,7 +53,7 @@ public final class TestingHypercallContext implements HypercallContext {
         return new GuestCopy() {
             @Override
             public long copyFromGuest(byte[] dst, int dstOffset, MemoryReference ref, long offset, int length) {
-                GuestRegion region = resolver.open(TestingHypercallContext.this, ref, GuestAccessKind.READ);
+                GuestRegion region = resolver.createDomainState(0, null).open(TestingHypercallContext.this, ref, GuestAccessKind.READ);
                 int done = 0;
                 while (done < length) {
                     long physical = region.translate(offset + done);
@@ -69,7 +69,7 @@ public final class TestingHypercallContext implements HypercallContext {
 
             @Override
             public long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length) {
-                GuestRegion region = resolver.open(TestingHypercallContext.this, ref, GuestAccessKind.WRITE);
+                GuestRegion region = resolver.createDomainState(0, null).open(TestingHypercallContext.this, ref, GuestAccessKind.WRITE);
                 int done = 0;
                 while (done < length) {
                     long physical = region.translate(offset + done);
@@ -108,11 +108,6 @@ public final class TestingHypercallContext implements HypercallContext {
     @Override
     public void unpinFrame(long gfn) {
         throw new UnsupportedOperationException("the x86 backend pins no frame");
-    }
-
-    @Override
-    public <T> T archState(Class<T> type) {
-        throw new UnsupportedOperationException("the x86 backend keeps no per-domain state");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.xencommlab.arch.x86.testing;
 
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import java.util.TreeSet;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;

@@ -1,5 +1,6 @@
 package org.xencommlab.arch.x86.testing;
 
+import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
 

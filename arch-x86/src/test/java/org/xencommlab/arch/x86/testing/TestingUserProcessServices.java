@@ -263,6 +263,12 @@ public final class TestingUserProcessServices implements UserProcessServices {
         atExit.add(cleanup);
     }
 
+    /** Forgets {@code cleanup} (by identity), as the kernel does. */
+    @Override
+    public synchronized void cancelAtExit(Runnable cleanup) {
+        atExit.removeIf(c -> c == cleanup);
+    }
+
     /**
      * One system call, as the guest kernel runs it: counted once, named in {@link #systemCalls()},
      * and a kill that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the

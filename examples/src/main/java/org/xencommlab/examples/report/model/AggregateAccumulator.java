@@ -23,6 +23,7 @@ public final class AggregateAccumulator {
     private final Map<String, NavigableMap<Long, Long>> metrics = new TreeMap<>();
     private final Map<String, NavigableMap<Long, Long>> errors = new TreeMap<>();
     private final TreeSet<String> metricNames = new TreeSet<>();
+    private List<String> catalogNames = List.of();
     private long runs;
     private long failed;
     private long firstSeed = Long.MAX_VALUE;
@@ -56,6 +57,9 @@ public final class AggregateAccumulator {
                 failure = "seed " + result.seed() + ": " + result.failure();
             }
         }
+        if (catalogNames.isEmpty()) {
+            catalogNames = result.metrics().catalogNames();
+        }
         result.metrics().asMap().forEach((name, value) -> {
             metricNames.add(name);
             count(metrics, name, value);
@@ -85,7 +89,7 @@ public final class AggregateAccumulator {
         }
         Map<String, Stat> stats = new LinkedHashMap<>();
         TreeSet<String> extra = new TreeSet<>(metricNames);
-        List<String> known = Metrics.knownNames();
+        List<String> known = catalogNames;
         extra.removeAll(known);
         for (String name : known) {
             stats.put(name, Stat.of(metrics.getOrDefault(name, new TreeMap<>()), runs));

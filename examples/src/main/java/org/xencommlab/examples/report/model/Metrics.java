@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,29 +14,29 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.examples.cost.CostModel;
+import org.xencommlab.examples.cost.MetricCatalog;
 
 /**
- * The exact counts of one run by report name, in a fixed order: the {@link #REQUIRED} names first
- * (the schema requires them), then every other {@link #knownNames() known} name, then any further
- * name a lab adds, alphabetically. Every known name is always present (0 when nothing happened),
- * so nothing measured is dropped and every report has the same columns. Values are never negative.
+ * The exact counts of one run by report name, in the order of a {@link MetricCatalog} (the core's
+ * and the loaded plugins' counters and gauges; see there for the order): every name the catalog
+ * knows, then any further name a lab adds, alphabetically. Every known name is always present (0
+ * when nothing happened), so nothing measured is dropped and every report has the same columns.
+ * Values are never negative.
  *
- * <p>Names: each {@link Counter} by its {@link Counter#reportName()}; each {@link Gauge} twice, as
- * {@code <reportName>Peak} (highest level during the run) and {@code <reportName>Leaked} (level at
- * the end of the run, after every process exited, less what kernels hold on purpose as long-lived
- * reservations: whatever is left was left behind); registrations, Xen heap bytes and pinned frames
- * also as {@code <reportName>Reserved} (what kernels hold on purpose at the end, such as ppc's
- * registered device area); and {@code modelledNanos} from the {@link CostModel}.
+ * <p>Names: each {@link Counter} by its name; each {@link Gauge} as {@code <name>Peak} (highest
+ * level during the run) and {@code <name>Leaked} (level at the end of the run, after every process
+ * exited, less what kernels hold on purpose as long-lived reservations: whatever is left was left
+ * behind); a reservable gauge also as {@code <name>Reserved} (what kernels hold on purpose at the
+ * end, such as ppc's registered device area); and {@code modelledNanos} from the {@link CostModel}.
  */
 public final class Metrics {
-    /** The names the report schema requires, in report order. */
-    public static final List<String> REQUIRED = List.of(
-            "hypercalls", "hypervisorEntries", "guestSyscalls", "mlockCalls", "lockedPagesPeak",
-            "registrations", "registrationsPeak", "registrationsLeaked", "xenHeapBytesPeak",
-            "xenHeapBytesLeaked", "lockedPagesLeaked", "bytesToHypervisor", "bytesToGuest",
-            "translationSteps", "retries", "modelledNanos");
+    /**
+     * The names every report holds whatever plugins are loaded (the schema requires them): the
+     * core's headline metrics, in report order.
+     */
+    public static final List<String> REQUIRED = MetricCatalog.core().required();
 
-    public static final String MODELLED_NANOS = "modelledNanos";
+    public static final String MODELLED_NANOS = MetricCatalog.MODELLED_NANOS;
 
     /**
      * The prefix of the per-hypercall metrics: {@code hypercall.<name>[.<sub-op>].calls},
@@ -46,19 +44,12 @@ public final class Metrics {
      */
     public static final String CALL_PREFIX = "hypercall.";
 
-    /**
-     * Gauges a kernel may hold part of as a long-lived reservation ({@link RunMetrics#markReserved}):
-     * each is also reported as {@code <reportName>Reserved}, and its {@code Leaked} leaves it out.
-     */
-    private static final Set<Gauge> RESERVABLE = Set.of(Gauge.REGISTRATIONS_LIVE, Gauge.XEN_HEAP_BYTES,
-            Gauge.PINNED_FRAMES);
-
-    private static final List<String> KNOWN = knownNamesInOrder();
-
     private final Map<String, Long> values;
+    private final List<String> catalogNames;
 
-    private Metrics(Map<String, Long> values) {
+    private Metrics(Map<String, Long> values, List<String> catalogNames) {
         this.values = values;
+        this.catalogNames = catalogNames;
     }
 
     /**
@@ -85,17 +76,22 @@ public final class Metrics {
      * has torn everything down, so a gauge's current level is what was left behind.
      */
     public static Metrics measured(RunMetrics run, CostModel costModel) {
-        return builder().from(run).build(costModel);
+        return builder(costModel.catalog()).from(run).build(costModel);
     }
 
-    /** A builder with every known metric at 0. */
+    /** A builder with every metric of the class-path catalog at 0. */
     public static Builder builder() {
-        return new Builder();
+        return builder(MetricCatalog.classPath());
     }
 
-    /** Every name this class knows, in report order: {@link #REQUIRED}, then counters, then gauges. */
+    /** A builder with every metric of {@code catalog} at 0. */
+    public static Builder builder(MetricCatalog catalog) {
+        return new Builder(catalog);
+    }
+
+    /** Every name the class-path catalog knows, in report order ({@link MetricCatalog#knownNames()}). */
     public static List<String> knownNames() {
-        return KNOWN;
+        return MetricCatalog.classPath().knownNames();
     }
 
     /** The value of {@code name}. */
@@ -126,6 +122,14 @@ public final class Metrics {
         return values;
     }
 
+    /**
+     * The names of the catalog these metrics were made with, in its report order: every report of
+     * one lab has them all, first; any other name of {@link #names()} follows them.
+     */
+    public List<String> catalogNames() {
+        return catalogNames;
+    }
+
     public Set<String> names() {
         return values.keySet();
     }
@@ -147,12 +151,14 @@ public final class Metrics {
 
     /** Collects counts; {@link #build(CostModel)} adds {@code modelledNanos}. Not thread-safe. */
     public static final class Builder {
+        private final MetricCatalog catalog;
         private final Map<String, Long> known = new LinkedHashMap<>();
         private final Map<String, Long> extra = new TreeMap<>();
         private final Map<String, Map<String, Long>> calls = new TreeMap<>();
 
-        private Builder() {
-            KNOWN.forEach(name -> known.put(name, 0L));
+        private Builder(MetricCatalog catalog) {
+            this.catalog = requireNonNull(catalog, "catalog is null");
+            catalog.knownNames().forEach(name -> known.put(name, 0L));
         }
 
         /** Sets {@code name} to {@code value}; a name not known is kept as an extra metric. */
@@ -175,34 +181,48 @@ public final class Metrics {
         /**
          * Takes every counter, every gauge's peak and its current level as "leaked".
          *
-         * @throws IllegalStateException if a gauge ended below zero (an accounting bug)
+         * @throws IllegalStateException if a gauge ended below zero (an accounting bug), or the run
+         *     counted a counter or moved a gauge the catalog does not hold (a plugin that forgot to
+         *     declare it in {@code metrics()}: its counts would otherwise be lost)
          */
         public Builder from(RunMetrics run) {
             requireNonNull(run, "run is null");
-            for (Counter counter : Counter.values()) {
-                set(counter.reportName(), run.get(counter));
+            for (Counter counter : run.counted()) {
+                if (!catalog.counters().contains(counter)) {
+                    throw new IllegalStateException("the run counted '" + counter.name()
+                            + "', which no loaded plugin declares in metrics()");
+                }
             }
-            for (Gauge gauge : Gauge.values()) {
-                set(gauge.reportName() + "Peak", run.peak(gauge));
+            for (Gauge gauge : run.moved()) {
+                if (!catalog.gauges().contains(gauge)) {
+                    throw new IllegalStateException("the run moved gauge '" + gauge.name()
+                            + "', which no loaded plugin declares in metrics()");
+                }
+            }
+            for (Counter counter : catalog.counters()) {
+                set(counter.name(), run.get(counter));
+            }
+            for (Gauge gauge : catalog.gauges()) {
+                set(gauge.name() + "Peak", run.peak(gauge));
                 long end = run.current(gauge);
                 if (end < 0) {
                     // Released more than was taken: an accounting bug in the machine, never hidden.
-                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                    throw new IllegalStateException("gauge " + gauge.name() + " ended the run at " + end
                             + ": more was released than taken");
                 }
                 long reserved = run.reserved(gauge);
                 if (reserved < 0 || reserved > end) {
-                    throw new IllegalStateException("gauge " + gauge.reportName() + " ended the run at " + end
+                    throw new IllegalStateException("gauge " + gauge.name() + " ended the run at " + end
                             + " with " + reserved + " of it marked as kernel reservations");
                 }
-                set(gauge.reportName() + "Leaked", end - reserved);
-                if (RESERVABLE.contains(gauge)) {
-                    set(gauge.reportName() + "Reserved", reserved);
+                set(gauge.name() + "Leaked", end - reserved);
+                if (gauge.reservable()) {
+                    set(gauge.name() + "Reserved", reserved);
                 }
             }
             run.calls().forEach((key, counts) -> {
                 Map<String, Long> byName = calls.computeIfAbsent(callName(key.op(), key.subOp()), k -> new TreeMap<>());
-                counts.forEach((counter, n) -> byName.merge(counter.reportName(), n, Long::sum));
+                counts.forEach((counter, n) -> byName.merge(counter.name(), n, Long::sum));
             });
             return this;
         }
@@ -228,7 +248,7 @@ public final class Metrics {
         public Metrics buildAsIs() {
             Map<String, Long> all = new LinkedHashMap<>(known);
             all.putAll(extra);
-            return new Metrics(Collections.unmodifiableMap(all));
+            return new Metrics(Collections.unmodifiableMap(all), catalog.knownNames());
         }
     }
 
@@ -253,21 +273,5 @@ public final class Metrics {
             default -> "cmd" + subOp;
         };
         return name + "." + sub;
-    }
-
-    private static List<String> knownNamesInOrder() {
-        Set<String> names = new LinkedHashSet<>(REQUIRED);
-        for (Counter counter : Counter.values()) {
-            names.add(counter.reportName());
-        }
-        for (Gauge gauge : Gauge.values()) {
-            names.add(gauge.reportName() + "Peak");
-            names.add(gauge.reportName() + "Leaked");
-            if (RESERVABLE.contains(gauge)) {
-                names.add(gauge.reportName() + "Reserved");
-            }
-        }
-        names.addAll(CostModel.pricedMetrics());
-        return List.copyOf(new ArrayList<>(names));
     }
 }

@@ -1,5 +1,6 @@
 package org.xencommlab.strategy.embedded.form;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
@@ -9,6 +10,9 @@ import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PreparedCall;
+import org.xencommlab.api.abi.ToolArgumentMemory;
+import org.xencommlab.api.abi.UserCall;
+import org.xencommlab.api.abi.UserCallKernel;
 import org.xencommlab.api.abi.catalog.HypercallAbis;
 import org.xencommlab.api.abi.codec.CodecRegistry;
 import org.xencommlab.api.abi.codec.EmbeddedCall;
@@ -112,6 +116,113 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
     @Override
     public <V> V decode(ArgumentKind<V> kind, GuestCopy guest, long[] args) {
         return codecs.decoder(kind).decode(kind, guest, args, maxBlock);
+    }
+
+    /** A tool writes its blocks in its ordinary memory; {@link #carryUserCall} moves them into kernel memory. */
+    @Override
+    public ToolArgumentMemory toolArgumentMemory() {
+        return ToolArgumentMemory.ORDINARY_MEMORY;
+    }
+
+    /**
+     * The kernel's part of a tool's call: the tool built one block in its ordinary memory (nothing
+     * locked, nothing registered) and names it by its user address in the word that carries the
+     * hypercall's memory. This
+     * <ol>
+     *   <li>reads the block's header from the tool's memory to learn its length (EINVAL below a
+     *       header, E2BIG above {@link #maxBlock()});</li>
+     *   <li>has the kernel copy the block into a kernel block ({@code copy_from_user}) and writes
+     *       the header it checked over the copied one, so the hypervisor reads the length the
+     *       kernel allocated for;</li>
+     *   <li>replaces the memory word with the kernel block's reference (the arch's native kind);
+     *       for a multicall, also each entry's memory word, which must name a sub-block inside the
+     *       tool's block (EINVAL otherwise: nothing else is ever passed on), so the hypervisor never
+     *       sees a user address;</li>
+     *   <li>after the call, puts the tool's own words back and copies the block back to the tool
+     *       ({@code copy_to_user}), so the outputs the hypervisor wrote reach it.</li>
+     * </ol>
+     * A hypercall whose memory word is absent or NULL, or that names no memory, passes unchanged.
+     */
+    @Override
+    public UserCall carryUserCall(UserCallKernel kernel, int op, long[] args) {
+        Optional<EmbeddedCodec> codec = codecs.forHypercall(op);
+        int memoryArgument = codecs.memoryArgument(op);
+        if (codec.isEmpty() || memoryArgument < 0 || args.length <= memoryArgument || args[memoryArgument] == 0) {
+            return UserCall.unchanged(args);
+        }
+        long userAddress = args[memoryArgument];
+        // Sized from the tool's memory: the call's block, and the sub-blocks its words name.
+        int blockLength = headerLength(kernel, userAddress);
+        long extent = blockLength;
+        byte[] bytes = new byte[blockLength];
+        kernel.readUser(userAddress, bytes, 0, bytes.length);
+        for (int at : codec.get().subBlockWords(bytes, args, codecs::memoryArgument)) {
+            long inside = subBlockOffset(LittleEndian.u64(bytes, at), userAddress, at);
+            extent = Math.max(extent, inside + headerLength(kernel, userAddress + inside));
+        }
+        if (extent > maxBlock) {
+            throw new XenException(XenErrno.E2BIG, "embedded blocks of " + extent + " bytes, at most " + maxBlock);
+        }
+        UserCallKernel.KernelCopy block = kernel.copyFromUser(userAddress, (int) extent);
+        // Checked again on the kernel's copy, which is what the hypervisor reads: the tool may have
+        // changed its memory since it was sized.
+        byte[] copied = new byte[(int) extent];
+        block.read(0, copied, 0, copied.length);
+        int copiedLength = checkedLength(copied, 0, extent);
+        long[] issued = args.clone();
+        issued[memoryArgument] = block.reference().value();
+        int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
+        long[] original = new long[nested.length];
+        byte[] word = new byte[8];
+        for (int i = 0; i < nested.length; i++) {
+            original[i] = LittleEndian.u64(copied, nested[i]);
+            long inside = subBlockOffset(original[i], userAddress, nested[i]);
+            checkedLength(copied, (int) Math.min(inside, extent), extent);
+            LittleEndian.putU64(word, 0, block.referenceAt((int) inside).value());
+            block.write(nested[i], word, 0, 8);
+        }
+        return new UserCall(issued, () -> {
+            // The tool gets its block back as it wrote it, plus what the hypervisor wrote; never a kernel reference.
+            byte[] back = new byte[8];
+            for (int i = 0; i < nested.length; i++) {
+                LittleEndian.putU64(back, 0, original[i]);
+                block.write(nested[i], back, 0, 8);
+            }
+            block.copyToUser();
+        });
+    }
+
+    // The length a block's header at userAddress claims: EINVAL below a header, E2BIG above the maximum.
+    private int headerLength(UserCallKernel kernel, long userAddress) {
+        byte[] header = new byte[EmbeddedBlockHeader.SIZE];
+        kernel.readUser(userAddress, header, 0, header.length);
+        return checkedLength(header, 0, maxBlock);
+    }
+
+    // The length of the block header at offset of bytes, which must fit in limit bytes from the start.
+    private static int checkedLength(byte[] bytes, int offset, long limit) {
+        if (offset + EmbeddedBlockHeader.SIZE > bytes.length) {
+            throw new XenException(XenErrno.EINVAL, "no room for a block header at byte " + offset);
+        }
+        long length = LittleEndian.u32(bytes, offset + EmbeddedBlockHeader.LENGTH_OFFSET);
+        if (length < EmbeddedBlockHeader.SIZE) {
+            throw new XenException(XenErrno.EINVAL, "an embedded block of " + length + " bytes");
+        }
+        if (offset + length > limit) {
+            throw new XenException(limit == bytes.length ? XenErrno.EINVAL : XenErrno.E2BIG, "an embedded block of " + length
+                    + " bytes at byte " + offset + ", beyond " + limit);
+        }
+        return (int) length;
+    }
+
+    // Where a multicall entry's word points inside the tool's placement; anything else is never passed on.
+    private long subBlockOffset(long word, long userAddress, int at) {
+        long inside = word - userAddress;
+        if (inside <= 0 || inside >= maxBlock) {
+            throw new XenException(XenErrno.EINVAL, "multicall entry word at byte " + at
+                    + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
+        }
+        return inside;
     }
 
     /**

@@ -16,7 +16,7 @@ import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
 import org.xencommlab.api.abi.PlainCall;
-import org.xencommlab.api.abi.XenErrors;
+import org.xencommlab.testkit.errno.XenErrors;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.abi.console.ConsoleReadRequest;
 import org.xencommlab.api.abi.console.ConsoleWriteRequest;

@@ -26,8 +26,8 @@ import org.xencommlab.api.hypercall.GuestCopy;
 public final class PointerStrategy implements ArgumentStrategy {
     public static final String NAME = "pointer";
 
-    private final HandleSiteFinder handleSites = new PointerHandleSites();
     private final CodecRegistry<PointerCodec> codecs = CodecRegistry.of(PointerCodec.class, HypercallAbis.all());
+    private final HandleSiteFinder handleSites = new PointerHandleSites(codecs);
     private final PointerCodec.SubCalls subCalls = new PointerCodec.SubCalls() {
         @Override
         public <R> PreparedCall<R> prepare(ArgumentPlacement placement, HypercallRequest<R> request) {

@@ -28,8 +28,8 @@ final class PointerHandleSitesProperties {
         try {
             Optional<List<HandleSite>> sites = finder.find(op, args, reader);
             sites.ifPresent(list -> list.forEach(site -> {
-                assertThat(site.length()).isBetween(0L, PointerHandleSites.MAX_HANDLE_LENGTH);
-                site.nested().forEach(n -> assertThat(n.length()).isBetween(0L, PointerHandleSites.MAX_HANDLE_LENGTH));
+                assertThat(site.length()).isBetween(0L, HandleSite.MAX_LENGTH);
+                site.nested().forEach(n -> assertThat(n.length()).isBetween(0L, HandleSite.MAX_LENGTH));
             }));
         } catch (XenException refused) {
             assertThat(refused.errno()).isEqualTo(XenErrno.E2BIG);

@@ -9,8 +9,8 @@ import org.xencommlab.api.abi.HandleSite;
 import org.xencommlab.api.abi.multicall.MulticallEntry;
 import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.abi.PreparedCall;
-import org.xencommlab.api.abi.TestingGuestMemory;
-import org.xencommlab.api.abi.XenErrors;
+import org.xencommlab.testkit.memory.TestingGuestMemory;
+import org.xencommlab.testkit.errno.XenErrors;
 import org.xencommlab.api.abi.console.ConsoleWriteRequest;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryExtent;
 import org.xencommlab.api.abi.dmop.ModifiedMemoryRequest;
@@ -86,7 +86,7 @@ final class TestPointerHandleSites {
                 throw new IllegalStateException("not mapped: 0x" + Long.toHexString(address));
             }
         };
-        long nrCalls = PointerHandleSites.MAX_HANDLE_LENGTH / MulticallEntry.SIZE;
+        long nrCalls = HandleSite.MAX_LENGTH / MulticallEntry.SIZE;
         assertThatThrownBy(() -> finder.find(HypercallNumber.MULTICALL, new long[] {0x10000, nrCalls}, reader))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(largest[0]).isEqualTo(MulticallEntry.SIZE);
