@@ -1,5 +1,6 @@
 package org.xencommlab.arch.cvm.hypervisor;
 
+import jakarta.inject.Inject;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypercallContext;
@@ -35,6 +36,10 @@ public final class CvmGuestHandleResolver implements GuestHandleResolver {
     /** Guest-physical addresses have at most 52 bits (x86-64's architectural limit). */
     public static final int PHYSICAL_ADDRESS_BITS = 52;
     private static final long LIMIT = 1L << PHYSICAL_ADDRESS_BITS;
+
+    /** The resolver needs nothing: counts go to each hypercall's context. */
+    @Inject
+    public CvmGuestHandleResolver() {}
 
     /** A range is acceptable if it lies below 2^52 and does not wrap. */
     @Override
