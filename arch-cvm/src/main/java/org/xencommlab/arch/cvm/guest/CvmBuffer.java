@@ -63,9 +63,10 @@ final class CvmBuffer implements HypercallBuffer {
         return shared.physicalAddress() + (address - userAddress);
     }
 
+    /** What one {@link #allocMem} can still hand out: slices start 8-byte aligned. */
     @Override
     public synchronized long remaining() {
-        return capacity - used;
+        return Math.max(0, capacity - ((used + 7) & ~7L));
     }
 
     @Override

@@ -264,6 +264,16 @@ public final class TestingCvm {
             freedContiguous.add(block);
         }
 
+        /** Kernel loads of guest-physical memory. */
+        public byte[] read(long gpa, int length) {
+            return TestingCvm.this.read(gpa, length);
+        }
+
+        /** Kernel stores to guest-physical memory. */
+        public void write(long gpa, byte[] bytes) {
+            TestingCvm.this.write(gpa, bytes);
+        }
+
         /** A frame for a user page, faulted in. */
         public synchronized long allocateUserFrame() {
             return allocateContiguous(1).physicalAddress() >>> PAGE.shift();
