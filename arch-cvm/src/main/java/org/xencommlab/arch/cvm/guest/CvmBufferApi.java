@@ -54,7 +54,15 @@ final class CvmBufferApi implements HypercallBufferApi {
             cvm.leaked(gfns.length);
             throw refused(CvmKernelState.errno(result), "could not convert a buffer of " + nrPages + " pages to shared; its frames are leaked");
         }
-        long address = process.mapKernelFrames(gfns, () -> release(frames, gfns));
+        long address;
+        try {
+            address = process.mapKernelFrames(gfns, () -> release(frames, gfns));
+        } catch (RuntimeException e) {
+            // Not mapped (the process was killed meanwhile): nothing would ever unmap the frames,
+            // so they go back now, converted to private first (or leaked if that fails).
+            release(frames, gfns);
+            throw e;
+        }
         CvmBuffer buffer = new CvmBuffer(this, nrPages, address, length, frames);
         live.add(buffer);
         return buffer;

@@ -23,6 +23,8 @@ final class TestConversions {
     private final CvmKernelState cvm = new CvmGuestXencomm(new CvmConfig(CvmConfig.BufferMode.SHARED, 300)).attachKernel(machine.kernel);
     private final List<Runnable> unmaps = new ArrayList<>();
     private final List<long[]> mapped = new ArrayList<>();
+    /** When set, mapKernelFrames fails with it, as for a process killed during alloc_buf. */
+    private XenException mapFailure;
 
     /** A process that only has a kernel and maps kernel frames; anything else is not for this test. */
     private UserProcessServices process() {
@@ -31,6 +33,9 @@ final class TestConversions {
                     case "kernel" -> machine.kernel;
                     case "pageSize" -> PageSize.SIZE_4K;
                     case "mapKernelFrames" -> {
+                        if (mapFailure != null) {
+                            throw mapFailure;
+                        }
                         mapped.add((long[]) args[0]);
                         unmaps.add((Runnable) args[1]);
                         yield 0x4000_0000L;
@@ -56,6 +61,8 @@ final class TestConversions {
         }
         assertThat(cvm.pool()).isSameAs(pool);
         assertThat(machine.metrics.get(CvmMetrics.CONVERSION_CALLS)).isEqualTo(3);
+        assertThat(machine.metrics.current(CvmMetrics.SHARED_PAGES)).isEqualTo(301);
+        assertThat(machine.metrics.reserved(CvmMetrics.SHARED_PAGES)).as("held for the kernel's life").isEqualTo(301);
     }
 
     @Test
@@ -74,6 +81,22 @@ final class TestConversions {
         assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isZero();
         assertThat(api.sharedPhysical(buffer.userAddress() + 8, 100)).isEqualTo(-1);
         assertThatThrownBy(() -> api.freeBuf(buffer)).isInstanceOf(XenException.class);
+    }
+
+    @Test
+    void aBufferWhoseMappingFailsIsConvertedBackAndFreedAtOnce() {
+        cvm.pool();
+        long shared = machine.metrics.current(CvmMetrics.SHARED_PAGES);
+        mapFailure = new XenException(XenErrno.ESRCH, "killed");
+        CvmBufferApi api = new CvmBufferApi(process(), cvm, true);
+
+        assertThatThrownBy(() -> api.allocBuf(2))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.ESRCH));
+
+        assertThat(machine.metrics.current(CvmMetrics.SHARED_PAGES)).as("converted back").isEqualTo(shared);
+        assertThat(machine.pages.sharedCount()).isEqualTo((int) shared);
+        assertThat(machine.kernel.freedContiguous).hasSize(1);
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isZero();
     }
 
     @Test
