@@ -40,6 +40,37 @@ public interface KernelXencomm {
     MemoryReference kernelReference(KernelBlock block, int offset, int length);
 
     /**
+     * Called by the kernel right before it hands {@code block} to the hypervisor: a block of its
+     * own memory ({@code kmalloc}'d, physically contiguous) that it named, in whole or in part,
+     * with {@link #kernelReference} in the hypercall it is about to issue (its own calls' argument
+     * arenas, and the copies privcmd makes of a tool's memory for a strategy). Returns what the
+     * kernel runs once the hypercall returned, whatever it returned; the kernel runs it exactly
+     * once, before it reads the block. A backend whose hypervisor cannot reach kernel memory as it
+     * is (a confidential VM's private memory) copies the block to where its references point here,
+     * and back in the returned action, so that the kernel reads what the hypervisor wrote.
+     *
+     * <p>An implementation must guarantee that it moves no byte outside {@code block} and the
+     * memory its own references for the block name; that neither this method nor the action throws
+     * for any guest data (the memory it copies was set aside by {@link #kernelReference}); that a
+     * block it never named is left alone (an action that does nothing); and that it keeps the
+     * kernel's memory lock rules ({@link org.xencommlab.api.kernel.KernelServices}). The default
+     * does nothing: a backend whose references name the block itself needs no copy.
+     */
+    default Runnable beforeKernelHypercall(KernelBlock block) {
+        return () -> {};
+    }
+
+    /**
+     * Called by the kernel right before it frees ({@code kfree}s) {@code block}, a block it may
+     * have named with {@link #kernelReference}: the backend gives back whatever it took for the
+     * block (a bounce mapping, for example), so nothing outlives the block. The kernel calls it at
+     * most once per block, after the last hypercall that named the block returned, and frees the
+     * block whatever happens. An implementation must do nothing for a block it never saw and must
+     * not throw. The default does nothing.
+     */
+    default void releaseKernelBlock(KernelBlock block) {}
+
+    /**
      * Makes the backend's state for a new process of this kernel. Called by the kernel only,
      * exactly once per process (see the class comment for what it may do).
      */

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The questions of the seed mail (Problems #1 to #4) and the two later findings of libxc's history
- * (why x86 mlocks; mlock is not enough), each with the scenarios whose measurements answer it and
+ * (why x86 mlocks; mlock is not enough), and what private memory costs a confidential VM, each with the scenarios whose measurements answer it and
  * the metrics to read there. {@link ProblemSummaries} turns these into sentences from the numbers.
  */
 public enum MailProblem {
@@ -51,7 +51,15 @@ public enum MailProblem {
                     new Measure("compaction", "migrations", "pages migrated"),
                     new Measure("compaction", "hypervisorFaults", "hypervisor copy faults"),
                     new Measure("compaction", "retries", "retries"),
-                    new Measure("compaction", "lockedPagesPeak", "pages locked at peak")));
+                    new Measure("compaction", "lockedPagesPeak", "pages locked at peak"))),
+    PRIVATE_MEMORY("private-memory", "A confidential VM: private memory",
+            "When the hypervisor may reach only the pages a guest converted to shared (arch cvm), what does each"
+                    + " strategy pay: bytes bounced through a shared pool on every call, or page-state conversions?",
+            List.of(
+                    new Measure("spanning", "cvmBytesBounced", "bytes bounced through the pool"),
+                    new Measure("spanning", "cvmPagesConverted", "pages converted between private and shared"),
+                    new Measure("heap-exhaustion", "cvmConversionCalls", "page-state change calls"),
+                    new Measure("heap-exhaustion", "cvmBytesBounced", "bytes bounced through the pool")));
 
     private final String id;
     private final String title;

@@ -35,6 +35,7 @@ final class TestArchitecture {
     static final String ARCH = "org.xencommlab.arch..";
     static final String X86 = "org.xencommlab.arch.x86..";
     static final String PPC = "org.xencommlab.arch.ppc..";
+    static final String CVM = "org.xencommlab.arch.cvm..";
     static final String EXAMPLES = "org.xencommlab.examples..";
 
     @ArchTest
@@ -62,6 +63,16 @@ final class TestArchitecture {
     @ArchTest
     static final ArchRule ppc_does_not_depend_on_x86 = noClasses().that().resideInAPackage(PPC)
             .should().dependOnClassesThat().resideInAPackage(X86)
+            .because("arch backends are interchangeable plugins that never know each other");
+
+    @ArchTest
+    static final ArchRule cvm_depends_on_no_other_arch = noClasses().that().resideInAPackage(CVM)
+            .should().dependOnClassesThat().resideInAnyPackage(X86, PPC)
+            .because("arch backends are interchangeable plugins that never know each other");
+
+    @ArchTest
+    static final ArchRule no_other_arch_depends_on_cvm = noClasses().that().resideInAnyPackage(X86, PPC)
+            .should().dependOnClassesThat().resideInAPackage(CVM)
             .because("arch backends are interchangeable plugins that never know each other");
 
     @ArchTest

@@ -23,7 +23,10 @@ import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.violations.ApiUsingGuice;
 import org.xencommlab.api.violations.ApiUsingHypervisor;
+import org.xencommlab.arch.cvm.violations.CvmPart;
+import org.xencommlab.arch.cvm.violations.CvmUsingX86;
 import org.xencommlab.arch.ppc.violations.PpcPart;
+import org.xencommlab.arch.ppc.violations.PpcUsingCvm;
 import org.xencommlab.arch.ppc.violations.PpcUsingHypervisor;
 import org.xencommlab.arch.ppc.violations.PpcUsingX86;
 import org.xencommlab.arch.x86.violations.X86Part;
@@ -128,6 +131,18 @@ final class TestArchitectureRulesBite {
     void ppcDependingOnX86IsCaught() {
         assertBites(TestArchitecture.ppc_does_not_depend_on_x86, PpcUsingX86.class);
         assertKeeps(TestArchitecture.ppc_does_not_depend_on_x86, PpcPart.class);
+    }
+
+    @Test
+    void cvmDependingOnAnotherArchIsCaught() {
+        assertBites(TestArchitecture.cvm_depends_on_no_other_arch, CvmUsingX86.class);
+        assertKeeps(TestArchitecture.cvm_depends_on_no_other_arch, CvmPart.class);
+    }
+
+    @Test
+    void anotherArchDependingOnCvmIsCaught() {
+        assertBites(TestArchitecture.no_other_arch_depends_on_cvm, PpcUsingCvm.class);
+        assertKeeps(TestArchitecture.no_other_arch_depends_on_cvm, X86Part.class, PpcPart.class);
     }
 
     @Test

@@ -63,7 +63,7 @@ final class LauncherIT {
                     .sorted().toList();
         }
         assertThat(plugins).extracting(file -> file.getFileName().toString().replaceAll("-\\d.*", ""))
-                .containsExactly("xencomm-lab-arch-ppc", "xencomm-lab-arch-x86", "xencomm-lab-strategy-embedded",
+                .containsExactly("xencomm-lab-arch-cvm", "xencomm-lab-arch-ppc", "xencomm-lab-arch-x86", "xencomm-lab-strategy-embedded",
                         "xencomm-lab-strategy-pointer");
         for (Path plugin : plugins) {
             try (JarFile jar = new JarFile(plugin.toFile())) {

@@ -47,9 +47,9 @@ final class TestCommandLine {
 
     @Test
     void anUnknownArchIsOneLineAndExitCode2() {
-        assertOneLineUsageError(run("compare", "--arch", "sparc"), "unknown arch 'sparc'; valid: ppc, x86");
+        assertOneLineUsageError(run("compare", "--arch", "sparc"), "unknown arch 'sparc'; valid: cvm, ppc, x86");
         assertOneLineUsageError(run("run", "--arch", "sparc", "--strategy", "pointer", "--scenario", "balloon"),
-                "unknown arch 'sparc'; valid: ppc, x86");
+                "unknown arch 'sparc'; valid: cvm, ppc, x86");
     }
 
     @Test

@@ -20,7 +20,7 @@ final class TestPluginDiscovery {
     void findsBothArchsAndBothStrategiesThroughServiceLoader() {
         PluginRegistry registry = PluginRegistry.discover();
 
-        assertThat(registry.archNames()).containsExactly("ppc", "x86");
+        assertThat(registry.archNames()).containsExactly("cvm", "ppc", "x86");
         assertThat(registry.strategyNames()).containsExactly("embedded", "pointer");
         assertThat(registry.arch("x86").description()).isNotBlank();
     }
@@ -35,7 +35,7 @@ final class TestPluginDiscovery {
                 TestPluginDiscovery.class.getClassLoader())) {
             PluginRegistry registry = PluginRegistry.discover(loader);
 
-            assertThat(registry.archNames()).containsExactly("ppc", "testing-16k", "x86");
+            assertThat(registry.archNames()).containsExactly("cvm", "ppc", "testing-16k", "x86");
             assertThat(registry.arch("testing-16k").pageSize().bytes()).isEqualTo(16384);
 
             StringWriter out = new StringWriter();
@@ -52,7 +52,7 @@ final class TestPluginDiscovery {
 
         assertThatThrownBy(() -> registry.arch("sparc"))
                 .isInstanceOf(UnknownNameException.class)
-                .hasMessage("unknown arch 'sparc'; valid: ppc, x86");
+                .hasMessage("unknown arch 'sparc'; valid: cvm, ppc, x86");
     }
 
     @Test

@@ -46,7 +46,7 @@ final class TestPluginFolder {
 
     @Test
     void theClassPathsPluginsAreBuiltInAndSayWhereTheyCameFrom() {
-        assertThat(BUILT_IN.archNames()).containsExactly("ppc", "x86");
+        assertThat(BUILT_IN.archNames()).containsExactly("cvm", "ppc", "x86");
         PluginOrigin x86 = BUILT_IN.archOrigin("x86");
         assertThat(x86.fromPluginsFolder()).isFalse();
         assertThat(x86.describe()).startsWith("class path");
@@ -67,7 +67,7 @@ final class TestPluginFolder {
 
             assertThat(plugins.jars()).containsExactly(arch, strategy);
             assertThat(loaders.made).hasSize(1);
-            assertThat(registry.archNames()).containsExactly("ppc", "testing-16k", "testing-x86-twin", "x86");
+            assertThat(registry.archNames()).containsExactly("cvm", "ppc", "testing-16k", "testing-x86-twin", "x86");
             assertThat(registry.strategyNames()).containsExactly("embedded", "pointer", "testing-registry");
             assertThat(registry.arch("testing-16k").getClass().getClassLoader()).isSameAs(loaders.made.get(0));
             assertThat(registry.strategy("testing-registry").getClass().getClassLoader()).isSameAs(loaders.made.get(0));

@@ -36,7 +36,7 @@ public final class KernelHypercalls {
 
         @Override
         public long issue(int op, long[] args, KernelPlacement placement) {
-            return kernel.hypercall(op, args);
+            return placement == null ? kernel.hypercall(op, args) : placement.issue(() -> kernel.hypercall(op, args));
         }
 
         @Override
@@ -100,7 +100,7 @@ public final class KernelHypercalls {
 
             @Override
             public long issue(int op, long[] args, KernelPlacement placement) {
-                return kernel.hypercall(op, args);
+                return placement == null ? kernel.hypercall(op, args) : placement.issue(() -> kernel.hypercall(op, args));
             }
         });
     }

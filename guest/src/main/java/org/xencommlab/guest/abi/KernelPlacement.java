@@ -3,6 +3,7 @@ package org.xencommlab.guest.abi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.errno.XenErrno;
@@ -79,11 +80,26 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         return new Piece((int) start, length);
     }
 
-    /** {@code kfree}s the arena; later calls do nothing. */
+    /**
+     * Issues a hypercall whose memory is this arena: the arch's guest half sees the arena just
+     * before the hypervisor does and just after ({@link KernelXencomm#beforeKernelHypercall}).
+     */
+    public long issue(LongSupplier hypercall) {
+        checkOpen();
+        Runnable after = xencomm.beforeKernelHypercall(block);
+        try {
+            return hypercall.getAsLong();
+        } finally {
+            after.run();
+        }
+    }
+
+    /** Gives the arch what it took for the arena ({@link KernelXencomm#releaseKernelBlock}), then {@code kfree}s it; later calls do nothing. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            xencomm.releaseKernelBlock(block);
             kernel.kfree(block);
         }
     }

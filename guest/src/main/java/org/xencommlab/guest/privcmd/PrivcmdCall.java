@@ -3,12 +3,14 @@ package org.xencommlab.guest.privcmd;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.xencommlab.api.abi.UserCallKernel;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.trace.TraceKind;
+import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.guest.abi.KernelBytes;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.kernel.GuestProcess;
@@ -60,11 +62,32 @@ final class PrivcmdCall implements UserCallKernel {
         return new Copy(block, userAddress, length);
     }
 
-    /** {@code kfree}s every block this call made, newest first. */
+    /**
+     * Issues the hypercall with this call's blocks handed to the hypervisor: the arch's guest half
+     * sees each block just before and just after ({@code KernelXencomm.beforeKernelHypercall}).
+     */
+    long issue(LongSupplier hypercall) {
+        KernelXencomm xencomm = process.kernel().xencomm();
+        Deque<Runnable> afters = new ArrayDeque<>();
+        try {
+            for (KernelBlock block : blocks) {
+                afters.push(xencomm.beforeKernelHypercall(block));
+            }
+            return hypercall.getAsLong();
+        } finally {
+            while (!afters.isEmpty()) {
+                afters.pop().run();
+            }
+        }
+    }
+
+    /** Gives the arch what it took for each block this call made, then {@code kfree}s it, newest first. */
     void freeAll() {
         GuestKernel kernel = process.kernel();
         while (!blocks.isEmpty()) {
-            kernel.kfree(blocks.pop());
+            KernelBlock block = blocks.pop();
+            kernel.xencomm().releaseKernelBlock(block);
+            kernel.kfree(block);
         }
     }
 

@@ -81,7 +81,7 @@ public final class PrivcmdFile {
         PrivcmdCall call = new PrivcmdCall(driver, process);
         try {
             UserCall carried = driver.strategy().carryUserCall(call, op, args);
-            long result = driver.gate().hypercall(domid, process.vcpu(), op, carried.args());
+            long result = call.issue(() -> driver.gate().hypercall(domid, process.vcpu(), op, carried.args()));
             carried.completion().run();
             return result;
         } finally {

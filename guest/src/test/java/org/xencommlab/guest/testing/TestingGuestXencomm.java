@@ -58,6 +58,24 @@ public final class TestingGuestXencomm implements GuestXencomm {
     /** The fake's kernel state: kernel references are direct-map addresses. */
     public final class KernelState implements KernelXencomm {
         private final AtomicInteger releases = new AtomicInteger();
+        private final java.util.List<String> blockHooks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        /** Records the hook; the action it returns records the call's end. */
+        @Override
+        public Runnable beforeKernelHypercall(KernelBlock block) {
+            blockHooks.add("before " + block.length());
+            return () -> blockHooks.add("after " + block.length());
+        }
+
+        @Override
+        public void releaseKernelBlock(KernelBlock block) {
+            blockHooks.add("release " + block.length());
+        }
+
+        /** The block hooks called so far, in order, each with the block's length. */
+        public java.util.List<String> blockHooks() {
+            return java.util.List.copyOf(blockHooks);
+        }
 
         @Override
         public MemoryReference kernelReference(KernelBlock block, int offset, int length) {
