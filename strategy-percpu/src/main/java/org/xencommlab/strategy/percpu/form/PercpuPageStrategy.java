@@ -253,7 +253,6 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             byte[] copied = new byte[length];
             input.read(0, copied, 0, length);
             int copiedLength = checkedLength(copied, 0, extent);
-            output.write(0, copied, 0, length);
             int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
             long[] original = new long[nested.length];
             byte[] word = new byte[8];
@@ -263,7 +262,10 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
                 checkedLength(copied, (int) Math.min(inside, extent), extent);
                 LittleEndian.putU64(word, 0, input.referenceAt((int) inside).value());
                 input.write(nested[i], word, 0, 8);
+                LittleEndian.putU64(copied, nested[i], input.referenceAt((int) inside).value());
             }
+            // The output page starts as the image of what the hypervisor reads, kernel words included.
+            output.write(0, copied, 0, length);
             long[] issued = args.clone();
             issued[memoryArgument] = input.reference().value();
             return new UserCall(issued, () -> {
