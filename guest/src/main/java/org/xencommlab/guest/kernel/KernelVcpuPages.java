@@ -96,7 +96,7 @@ public final class KernelVcpuPages {
         return false;
     }
 
-    private synchronized Lease acquire(int vcpu, Counter waits, UserCopies user) {
+    private synchronized VcpuArgumentPages.Lease acquire(int vcpu, Counter waits, UserCopies user) {
         Thread me = Thread.currentThread();
         boolean waited = false;
         while (true) {
@@ -124,7 +124,7 @@ public final class KernelVcpuPages {
     }
 
     // Under the monitor: allocates the pair on first use (ENOMEM leaves nothing held), then holds it.
-    private Lease take(int vcpu, int which, Thread me, boolean waited, Counter waits, UserCopies user) {
+    private VcpuArgumentPages.Lease take(int vcpu, int which, Thread me, boolean waited, Counter waits, UserCopies user) {
         Pair pair = pairs[vcpu][which];
         if (pair == null) {
             pair = new Pair(kernel.allocateContiguous(2));
@@ -134,7 +134,7 @@ public final class KernelVcpuPages {
         if (waited) {
             kernel.metrics().increment(waits);
         }
-        return new Lease(pair, which == 1, user);
+        return new VcpuPageLease(pair, which == 1, user);
     }
 
     private synchronized void release(Pair pair) {
@@ -151,7 +151,7 @@ public final class KernelVcpuPages {
         }
     }
 
-    private final class Lease implements VcpuArgumentPages.Lease {
+    private final class VcpuPageLease implements VcpuArgumentPages.Lease {
         private final Pair pair;
         private final boolean backup;
         private final UserCopies user;
@@ -159,7 +159,7 @@ public final class KernelVcpuPages {
         private final Page output;
         private boolean closed;
 
-        Lease(Pair pair, boolean backup, UserCopies user) {
+        VcpuPageLease(Pair pair, boolean backup, UserCopies user) {
             this.pair = pair;
             this.backup = backup;
             this.user = user;

@@ -89,7 +89,7 @@ final class TestPercpuPageStrategy {
                     }
                     busy = true;
                     leases++;
-                    return new PairLease();
+                    return new TestingLease();
                 }
             });
         }
@@ -106,7 +106,7 @@ final class TestPercpuPageStrategy {
             throw new AssertionError("the strategy allocated kernel memory for a call");
         }
 
-        final class PairLease implements VcpuArgumentPages.Lease {
+        final class TestingLease implements VcpuArgumentPages.Lease {
             boolean closed;
 
             @Override
