@@ -35,14 +35,14 @@ import org.xencommlab.testkit.memory.TestingGuestMemory;
  * oversized or malformed block get their errno and change nothing.
  */
 final class TestPercpuPageStrategy {
-    private static final int PAGE = 4096;
-    private static final long PAIR = 0xFFFF_8000_0010_0000L;
-    private static final long USER = 0x4000_0000L;
+    static final int PAGE = 4096;
+    static final long PAIR = 0xFFFF_8000_0010_0000L;
+    static final long USER = 0x4000_0000L;
 
     private final PercpuPageStrategy strategy = new PercpuPageStrategy();
 
     /** One vCPU's pages, lent by a room that must never be placed in, and a tool's memory. */
-    private static final class Rig implements ArgumentPlacement, VcpuArgumentPages.Holder, UserCallKernel {
+    static final class Rig implements ArgumentPlacement, VcpuArgumentPages.Holder, UserCallKernel {
         final TestingGuestMemory memory = new TestingGuestMemory();
         boolean busy;
         int leases;
