@@ -14,7 +14,9 @@ import java.util.Locale;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.cost.CostModelException;
 import org.xencommlab.examples.cost.CostModelLoader;
+import org.xencommlab.examples.cost.MetricCatalog;
 import org.xencommlab.examples.report.ReportFormat;
+import org.xencommlab.examples.wiring.PluginRegistry;
 
 /** Checks and file handling shared by the commands; every problem is one line, exit code 2. */
 final class CliSupport {
@@ -47,13 +49,17 @@ final class CliSupport {
         return ReportFormat.TABLE;
     }
 
-    /** The cost model: the defaults, or the user's file over them. */
-    static CostModel costModel(Path file) {
+    /**
+     * The cost model: the defaults, or the user's file over them, over the metrics and costs the
+     * core and every plugin of {@code registry} declare (a plugins-folder plugin's too).
+     */
+    static CostModel costModel(Path file, PluginRegistry registry) {
+        MetricCatalog catalog = catalog(registry);
         if (file == null) {
-            return CostModel.defaults();
+            return CostModel.defaults(catalog);
         }
         try {
-            return CostModelLoader.load(file);
+            return CostModelLoader.load(file, catalog);
         } catch (CostModelException e) {
             throw new UsageException(e.getMessage());
         }
@@ -109,6 +115,16 @@ final class CliSupport {
             Files.writeString(out, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UsageException("cannot write --out " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** The metrics and costs the core and every plugin of {@code registry} declare. */
+    static MetricCatalog catalog(PluginRegistry registry) {
+        try {
+            return MetricCatalog.of(registry.archs().values(), registry.strategies().values());
+        } catch (IllegalArgumentException e) {
+            // Two plugins declaring one name, or a cost on a counter nobody declares: one line, exit 2.
+            throw new UsageException(e.getMessage());
         }
     }
 }

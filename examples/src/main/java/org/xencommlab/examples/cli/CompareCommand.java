@@ -126,7 +126,7 @@ final class CompareCommand implements Runnable {
         strategies.forEach(registry::strategy);
         List<Scenario> chosen = scenarios.isEmpty() ? catalog.all() : scenarios.stream().distinct().map(catalog::get).toList();
         ReportFormat outputFormat = CliSupport.format(format, out);
-        CostModel costModel = CliSupport.costModel(costModelFile);
+        CostModel costModel = CliSupport.costModel(costModelFile, registry);
         CliSupport.checkWritable(out);
         int cores = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (cores < 1 || cores > 256) {

@@ -142,7 +142,7 @@ final class RunCommand implements Runnable {
         CliSupport.checkWritable(traceFile, "--trace");
 
         RunInjectors injectors = new RunInjectors(registry);
-        CostModel costModel = CostModel.defaults();
+        CostModel costModel = CostModel.defaults(CliSupport.catalog(registry));
         LabRunner runner = new LabRunner(injectors, costModel);
         LabConfiguration configuration = new LabConfiguration(arch, strategy, archSets, strategySets);
         RecordingTrace recording = new RecordingTrace(TRACE_LIMIT);

@@ -105,6 +105,9 @@ final class TestPluginsOption {
         assertThat(report.isObject()).isTrue();
         assertThat(result.out()).contains("testing-x86-twin/testing-registry", "testing-x86-twin/pointer",
                 "x86/testing-registry", "x86/pointer");
+        // The jar's own metric and cost reach the report: the cost model is built over the loaded plugins.
+        assertThat(report.path("costModel").toString()).contains("testingTwinEventNanos");
+        assertThat(result.out()).contains("testingTwinEvents");
     }
 
     @Test

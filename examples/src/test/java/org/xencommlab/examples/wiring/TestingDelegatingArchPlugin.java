@@ -4,6 +4,9 @@ import com.google.inject.Module;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.CostDefinition;
+import org.xencommlab.api.metrics.Counter;
+import org.xencommlab.api.metrics.MetricDefinition;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
@@ -23,9 +26,26 @@ public final class TestingDelegatingArchPlugin implements ArchPlugin {
                 .findFirst().orElseThrow(() -> new IllegalStateException("no x86 arch to delegate to"));
     }
 
+    /** A counter of the twin's own (it counts nothing: the twin runs x86's code), declared so a report must carry it. */
+    public static final Counter TWIN_EVENTS = Counter.define("testingTwinEvents", "events of the x86 twin, declared by a plugin jar", "events");
+
+    /** A cost of the twin's own, priced on {@link #TWIN_EVENTS}. */
+    public static final CostDefinition TWIN_EVENT_COST = CostDefinition.nanosPerEvent("testingTwinEventNanos",
+            "one event of the x86 twin", 42, "a test's figure", TWIN_EVENTS);
+
     @Override
     public String name() {
         return "testing-x86-twin";
+    }
+
+    @Override
+    public List<MetricDefinition> metrics() {
+        return List.of(TWIN_EVENTS);
+    }
+
+    @Override
+    public List<CostDefinition> costs() {
+        return List.of(TWIN_EVENT_COST);
     }
 
     @Override

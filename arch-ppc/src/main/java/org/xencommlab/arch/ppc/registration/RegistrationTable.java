@@ -57,9 +57,12 @@ import org.xencommlab.arch.ppc.reference.PpcMemref;
  *       bufid that cannot be valid in this table (inline flag, generation 0, an index beyond both
  *       the capacity and every index handed out, offset bits in an unregister) is -EINVAL. A second
  *       unregistration of the same bufid is -ENOENT.</li>
- *   <li>Thread-safe: changes happen under one lock; lookups read a published leaf and slot without
- *       locking (a slot holds an immutable {@link BufferRegistration}), in O(1): two array reads,
- *       whatever the number of live registrations.</li>
+ *   <li>Thread-safe and linearizable: changes and the whole-table views happen under one lock;
+ *       lookups read a published leaf and slot without locking (a slot holds an immutable
+ *       {@link BufferRegistration}), in O(1): two array reads, whatever the number of live
+ *       registrations. The domain's heap account is charged before a registration is published
+ *       and released after it is removed, so the account alone may briefly show a charge the
+ *       table does not yet (or no longer) hold; {@link #heapCharged()} moves with the table.</li>
  * </ul>
  */
 public final class RegistrationTable {
@@ -348,17 +351,23 @@ public final class RegistrationTable {
         trace.event(TraceKind.REGISTRATION, domid, () -> "destroy table: " + removed.size() + " registrations released");
     }
 
-    /** Live registrations, in slot order. */
+    /**
+     * Live registrations, in slot order: a snapshot of one moment. Under the lock: a lock-free scan
+     * could see a slot before it is freed and another after it is filled, listing registrations
+     * that were never live together (Lincheck found it, see the registration tests).
+     */
     public List<BufferRegistration> liveRegistrations() {
         List<BufferRegistration> result = new ArrayList<>();
-        for (Leaf leaf : leaves) {
-            if (leaf == null) {
-                continue;
-            }
-            for (int i = 0; i < LEAF_SLOTS; i++) {
-                BufferRegistration registration = leaf.slots.get(i);
-                if (registration != null) {
-                    result.add(registration);
+        synchronized (lock) {
+            for (Leaf leaf : leaves) {
+                if (leaf == null) {
+                    continue;
+                }
+                for (int i = 0; i < LEAF_SLOTS; i++) {
+                    BufferRegistration registration = leaf.slots.get(i);
+                    if (registration != null) {
+                        result.add(registration);
+                    }
                 }
             }
         }
