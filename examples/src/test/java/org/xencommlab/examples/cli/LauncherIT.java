@@ -64,7 +64,7 @@ final class LauncherIT {
         }
         assertThat(plugins).extracting(file -> file.getFileName().toString().replaceAll("-\\d.*", ""))
                 .containsExactly("xencomm-lab-arch-cvm", "xencomm-lab-arch-ppc", "xencomm-lab-arch-x86", "xencomm-lab-strategy-embedded",
-                        "xencomm-lab-strategy-pointer");
+                        "xencomm-lab-strategy-percpu", "xencomm-lab-strategy-pointer");
         for (Path plugin : plugins) {
             try (JarFile jar = new JarFile(plugin.toFile())) {
                 assertThat(jar.getManifest().getMainAttributes().getValue(SpiVersion.MANIFEST_ATTRIBUTE)).as(plugin.toString())

@@ -54,7 +54,7 @@ final class TestCommandLine {
 
     @Test
     void unknownStrategyScenarioAndSettingNameWhatIsValid() {
-        assertOneLineUsageError(run("compare", "--strategy", "inline"), "unknown strategy 'inline'; valid: embedded, pointer");
+        assertOneLineUsageError(run("compare", "--strategy", "inline"), "unknown strategy 'inline'; valid: embedded, percpu-page, pointer");
         assertOneLineUsageError(run("compare", "--scenario", "nope"), "unknown scenario 'nope'; valid: ");
         assertOneLineUsageError(run("compare", "--set", "colour=blue"), "unknown setting 'colour'; valid: ");
         assertOneLineUsageError(run("compare", "--set", "buffers=floppy"), "bad value 'floppy' for buffers");

@@ -77,7 +77,7 @@ final class TestPluginsOption {
                     "      from the plugins folder (" + folder.resolve("testing-strategy.jar") + ")",
                     "  x86 ", "  pointer ");
             assertThat(result.out().lines().filter(line -> line.startsWith("      from the class path")).count())
-                    .as("cvm, ppc, x86, embedded and pointer are from the class path").isEqualTo(5);
+                    .as("cvm, ppc, x86, embedded, percpu-page and pointer are from the class path").isEqualTo(6);
         }
     }
 

@@ -80,7 +80,8 @@ record KillRun(long outerPoints, String victim, SchedulingPoint pointKilledAt, S
      * What a stopped machine holds that no process should have left: every gauge of what processes
      * hold, less what kernels and the hypervisor mark as held for a domain's life; every kernel's
      * user frames, process page tables, locked pages, swap slots, orphaned pins and kernel blocks
-     * (the one kept for life being ppc's device area); the hypervisor's audit and heap; each
+     * (those kept for life being ppc's device area and the per-vCPU argument pages, none of which
+     * may still be busy); the hypervisor's audit and heap; each
      * domain's pins and heap against the backend's recount of its own table.
      */
     static List<String> audit(Machine machine, Injector injector, long devicePages) {
@@ -105,7 +106,10 @@ record KillRun(long outerPoints, String victim, SchedulingPoint pointKilledAt, S
             requireZero(leaks, d + "locked pages", kernel.lockedPages());
             requireZero(leaks, d + "swap slots", kernel.swapSlotsInUse());
             requireZero(leaks, d + "orphaned pinned frames", kernel.orphanedPinnedFrames());
-            blocks += kernel.kernelBlocksLive();
+            if (kernel.vcpuPages().anyBusy()) {
+                leaks.add(d + "per-vCPU argument pages still busy");
+            }
+            blocks += kernel.kernelBlocksLive() - kernel.vcpuPages().pairsAllocated();
         }
         requireZero(leaks, "kernel blocks besides " + deviceAreas + " device area(s)", blocks - deviceAreas);
         for (String problem : machine.hypervisor().audit()) {

@@ -17,11 +17,11 @@ import org.xencommlab.examples.cli.XencommLabCommand;
 
 final class TestPluginDiscovery {
     @Test
-    void findsBothArchsAndBothStrategiesThroughServiceLoader() {
+    void findsTheArchsAndTheStrategiesThroughServiceLoader() {
         PluginRegistry registry = PluginRegistry.discover();
 
         assertThat(registry.archNames()).containsExactly("cvm", "ppc", "x86");
-        assertThat(registry.strategyNames()).containsExactly("embedded", "pointer");
+        assertThat(registry.strategyNames()).containsExactly("embedded", "percpu-page", "pointer");
         assertThat(registry.arch("x86").description()).isNotBlank();
     }
 

@@ -68,7 +68,7 @@ final class TestPluginFolder {
             assertThat(plugins.jars()).containsExactly(arch, strategy);
             assertThat(loaders.made).hasSize(1);
             assertThat(registry.archNames()).containsExactly("cvm", "ppc", "testing-16k", "testing-x86-twin", "x86");
-            assertThat(registry.strategyNames()).containsExactly("embedded", "pointer", "testing-registry");
+            assertThat(registry.strategyNames()).containsExactly("embedded", "percpu-page", "pointer", "testing-registry");
             assertThat(registry.arch("testing-16k").getClass().getClassLoader()).isSameAs(loaders.made.get(0));
             assertThat(registry.strategy("testing-registry").getClass().getClassLoader()).isSameAs(loaders.made.get(0));
             assertThat(registry.archOrigin("testing-16k")).isEqualTo(PluginOrigin.pluginJar(arch));
@@ -218,7 +218,7 @@ final class TestPluginFolder {
 
         assertThat(version.find()).isTrue();
         assertThat(Integer.parseInt(version.group(1))).isEqualTo(SpiVersion.CURRENT);
-        for (String module : List.of("arch-x86", "arch-ppc", "strategy-pointer", "strategy-embedded")) {
+        for (String module : List.of("arch-x86", "arch-ppc", "strategy-pointer", "strategy-embedded", "strategy-percpu")) {
             assertThat(Files.readString(Path.of("..", module, "pom.xml"), StandardCharsets.UTF_8)).as(module)
                     .contains("<" + SpiVersion.MANIFEST_ATTRIBUTE + ">${xencomm-lab.spi.version}</"
                             + SpiVersion.MANIFEST_ATTRIBUTE + ">");

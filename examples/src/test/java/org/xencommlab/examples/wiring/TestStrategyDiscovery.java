@@ -55,7 +55,7 @@ final class TestStrategyDiscovery {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {extraClassPath.toUri().toURL()},
                 TestStrategyDiscovery.class.getClassLoader())) {
             PluginRegistry registry = PluginRegistry.discover(loader);
-            assertThat(registry.strategyNames()).containsExactly("embedded", "pointer", "testing-registry");
+            assertThat(registry.strategyNames()).containsExactly("embedded", "percpu-page", "pointer", "testing-registry");
 
             StringWriter out = new StringWriter();
             int code = XencommLabCommand.commandLine(registry, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))

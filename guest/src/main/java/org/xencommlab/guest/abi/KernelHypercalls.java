@@ -27,11 +27,13 @@ public final class KernelHypercalls {
     private final KernelXencomm xencomm;
     private final ArgumentStrategy strategy;
     private final HypercallIssuer issuer;
-    /** An arena of its own per call: kmalloc'd to the part's size, kfree'd once the outcome is read. */
+    /** An arena of its own per call: kmalloc'd to the part's size when first placed in, kfree'd once the outcome is read. */
     private final HypercallIssuer.Channel<KernelPlacement> ownArena = new HypercallIssuer.Channel<>() {
         @Override
         public KernelPlacement open(int bytes) {
-            return KernelPlacement.allocate(kernel, xencomm, bytes);
+            // kmalloc'd at the first piece placed: a strategy that carries the call in the kernel's
+            // per-vCPU pages allocates nothing per call.
+            return KernelPlacement.onFirstPlace(kernel, xencomm, bytes);
         }
 
         @Override

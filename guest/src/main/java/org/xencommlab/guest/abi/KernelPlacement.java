@@ -2,15 +2,20 @@ package org.xencommlab.guest.abi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.xencommlab.api.abi.ArgumentPlacement;
+import org.xencommlab.api.abi.VcpuArgumentPages;
 import org.xencommlab.api.abi.codec.PlacementSize;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.xencomm.KernelXencomm;
 
 /**
@@ -22,17 +27,26 @@ import org.xencommlab.api.xencomm.KernelXencomm;
  * <p>The arena is sized up front ({@link org.xencommlab.api.abi.ArgumentStrategy#argumentBytes});
  * a piece that does not fit is ENOSPC. {@link #reset} lets one arena serve several calls in turn; {@link #close} frees it
  * ({@code kfree}) and may be called more than once. Not thread-safe.
+ *
+ * <p>It also lends the kernel's per-vCPU argument pages ({@link VcpuArgumentPages.Holder}) when
+ * the kernel has them, to a strategy that carries its arguments there instead; every lease taken
+ * through it is given back when it is closed. An arena made with {@link #onFirstPlace} is
+ * {@code kmalloc}'d only when a piece is first placed, so a call whose strategy places nothing in
+ * it allocates nothing.
  */
-public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
+public final class KernelPlacement implements ArgumentPlacement, VcpuArgumentPages.Holder, AutoCloseable {
     private final KernelServices kernel;
     private final KernelXencomm xencomm;
-    private final KernelBlock block;
+    private final int capacity;
+    private KernelBlock block;
     private int used;
     private boolean closed;
+    private final List<VcpuArgumentPages.Lease> leases = new ArrayList<>();
 
-    private KernelPlacement(KernelServices kernel, KernelXencomm xencomm, KernelBlock block) {
+    private KernelPlacement(KernelServices kernel, KernelXencomm xencomm, int capacity, KernelBlock block) {
         this.kernel = kernel;
         this.xencomm = xencomm;
+        this.capacity = capacity;
         this.block = block;
     }
 
@@ -47,12 +61,63 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         if (capacity < 0) {
             throw new IllegalArgumentException("negative capacity");
         }
-        return new KernelPlacement(kernel, xencomm, kernel.kmalloc(Math.max(1, capacity)));
+        return new KernelPlacement(kernel, xencomm, Math.max(1, capacity), kernel.kmalloc(Math.max(1, capacity)));
     }
 
-    /** The arena. */
+    /**
+     * An arena of {@code capacity} bytes {@code kmalloc}'d when its first piece is placed (ENOMEM
+     * then), or never if nothing is placed.
+     */
+    public static KernelPlacement onFirstPlace(KernelServices kernel, KernelXencomm xencomm, int capacity) {
+        requireNonNull(kernel, "kernel is null");
+        requireNonNull(xencomm, "xencomm is null");
+        if (capacity < 0) {
+            throw new IllegalArgumentException("negative capacity");
+        }
+        return new KernelPlacement(kernel, xencomm, Math.max(1, capacity), null);
+    }
+
+    /** The arena ({@code kmalloc}'d now if it was not yet). */
     public KernelBlock block() {
+        checkOpen();
+        return allocated();
+    }
+
+    private KernelBlock allocated() {
+        if (block == null) {
+            block = kernel.kmalloc(capacity);
+        }
         return block;
+    }
+
+    /**
+     * The pages of the vCPU the kernel issues its calls on, when the kernel has them; each lease
+     * taken through them is given back at {@link #close} at the latest.
+     */
+    @Override
+    public Optional<VcpuArgumentPages> vcpuArgumentPages() {
+        if (!(kernel instanceof VcpuArgumentPages.Holder holder)) {
+            return Optional.empty();
+        }
+        return holder.vcpuArgumentPages().map(pages -> new VcpuArgumentPages() {
+            @Override
+            public int pageBytes() {
+                return pages.pageBytes();
+            }
+
+            @Override
+            public int vcpu() {
+                return pages.vcpu();
+            }
+
+            @Override
+            public Lease acquire(Counter waits) {
+                checkOpen();
+                Lease lease = pages.acquire(waits);
+                leases.add(lease);
+                return lease;
+            }
+        });
     }
 
     /** Bytes placed since the arena was allocated or reset, alignment included. */
@@ -60,10 +125,14 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         return used;
     }
 
-    /** Forgets every piece, so the next call can use the arena again (its bytes are overwritten as placed). */
+    /** Forgets every piece and gives back lent vCPU pages, so the next call can use the arena again (its bytes are overwritten as placed). */
     public void reset() {
         checkOpen();
         used = 0;
+        for (VcpuArgumentPages.Lease lease : leases) {
+            lease.close();
+        }
+        leases.clear();
     }
 
     @Override
@@ -71,11 +140,11 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         checkOpen();
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         long start = PlacementSize.align(used);
-        if (start + length > block.length()) {
-            throw new XenException(XenErrno.ENOSPC, length + " bytes do not fit in a kernel arena of " + block.length()
+        if (start + length > capacity) {
+            throw new XenException(XenErrno.ENOSPC, length + " bytes do not fit in a kernel arena of " + capacity
                     + " with " + used + " used");
         }
-        KernelBytes.write(kernel, block, (int) start, src, srcOffset, length);
+        KernelBytes.write(kernel, allocated(), (int) start, src, srcOffset, length);
         used = (int) start + length;
         return new Piece((int) start, length);
     }
@@ -86,7 +155,8 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
      */
     public long issue(LongSupplier hypercall) {
         checkOpen();
-        Runnable after = xencomm.beforeKernelHypercall(block);
+        // Under a strategy that never placed anything here (its memory is the vCPU's pages) there is no arena.
+        Runnable after = block == null ? () -> { } : xencomm.beforeKernelHypercall(block);
         try {
             return hypercall.getAsLong();
         } finally {
@@ -94,13 +164,22 @@ public final class KernelPlacement implements ArgumentPlacement, AutoCloseable {
         }
     }
 
-    /** Gives the arch what it took for the arena ({@link KernelXencomm#releaseKernelBlock}), then {@code kfree}s it; later calls do nothing. */
+    /**
+     * Gives back the vCPU pages lent through it, then gives the arch what it took for the arena
+     * ({@link KernelXencomm#releaseKernelBlock}) and {@code kfree}s it; later calls do nothing.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            xencomm.releaseKernelBlock(block);
-            kernel.kfree(block);
+            for (VcpuArgumentPages.Lease lease : leases) {
+                lease.close();
+            }
+            leases.clear();
+            if (block != null) {
+                xencomm.releaseKernelBlock(block);
+                kernel.kfree(block);
+            }
         }
     }
 

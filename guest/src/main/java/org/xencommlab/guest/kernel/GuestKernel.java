@@ -58,7 +58,7 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * never holds it while it calls the hypervisor or the scheduler, or runs a clean-up (or releases
  * an arch state).
  */
-public final class GuestKernel implements KernelServices {
+public final class GuestKernel implements KernelServices, org.xencommlab.api.abi.VcpuArgumentPages.Holder {
     private final int domid;
     private final PageSize pageSize;
     private final AddressSpaceLayout layout;
@@ -75,6 +75,7 @@ public final class GuestKernel implements KernelServices {
     private final KernelDirectMap directMap;
     private final KernelHeap heap;
     private final VcpuRoots vcpus;
+    private final KernelVcpuPages vcpuPages;
     private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final GuestScheduler.Registration background;
     private final KernelXencomm xencomm;
@@ -125,6 +126,7 @@ public final class GuestKernel implements KernelServices {
         this.directMap = new KernelDirectMap(tables, pageSize, layout, maxPages, this::newKernelTable);
         this.heap = new KernelHeap(new HeapFrames(reclaim, frames, directMap, layout), memory, pageSize);
         this.vcpus = new VcpuRoots(domid, config.vcpus(), directMap.rootGfn(), gate, pageSize);
+        this.vcpuPages = new KernelVcpuPages(this, this::xencomm, config.vcpus());
         this.background = scheduler.register("kernel d" + domid + " pager", reclaim::backgroundPaging);
         // Last: the arch may keep this kernel but calls none of it while it attaches.
         this.xencomm = requireNonNull(guestXencomm.attachKernel(this), "the arch's guest half made no kernel state");
@@ -267,6 +269,17 @@ public final class GuestKernel implements KernelServices {
         }
         background.cancel();
         releaseXencommIfDone();
+    }
+
+    /** Each vCPU's argument pages, allocated the first time a call on that vCPU asks for them. */
+    public KernelVcpuPages vcpuPages() {
+        return vcpuPages;
+    }
+
+    /** The pages of vCPU 0, on which the kernel issues its own hypercalls ({@link #hypercall}). */
+    @Override
+    public java.util.Optional<org.xencommlab.api.abi.VcpuArgumentPages> vcpuArgumentPages() {
+        return java.util.Optional.of(vcpuPages.forVcpu(0));
     }
 
     /** The arch's state of this kernel, made at boot ({@link GuestXencomm#attachKernel}). */

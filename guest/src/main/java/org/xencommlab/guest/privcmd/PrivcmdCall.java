@@ -1,33 +1,42 @@
 package org.xencommlab.guest.privcmd;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.xencommlab.api.abi.UserCallKernel;
+import org.xencommlab.api.abi.VcpuArgumentPages;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.guest.abi.KernelBytes;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.kernel.GuestProcess;
+import org.xencommlab.guest.kernel.KernelVcpuPages;
 
 /**
  * What privcmd offers the run's strategy during one user hypercall ({@link UserCallKernel}): reads
  * of the caller's memory, and copies of it into {@code kmalloc}'d kernel blocks named by the arch's
  * native kernel references. The driver frees every block with {@link #freeAll} once the call is
- * over, whatever happened. One per call; not thread-safe.
+ * over, whatever happened. It also lends the process's vCPU's argument pages
+ * ({@link VcpuArgumentPages.Holder}), whose leases copy from and to the process's memory and are
+ * given back by {@link #freeAll} at the latest. One per call; not thread-safe.
  */
-final class PrivcmdCall implements UserCallKernel {
+final class PrivcmdCall implements UserCallKernel, VcpuArgumentPages.Holder {
     /** The largest copy a strategy may ask for (1 MiB), as a driver bounds what a user makes it kmalloc. */
     static final int MAX_COPY = 1 << 20;
 
     private final Privcmd driver;
     private final GuestProcess process;
     private final Deque<KernelBlock> blocks = new ArrayDeque<>();
+    private final List<VcpuArgumentPages.Lease> leases = new ArrayList<>();
 
     PrivcmdCall(Privcmd driver, GuestProcess process) {
         this.driver = driver;
@@ -81,8 +90,48 @@ final class PrivcmdCall implements UserCallKernel {
         }
     }
 
-    /** Gives the arch what it took for each block this call made, then {@code kfree}s it, newest first. */
+    @Override
+    public Optional<VcpuArgumentPages> vcpuArgumentPages() {
+        VcpuArgumentPages pages = process.kernel().vcpuPages().forVcpu(process.vcpu(), new KernelVcpuPages.UserCopies() {
+            @Override
+            public void copyFromUser(long userAddress, KernelBlock block, int blockOffset, int length) {
+                process.copyFromUser(userAddress, block, blockOffset, length);
+            }
+
+            @Override
+            public void copyToUser(KernelBlock block, int blockOffset, long userAddress, int length) {
+                process.copyToUser(block, blockOffset, userAddress, length);
+            }
+        });
+        return Optional.of(new VcpuArgumentPages() {
+            @Override
+            public int pageBytes() {
+                return pages.pageBytes();
+            }
+
+            @Override
+            public int vcpu() {
+                return pages.vcpu();
+            }
+
+            @Override
+            public Lease acquire(Counter waits) {
+                Lease lease = pages.acquire(waits);
+                leases.add(lease);
+                return lease;
+            }
+        });
+    }
+
+    /**
+     * Gives back the vCPU pages this call took, then gives the arch what it took for each block
+     * this call made and {@code kfree}s it, newest first.
+     */
     void freeAll() {
+        for (VcpuArgumentPages.Lease lease : leases) {
+            lease.close();
+        }
+        leases.clear();
         GuestKernel kernel = process.kernel();
         while (!blocks.isEmpty()) {
             KernelBlock block = blocks.pop();
