@@ -40,6 +40,25 @@ public interface KernelXencomm {
     MemoryReference kernelReference(KernelBlock block, int offset, int length);
 
     /**
+     * Makes {@code block}, which the kernel keeps for its whole life and names in many hypercalls
+     * (a vCPU's argument pages, say), reachable by the hypervisor once and in place: afterwards
+     * {@link #kernelReference} of any range of it names the block's own bytes, and
+     * {@link #beforeKernelHypercall} moves nothing for it. The kernel calls it once per block,
+     * right after allocating it and before writing anything into it (a backend may lose its
+     * contents: a confidential VM's conversion to shared scrubs the pages), and never frees the
+     * block afterwards.
+     *
+     * <p>An implementation must either make the whole block reachable or throw a
+     * {@link org.xencommlab.api.errno.XenException}; after a throw the kernel must not use the
+     * block for a hypercall, nor free it if the backend says its pages' state is unknown (the
+     * backend counts such a leak). What it converts it counts as its own metrics, and holds for
+     * the kernel's life (reserved, not leaked). The default does nothing: kernel memory the
+     * hypervisor reaches as it is (x86's direct map, ppc's inline physical references).
+     */
+    default void keepReachable(KernelBlock block) {
+    }
+
+    /**
      * Called by the kernel right before it hands {@code block} to the hypervisor: a block of its
      * own memory ({@code kmalloc}'d, physically contiguous) that it named, in whole or in part,
      * with {@link #kernelReference} in the hypercall it is about to issue (its own calls' argument

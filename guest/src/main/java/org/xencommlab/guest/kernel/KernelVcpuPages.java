@@ -127,7 +127,12 @@ public final class KernelVcpuPages {
     private VcpuArgumentPages.Lease take(int vcpu, int which, Thread me, boolean waited, Counter waits, UserCopies user) {
         Pair pair = pairs[vcpu][which];
         if (pair == null) {
-            pair = new Pair(kernel.allocateContiguous(2));
+            KernelBlock block = kernel.allocateContiguous(2);
+            // Reachable once, before anything is written (a confidential VM converts it to shared).
+            // If the backend cannot, it throws and counts the pages whose state it no longer
+            // knows; the block is then neither used nor freed (leaked, as Linux leaks them).
+            xencomm.get().keepReachable(block);
+            pair = new Pair(block);
             pairs[vcpu][which] = pair;
         }
         pair.holder = me;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
@@ -43,6 +44,8 @@ public final class CvmKernelState implements KernelXencomm {
     private final KernelServices kernel;
     private final CvmConfig config;
     private final Map<KernelBlock, BounceMapping> kernelMappings = new ConcurrentHashMap<>();
+    /** Kernel blocks converted to shared for the kernel's life ({@link #keepReachable}): named in place, never bounced. */
+    private final Set<KernelBlock> sharedBlocks = ConcurrentHashMap.newKeySet();
     private volatile BouncePool pool;
     private boolean booting;
     private boolean released;
@@ -81,7 +84,34 @@ public final class CvmKernelState implements KernelXencomm {
         if (offset < 0 || length < 0 || (long) offset + length > block.length()) {
             throw new XenException(XenErrno.EINVAL, "range " + offset + "+" + length + " outside a block of " + block.length() + " bytes");
         }
+        if (sharedBlocks.contains(block)) {
+            return new MemoryReference(block.physicalAddress() + offset);
+        }
         return new MemoryReference(kernelMapping(block).physicalAddress() + offset);
+    }
+
+    /**
+     * Converts the block's pages to shared once (a page-state change; their contents are
+     * scrubbed), so that it is named in place and never bounced: what a per-vCPU argument page
+     * needs, as SEV-ES's GHCB is shared once at boot. The pages are held for the kernel's life
+     * (reserved). If the conversion fails, the pages' state is unknown: they are counted as leaked
+     * and the kernel must never free or reuse them (EFAULT or the hypervisor's errno).
+     */
+    @Override
+    public void keepReachable(KernelBlock block) {
+        requireNonNull(block, "block is null");
+        if (sharedBlocks.contains(block)) {
+            return;
+        }
+        long[] gfns = gfns(block);
+        long result = convert(gfns, true);
+        if (result < 0) {
+            leaked(gfns.length);
+            throw new XenException(XenErrno.fromResult(result).orElse(XenErrno.EFAULT), "converting a kernel block of " + gfns.length
+                    + " pages to shared failed; its pages are leaked");
+        }
+        kernel.metrics().markReserved(CvmMetrics.SHARED_PAGES, gfns.length);
+        sharedBlocks.add(block);
     }
 
     /** Copies the block into its bounce mapping, and back after the call; nothing for a block never named. */

@@ -162,6 +162,48 @@ final class TestConversions {
     }
 
     @Test
+    void aBlockKeptReachableIsConvertedOnceAndNamedInPlaceWithNoBounce() {
+        CvmKernelState kernelState = new CvmGuestXencomm(CvmConfig.defaults()).attachKernel(machine.kernel);
+        KernelBlock pages = machine.kernel.kmalloc(2 * 4096);
+        kernelState.pool();
+        long conversions = machine.metrics.get(CvmMetrics.PAGES_CONVERTED);
+        long reserved = machine.metrics.reserved(CvmMetrics.SHARED_PAGES);
+
+        kernelState.keepReachable(pages);
+        kernelState.keepReachable(pages);
+
+        long first = pages.physicalAddress() >>> 12;
+        assertThat(machine.pages.isShared(first)).isTrue();
+        assertThat(machine.pages.isShared(first + 1)).isTrue();
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_CONVERTED) - conversions).as("once, however often asked").isEqualTo(2);
+        assertThat(machine.metrics.reserved(CvmMetrics.SHARED_PAGES) - reserved).as("held for the kernel's life").isEqualTo(2);
+        assertThat(kernelState.kernelReference(pages, 100, 50).value()).as("in place, not a bounce mapping")
+                .isEqualTo(pages.physicalAddress() + 100);
+        byte[] request = "in place".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        machine.write(pages.physicalAddress(), request);
+        kernelState.beforeKernelHypercall(pages).run();
+        assertThat(machine.metrics.get(CvmMetrics.BYTES_BOUNCED)).isZero();
+        assertThat(kernelState.pool().slotsInUse()).isZero();
+        assertThat(machine.read(pages.physicalAddress(), request.length)).isEqualTo(request);
+    }
+
+    @Test
+    void aBlockThatCannotBeKeptReachableIsLeakedWithAnErrno() {
+        CvmKernelState kernelState = new CvmGuestXencomm(CvmConfig.defaults()).attachKernel(machine.kernel);
+        KernelBlock pages = machine.kernel.kmalloc(2 * 4096);
+        kernelState.pool();
+        machine.hypercallOverride = (op, subOp) -> XenErrno.EINVAL.asResult();
+
+        assertThatThrownBy(() -> kernelState.keepReachable(pages))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(XenErrno.EINVAL))
+                .hasMessageContaining("leaked");
+
+        assertThat(machine.metrics.get(CvmMetrics.PAGES_LEAKED)).isEqualTo(2);
+        assertThat(kernelState.kernelReference(pages, 0, 8).value()).as("not named in place: it never became shared")
+                .isNotEqualTo(pages.physicalAddress());
+    }
+
+    @Test
     void aPoolThatDoesNotFitIsEnomemAndARetryMakesNoSecondGhcbPage() {
         TestingCvm small = new TestingCvm(100);
         CvmKernelState tiny = new CvmGuestXencomm(new CvmConfig(CvmConfig.BufferMode.BOUNCE, 300)).attachKernel(small.kernel);
