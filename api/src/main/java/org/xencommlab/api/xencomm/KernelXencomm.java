@@ -40,6 +40,17 @@ public interface KernelXencomm {
     MemoryReference kernelReference(KernelBlock block, int offset, int length);
 
     /**
+     * How many blocks of kernel memory this state allocated through the kernel and holds for the
+     * kernel's whole life (cvm's shared GHCB page and bounce pool, say), not counting blocks the
+     * kernel itself passed to {@link #keepReachable}. A leak audit subtracts them from the kernel's
+     * live blocks. An implementation must answer from its own records, change nothing, and be
+     * safe from any thread. The default, 0, is right for a state that holds no kernel memory.
+     */
+    default int kernelBlocksHeld() {
+        return 0;
+    }
+
+    /**
      * Makes {@code block}, which the kernel keeps for its whole life and names in many hypercalls
      * (a vCPU's argument pages, say), reachable by the hypervisor once and in place: afterwards
      * {@link #kernelReference} of any range of it names the block's own bytes, and

@@ -109,7 +109,7 @@ record KillRun(long outerPoints, String victim, SchedulingPoint pointKilledAt, S
             if (kernel.vcpuPages().anyBusy()) {
                 leaks.add(d + "per-vCPU argument pages still busy");
             }
-            blocks += kernel.kernelBlocksLive() - kernel.vcpuPages().pairsAllocated();
+            blocks += kernel.kernelBlocksLive() - kernel.vcpuPages().pairsAllocated() - kernel.xencomm().kernelBlocksHeld();
         }
         requireZero(leaks, "kernel blocks besides " + deviceAreas + " device area(s)", blocks - deviceAreas);
         for (String problem : machine.hypervisor().audit()) {

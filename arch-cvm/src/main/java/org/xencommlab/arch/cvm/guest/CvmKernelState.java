@@ -144,6 +144,12 @@ public final class CvmKernelState implements KernelXencomm {
         return released;
     }
 
+    /** The GHCB page and the bounce pool, once made: both held for the kernel's life. */
+    @Override
+    public synchronized int kernelBlocksHeld() {
+        return (ghcb != null ? 1 : 0) + (pool != null ? 1 : 0);
+    }
+
     /** The bounce pool, made and converted on first use. */
     public BouncePool pool() {
         BouncePool p = pool;
