@@ -115,4 +115,14 @@ class TestDmOpBounds {
         assertThat(DmOpBlock.maxExtents(0)).isZero();
         assertThat(DmOpBlock.maxExtents(4096)).isEqualTo((4096 - 32) / 16);
     }
+
+    @Test
+    void encodingOverOldBytesWritesTheZeroPadOfTheOperationAndOfAnExtent() {
+        byte[] bytes = new byte[ModifiedMemoryOp.SIZE + ModifiedMemoryExtent.SIZE];
+        java.util.Arrays.fill(bytes, (byte) 0xFF);
+        new ModifiedMemoryOp(4, 0).encode(bytes, 0);
+        new ModifiedMemoryExtent(4, 12).encode(bytes, ModifiedMemoryOp.SIZE);
+        assertThat(ModifiedMemoryOp.decode(bytes, 0)).isEqualTo(new ModifiedMemoryOp(4, 0));
+        assertThat(ModifiedMemoryExtent.decode(bytes, ModifiedMemoryOp.SIZE)).isEqualTo(new ModifiedMemoryExtent(4, 12));
+    }
 }

@@ -64,4 +64,13 @@ class TestEmbeddedBlockHeaderBounds {
         assertThatThrownBy(() -> EmbeddedBlockHeader.checkMaxBlock(260)).isInstanceOf(IllegalArgumentException.class);
         assertThat(EmbeddedBlockHeader.checkMaxBlock(264)).isEqualTo(264);
     }
+
+    @Test
+    void encodingOverOldBytesWritesEveryFieldIncludingTheReservedZero() {
+        byte[] bytes = new byte[EmbeddedBlockHeader.SIZE + 8];
+        java.util.Arrays.fill(bytes, (byte) 0xFF);
+        new EmbeddedBlockHeader(BlockKind.CONSOLE_IO, 64).encode(bytes, 8);
+        assertThat(EmbeddedBlockHeader.decode(bytes, 8, BlockKind.CONSOLE_IO, 4096)).isEqualTo(new EmbeddedBlockHeader(BlockKind.CONSOLE_IO, 64));
+        assertThat(bytes[7]).as("nothing before the offset").isEqualTo((byte) 0xFF);
+    }
 }

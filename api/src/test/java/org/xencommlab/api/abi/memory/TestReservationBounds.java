@@ -65,6 +65,8 @@ class TestReservationBounds {
         assertThat(errnoOf(() -> ReservationBlock.decode(one, 4096))).as("fewer extents than room").isEqualTo(XenErrno.EINVAL);
         LittleEndian.putU64(one, ReservationBlock.NR_EXTENTS_OFFSET, 4);
         assertThat(errnoOf(() -> ReservationBlock.decode(one, 4096))).as("more extents than room").isEqualTo(XenErrno.EINVAL);
+        LittleEndian.putU64(one, ReservationBlock.NR_EXTENTS_OFFSET, MAX);
+        assertThat(errnoOf(() -> ReservationBlock.decode(one, 4096))).as("the largest count, but not this block's").isEqualTo(XenErrno.EINVAL);
         LittleEndian.putU64(one, ReservationBlock.NR_EXTENTS_OFFSET, MAX + 1);
         assertThat(errnoOf(() -> ReservationBlock.decode(one, 4096))).isEqualTo(XenErrno.E2BIG);
 
