@@ -121,4 +121,23 @@ class TestGuestAccessBounds {
         assertThat(m.trace.events(TraceKind.FAULT)).extracting(TraceEvent::detail).singleElement()
                 .satisfies(line -> assertThat(line).startsWith("copy_from_guest ").contains(" +100: ").endsWith(", 60 bytes not copied"));
     }
+
+    @Test
+    void theArchIsAskedForAccessOkEvenAtOffsetZero() {
+        org.xencommlab.api.xencomm.GuestHandleResolver refusing = new org.xencommlab.api.xencomm.GuestHandleResolver() {
+            @Override
+            public DomainArchState createDomainState(int domid, org.xencommlab.api.hypercall.XenHeapAccount heap) {
+                return wrapping(0, Long.MAX_VALUE);
+            }
+
+            @Override
+            public boolean accessOk(MemoryReference ref, long offset, long length) {
+                return false;
+            }
+        };
+        byte[] dst = new byte[8];
+        assertThat(run(c -> new GuestAccess(c, refusing, wrapping(0, Long.MAX_VALUE), m.scheduler, m.metrics, m.trace)
+                .copyFromGuest(dst, 0, new MemoryReference(0), 0, 8))).as("refused as a whole, nothing copied").isEqualTo(8);
+        assertThat(m.metrics.get(Counter.BYTES_TO_HYPERVISOR)).isZero();
+    }
 }

@@ -94,4 +94,14 @@ class TestMachineMemoryBounds {
         machine.read(mfn, 0, raw, 0, 8);
         assertThat(raw).as("a refused word wrote nothing").containsOnly(0);
     }
+
+    @Test
+    void anEmptyRangeIsInsideAnyFrame() {
+        int mfn = machine.allocate(1, 1)[0];
+        byte[] none = new byte[0];
+        // Each would throw IllegalArgumentException if an empty range were refused.
+        machine.read(mfn, 0, none, 0, 0);
+        machine.write(mfn, 4096, none, 0, 0);
+        machine.zero(mfn, 17, 0);
+    }
 }
