@@ -36,7 +36,6 @@ import org.xencommlab.guest.kernel.GuestKernelFactory;
 import org.xencommlab.guest.lib.XcLibraryFactory;
 import org.xencommlab.guest.privcmd.Privcmd;
 import org.xencommlab.guest.testing.TestingGuestXencomm;
-import org.xencommlab.guest.testing.TestingHypervisorGate;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingPageTableFormat;
 import org.xencommlab.guest.sched.GuestScheduler;
@@ -84,9 +83,10 @@ final class TestGuestModule {
 
     @Test
     void resolvesUnderAStrictBinderWithTheDocumentedRequirements() {
-        TestingHypervisorGate gate = new TestingHypervisorGate(TestingMachine.PAGE, Scheduler.NONE);
         ArgumentStrategy strategy = new EmbeddedStrategyPlugin().create(Parameters.of(
                 new EmbeddedStrategyPlugin().parameters(), java.util.Map.of()));
+        HypervisorGate gate = TestingMachine.hypervisorInjector(strategy, Scheduler.NONE, new RunMetrics(), TestingMachine.HYPERVISOR)
+                .getInstance(org.xencommlab.hypervisor.control.Hypervisor.class).gate();
         Injector injector = Guice.createInjector(Stage.PRODUCTION, new GuestModule(), new AbstractModule() {
             @Override
             protected void configure() {

@@ -64,7 +64,7 @@ final class ArgumentPlacementProperties {
         try (Dom0Tools xl = machine.startTools(dom0, "xl")) {
             xl.writeConsole(bytes);
         }
-        assertThat(machine.gate.console(0)).isEqualTo(bytes);
+        assertThat(machine.console(0)).isEqualTo(bytes);
         assertThat(strategy.argumentBytes(new ConsoleWriteRequest(new byte[Math.min(length, 200)])))
                 .isGreaterThanOrEqualTo(Math.min(length, 200));
         if (strategy.form() == org.xencommlab.api.abi.layout.AbiForm.EMBEDDED) {

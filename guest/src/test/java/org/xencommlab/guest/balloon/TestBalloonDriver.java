@@ -13,7 +13,7 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.memory.FrameAllocator;
 import org.xencommlab.guest.memory.FrameUse;
-import org.xencommlab.guest.testing.TestingGuestPhysicalMemory;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.xenstore.XenStore;
 
@@ -37,11 +37,11 @@ final class TestBalloonDriver {
         TestingMachine machine = new TestingMachine(strategy);
         GuestKernel kernel = machine.boot(1, 1024);
         FrameAllocator frames = kernel.frameAllocator();
-        TestingGuestPhysicalMemory memory = machine.gate.physicalMemory(1);
+        GuestPhysicalMemory memory = machine.physicalMemory(1);
         BalloonDriver balloon = machine.balloons.load(kernel);
         long free = frames.freeFrames() + kernel.kernelTableFrames();
         int blocks = kernel.kernelBlocksLive();
-        long hypercalls = machine.gate.hypercalls();
+        long hypercalls = machine.hypercalls();
 
         assertThat(balloon.inflate(100)).isEqualTo(100);
 
@@ -54,9 +54,9 @@ final class TestBalloonDriver {
         }
         // The arena's frames are back; only the direct map's new page tables stay (kernel tables are never freed).
         assertThat(frames.freeFrames() + kernel.kernelTableFrames()).isEqualTo(free - 100);
-        assertThat(machine.gate.totPages(1)).isEqualTo(924);
+        assertThat(machine.totPages(1)).isEqualTo(924);
         assertThat(balloon.currentPages()).isEqualTo(924);
-        assertThat(machine.gate.hypercalls() - hypercalls).isEqualTo(callsFor(strategy, 100)).isEqualTo(balloon.hypercalls());
+        assertThat(machine.hypercalls() - hypercalls).isEqualTo(callsFor(strategy, 100)).isEqualTo(balloon.hypercalls());
         assertThat(kernel.kernelBlocksLive()).as("the arena is freed").isEqualTo(blocks);
 
         assertThat(balloon.deflate(30)).isEqualTo(30);
@@ -68,7 +68,7 @@ final class TestBalloonDriver {
             assertThat(frames.useOf(gfn)).isEqualTo(FrameUse.FREE);
         }
         assertThat(frames.freeFrames() + kernel.kernelTableFrames()).isEqualTo(free - 70);
-        assertThat(machine.gate.totPages(1)).isEqualTo(954);
+        assertThat(machine.totPages(1)).isEqualTo(954);
         assertThat(balloon.pagesInflated()).isEqualTo(100);
         assertThat(balloon.pagesDeflated()).isEqualTo(30);
         assertThat(machine.metrics.get(Counter.MLOCK_CALLS)).isZero();
@@ -80,7 +80,7 @@ final class TestBalloonDriver {
     void aFrameGivenBackReadsAsZeroWhenTheBalloonTakesItAgain(ArgumentStrategy strategy) {
         TestingMachine machine = new TestingMachine(strategy);
         GuestKernel kernel = machine.boot(1, 256);
-        TestingGuestPhysicalMemory memory = machine.gate.physicalMemory(1);
+        GuestPhysicalMemory memory = machine.physicalMemory(1);
         memory.write(255L * 4096, new byte[] {42}, 0, 1);
         BalloonDriver balloon = machine.balloons.load(kernel);
         balloon.inflate(1);
@@ -94,12 +94,13 @@ final class TestBalloonDriver {
     @ParameterizedTest
     @MethodSource("strategies")
     void framesTheHypervisorDoesNotPopulateStayBallooned(ArgumentStrategy strategy) {
-        TestingMachine machine = new TestingMachine(strategy);
+        // A machine of 552 frames: domain 1's 512 and 40 free.
+        TestingMachine machine = new TestingMachine(strategy, TestingMachine.HYPERVISOR.withMachineMemoryBytes(552L * 4096));
         GuestKernel kernel = machine.boot(1, 512, 1024);
         FrameAllocator frames = kernel.frameAllocator();
         BalloonDriver balloon = machine.balloons.load(kernel);
         assertThat(balloon.currentPages()).isEqualTo(512);
-        machine.gate.setFreeMachineFrames(40);
+        assertThat(machine.hypervisor.frames().freeFrames()).isEqualTo(40);
 
         assertThat(balloon.deflate(100)).isEqualTo(40);
 
@@ -107,7 +108,7 @@ final class TestBalloonDriver {
         assertThat(balloon.pagesRefused()).isEqualTo(60);
         assertThat(frames.count(FrameUse.BALLOONED)).isEqualTo(472);
         assertThat(frames.balloonedFrames()[0]).isEqualTo(552);
-        assertThat(machine.gate.totPages(1)).isEqualTo(552);
+        assertThat(machine.totPages(1)).isEqualTo(552);
     }
 
     @ParameterizedTest
@@ -119,7 +120,7 @@ final class TestBalloonDriver {
         BalloonDriver balloon = machine.balloons.load(kernel);
         long free = frames.freeFrames() + kernel.kernelTableFrames();
         // The hypervisor already lost frame 500 (a foreign change): decrease_reservation stops there.
-        machine.gate.physicalMemory(1).removeFrame(500);
+        machine.domain(1).decreaseReservation(500, 0);
 
         long given = balloon.inflate(20);
 
@@ -139,25 +140,25 @@ final class TestBalloonDriver {
         long given = balloon.inflate(10_000);
         assertThat(given).isGreaterThan(200).isLessThan(256);
         assertThat(kernel.frameAllocator().freeFrames()).as("at most the argument arena's frames").isLessThanOrEqualTo(2);
-        assertThat(machine.gate.totPages(1)).isEqualTo(256 - given);
+        assertThat(machine.totPages(1)).isEqualTo(256 - given);
         assertThat(balloon.deflate(10_000)).isEqualTo(given);
-        assertThat(machine.gate.totPages(1)).isEqualTo(256);
+        assertThat(machine.totPages(1)).isEqualTo(256);
     }
 
     @ParameterizedTest
     @MethodSource("strategies")
     void aLongBalloonCompletesThroughContinuations(ArgumentStrategy strategy) {
-        TestingMachine machine = new TestingMachine(strategy);
+        // The hypervisor preempts a reservation operation after every 16 extents of one entry.
+        TestingMachine machine = new TestingMachine(strategy, TestingMachine.HYPERVISOR.withPreemptionPolls(16));
         GuestKernel kernel = machine.boot(1, 20_000);
-        machine.gate.setPreemptEvery(16);
         BalloonDriver balloon = machine.balloons.load(kernel);
 
         assertThat(balloon.inflate(16_384)).isEqualTo(16_384);
-        assertThat(machine.gate.continuations()).isPositive();
-        assertThat(machine.gate.hypercalls()).isEqualTo(callsFor(strategy, 16_384));
-        assertThat(machine.gate.totPages(1)).isEqualTo(20_000 - 16_384);
+        assertThat(machine.continuations()).isPositive();
+        assertThat(machine.hypercalls()).isEqualTo(callsFor(strategy, 16_384));
+        assertThat(machine.totPages(1)).isEqualTo(20_000 - 16_384);
         assertThat(balloon.deflate(16_384)).isEqualTo(16_384);
-        assertThat(machine.gate.totPages(1)).isEqualTo(20_000);
+        assertThat(machine.totPages(1)).isEqualTo(20_000);
         assertThat(kernel.frameAllocator().count(FrameUse.BALLOONED)).isZero();
     }
 
@@ -171,11 +172,11 @@ final class TestBalloonDriver {
         machine.xenstore.write(0, XenStore.memoryTargetPath(1), Long.toString(800L * 4));
         assertThat(balloon.targetPages()).isEqualTo(800);
         assertThat(balloon.currentPages()).isEqualTo(800);
-        assertThat(machine.gate.totPages(1)).isEqualTo(800);
+        assertThat(machine.totPages(1)).isEqualTo(800);
 
         machine.xenstore.write(0, XenStore.memoryTargetPath(1), Long.toString(1500L * 4));
         assertThat(balloon.currentPages()).isEqualTo(1500);
-        assertThat(machine.gate.totPages(1)).isEqualTo(1500);
+        assertThat(machine.totPages(1)).isEqualTo(1500);
 
         machine.xenstore.write(0, XenStore.memoryTargetPath(1), "lots");
         assertThat(balloon.currentPages()).isEqualTo(1500);
@@ -200,18 +201,18 @@ final class TestBalloonDriver {
     @ParameterizedTest
     @MethodSource("strategies")
     void aBalloonOfOneHundredThousandPagesCompletes(ArgumentStrategy strategy) {
-        TestingMachine machine = new TestingMachine(strategy);
+        // The hypervisor preempts a reservation operation after every 1024 extents of one entry.
+        TestingMachine machine = new TestingMachine(strategy, TestingMachine.HYPERVISOR.withPreemptionPolls(1024));
         GuestKernel kernel = machine.boot(1, 110_000);
-        machine.gate.setPreemptEvery(1024);
         BalloonDriver balloon = machine.balloons.load(kernel);
 
         assertThat(balloon.inflate(100_000)).isEqualTo(100_000);
-        assertThat(machine.gate.totPages(1)).isEqualTo(10_000);
-        assertThat(machine.gate.hypercalls()).isEqualTo(callsFor(strategy, 100_000));
+        assertThat(machine.totPages(1)).isEqualTo(10_000);
+        assertThat(machine.hypercalls()).isEqualTo(callsFor(strategy, 100_000));
         if (strategy.form() == AbiForm.POINTER) {
-            assertThat(machine.gate.continuations()).isEqualTo(100_000 / 1024);
+            assertThat(machine.continuations()).isEqualTo(100_000 / 1024);
         }
         assertThat(balloon.deflate(100_000)).isEqualTo(100_000);
-        assertThat(machine.gate.totPages(1)).isEqualTo(110_000);
+        assertThat(machine.totPages(1)).isEqualTo(110_000);
     }
 }

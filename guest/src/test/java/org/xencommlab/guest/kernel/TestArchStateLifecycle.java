@@ -173,7 +173,7 @@ final class TestArchStateLifecycle {
     private GuestKernel boot(GuestXencomm arch) {
         GuestKernelFactory factory = new GuestKernelFactory(machine.gate, machine.format, TestingMachine.LAYOUT,
                 TestingMachine.PAGE, machine.scheduler, machine.metrics, Trace.DISABLED, machine.config, arch);
-        return factory.boot(2, 512, machine.gate.addDomain(2, 512));
+        return factory.boot(2, 512, machine.addDomain(2, 512));
     }
 
     /** A guest half that fails to make process states, or whose releases throw (an arch bug). */

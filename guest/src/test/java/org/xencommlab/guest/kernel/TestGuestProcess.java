@@ -284,9 +284,9 @@ final class TestGuestProcess {
     @Test
     void exitMovesEveryVcpuOffTheDeadTables() {
         process.mmapAnonymous(PAGE);
-        assertThat(machine.gate.pageTableBase(1, 0)).isEqualTo(process.rootGfn() * PAGE);
+        assertThat(machine.pageTableBase(1, 0)).isEqualTo(process.rootGfn() * PAGE);
         process.exit();
-        assertThat(machine.gate.pageTableBase(1, 0)).isEqualTo(kernel.kernelRootGfn() * PAGE);
+        assertThat(machine.pageTableBase(1, 0)).isEqualTo(kernel.kernelRootGfn() * PAGE);
     }
 
     @Test

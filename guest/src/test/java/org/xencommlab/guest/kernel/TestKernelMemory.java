@@ -17,7 +17,7 @@ final class TestKernelMemory {
 
     @Test
     void bootLoadsTheKernelRootIntoEveryVcpu() {
-        assertThat(machine.gate.pageTableBase(1, 0)).isEqualTo(kernel.kernelRootGfn() * 4096);
+        assertThat(machine.pageTableBase(1, 0)).isEqualTo(kernel.kernelRootGfn() * 4096);
         assertThat(kernel.kernelTableFrames()).isEqualTo(2); // root + one table below it for the direct map
     }
 
@@ -106,8 +106,8 @@ final class TestKernelMemory {
 
     @Test
     void aKernelBootedWithRoomToGrowStartsWithItsUpperFramesBallooned() {
-        machine.gate.addDomain(2, 512);
-        GuestKernel grown = machine.kernels.boot(2, 256, 512, machine.gate.physicalMemory(2), GuestConfig.defaults());
+        machine.addDomain(2, 512);
+        GuestKernel grown = machine.kernels.boot(2, 256, 512, machine.physicalMemory(2), GuestConfig.defaults());
         assertThat(grown.frameAllocator().balloonedFrames()).hasSize(256).startsWith(256);
     }
 

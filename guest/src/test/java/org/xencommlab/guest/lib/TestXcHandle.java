@@ -66,7 +66,7 @@ final class TestXcHandle {
         assertThat(machine.metrics.get(Counter.RETRIES)).isEqualTo(1);
         assertThat(machine.metrics.get(Counter.MIGRATIONS)).isEqualTo(1);
         assertThat(xc.errorsSeen()).isEmpty();
-        assertThat(machine.gate.console(0)).isEqualTo(TEXT);
+        assertThat(machine.console(0)).isEqualTo(TEXT);
     }
 
     @Test
@@ -82,7 +82,7 @@ final class TestXcHandle {
         assertThat(write(xc, buffer)).isEqualTo(XenErrno.EFAULT.asResult());
         assertThat(xc.retries()).isEqualTo(3);
         assertThat(xc.errorsSeen()).isEqualTo(Map.of(XenErrno.EFAULT, 1L));
-        assertThat(machine.gate.console(0)).isEmpty();
+        assertThat(machine.console(0)).isEmpty();
     }
 
     @Test

@@ -40,9 +40,9 @@ final class TestPrivcmd {
         long before = machine.metrics.get(Counter.GUEST_SYSCALLS);
         other.mmapAnonymous(4096);
         assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, bytes.length, address + 4096 - 5)).isZero();
-        assertThat(new String(machine.gate.console(0), StandardCharsets.US_ASCII)).isEqualTo("hello, page boundary");
+        assertThat(new String(machine.console(0), StandardCharsets.US_ASCII)).isEqualTo("hello, page boundary");
         assertThat(machine.metrics.get(Counter.GUEST_SYSCALLS) - before).isEqualTo(2);
-        assertThat(machine.gate.pageTableBase(0, 0)).isEqualTo(tool.rootGfn() * 4096);
+        assertThat(machine.pageTableBase(0, 0)).isEqualTo(tool.rootGfn() * 4096);
         assertThat(syscalls).isPositive();
         assertThat(file.hypercall(HypercallNumber.XEN_VERSION, 0)).isEqualTo(machine.gate.hypercall(0, 0, HypercallNumber.XEN_VERSION));
     }
@@ -70,7 +70,7 @@ final class TestPrivcmd {
         assertThatThrownBy(() -> file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 3, address))
                 .isInstanceOf(XenException.class)
                 .extracting(e -> ((XenException) e).errno()).isEqualTo(XenErrno.ESRCH);
-        assertThat(new String(machine.gate.console(0), StandardCharsets.US_ASCII)).as("the call itself completed").isEqualTo("bye");
+        assertThat(new String(machine.console(0), StandardCharsets.US_ASCII)).as("the call itself completed").isEqualTo("bye");
         assertThat(tool.isAlive()).isFalse();
         assertThat(cleanups).hasValue(1);
         assertThat(machine.metrics.current(Gauge.LOCKED_PAGES)).isZero();

@@ -81,7 +81,7 @@ final class TestPrivcmdCarriesABlock {
 
         assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, args)).isZero();
 
-        assertThat(machine.gate.console(0)).isEqualTo(text);
+        assertThat(machine.console(0)).isEqualTo(text);
         assertThat(machine.metrics.get(Counter.KERNEL_COPY_BYTES) - copied).isEqualTo(2L * (ConsoleIo.DATA_OFFSET + text.length));
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
         assertThat(tool.lockedPages()).isZero();
@@ -98,7 +98,7 @@ final class TestPrivcmdCarriesABlock {
 
         assertThat(file.hypercall(HypercallNumber.MULTICALL, args)).isZero();
 
-        assertThat(machine.gate.console(0)).isEqualTo(text);
+        assertThat(machine.console(0)).isEqualTo(text);
         byte[] after = new byte[length[0]];
         tool.readMemory(address, after, 0, after.length);
         int second = MulticallBlock.ENTRIES_OFFSET + MulticallEntry.SIZE;
@@ -106,7 +106,7 @@ final class TestPrivcmdCarriesABlock {
                 .as("the tool sees its own pointer, not the kernel's reference").isEqualTo(LittleEndian.u64(before, second + MulticallEntry.ARGS_OFFSET + 16));
         assertThat(LittleEndian.u64(after, second + MulticallEntry.RESULT_OFFSET)).isZero();
         assertThat(LittleEndian.u64(after, MulticallBlock.ENTRIES_OFFSET + MulticallEntry.RESULT_OFFSET)).isEqualTo(
-                org.xencommlab.guest.testing.TestingHypervisorGate.VERSION);
+                org.xencommlab.guest.testing.TestingMachine.VERSION);
     }
 
     @Test
@@ -120,19 +120,19 @@ final class TestPrivcmdCarriesABlock {
         LittleEndian.putU64(forged, 0, (1L << 63) | 0x1000); // a kernel-style inline reference, forged by the tool
         tool.writeMemory(address + word, forged, 0, 8);
         int blocks = kernel.kernelBlocksLive();
-        long hypercalls = machine.gate.hypercalls();
+        long hypercalls = machine.hypercalls();
 
         assertThat(file.hypercall(HypercallNumber.MULTICALL, args)).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(machine.gate.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
+        assertThat(machine.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
-        assertThat(machine.gate.console(0)).isEmpty();
+        assertThat(machine.console(0)).isEmpty();
     }
 
     @Test
     void badInputIsAnErrnoAndLeavesNoKernelBlock() {
         long address = tool.mmapAnonymous(4096);
         int blocks = kernel.kernelBlocksLive();
-        long hypercalls = machine.gate.hypercalls();
+        long hypercalls = machine.hypercalls();
         long[] write = {SubOps.ConsoleIo.WRITE, 4, address};
         assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, write)).as("a header of 0 bytes").isEqualTo(XenErrno.EINVAL.asResult());
         byte[] header = new byte[EmbeddedBlockHeader.SIZE];
@@ -148,7 +148,7 @@ final class TestPrivcmdCarriesABlock {
         tool.writeMemory(nearEnd, header, 0, header.length);
         assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 4, nearEnd))
                 .as("a block running past the tool's mapping").isEqualTo(XenErrno.EFAULT.asResult());
-        assertThat(machine.gate.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
+        assertThat(machine.hypercalls()).as("nothing reached the hypervisor").isEqualTo(hypercalls);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
         file.close();
         assertThat(file.hypercall(HypercallNumber.CONSOLE_IO, write)).isEqualTo(XenErrno.EBADF.asResult());
@@ -158,7 +158,7 @@ final class TestPrivcmdCarriesABlock {
     void aCallThatNamesNoMemoryPassesUnchanged() {
         int blocks = kernel.kernelBlocksLive();
         assertThat(file.hypercall(HypercallNumber.XEN_VERSION, SubOps.XenVersion.VERSION, 0))
-                .isEqualTo(org.xencommlab.guest.testing.TestingHypervisorGate.VERSION);
+                .isEqualTo(org.xencommlab.guest.testing.TestingMachine.VERSION);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
     }
 
@@ -168,10 +168,10 @@ final class TestPrivcmdCarriesABlock {
         byte[] forged = new byte[64];
         LittleEndian.putU32(forged, EmbeddedBlockHeader.LENGTH_OFFSET, 64); // a length, and no magic
         tool.writeMemory(address, forged, 0, 64);
-        long hypercalls = machine.gate.hypercalls();
+        long hypercalls = machine.hypercalls();
         long result = file.hypercall(HypercallNumber.CONSOLE_IO, SubOps.ConsoleIo.WRITE, 4, address);
         assertThat(result).isEqualTo(XenErrno.EINVAL.asResult());
-        assertThat(machine.gate.hypercalls()).isEqualTo(hypercalls + 1);
-        assertThat(machine.gate.console(0)).isEmpty();
+        assertThat(machine.hypercalls()).isEqualTo(hypercalls + 1);
+        assertThat(machine.console(0)).isEmpty();
     }
 }

@@ -23,7 +23,6 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.guest.balloon.BalloonDriver;
 import org.xencommlab.guest.kernel.GuestKernel;
-import org.xencommlab.guest.testing.TestingHypervisorGate;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingStrategies;
 import org.xencommlab.guest.xenstore.XenStore;
@@ -56,10 +55,10 @@ final class TestDom0Tools {
         TestingMachine machine = new TestingMachine(strategy);
         GuestKernel dom0 = machine.boot(0, 1024);
         for (int domid = 1; domid < 70; domid++) {
-            machine.gate.addDomain(domid, 16 + domid);
+            machine.addDomain(domid, 16 + domid);
         }
         Dom0Tools xl = machine.startTools(dom0, "xl");
-        long before = machine.gate.hypercalls();
+        long before = machine.hypercalls();
 
         List<DomainInfo> domains = xl.listDomains();
 
@@ -69,13 +68,13 @@ final class TestDom0Tools {
         assertThat(domains.get(0).totPages()).isEqualTo(1024);
         if (strategy.form() == AbiForm.POINTER) {
             // rooms 2, 4, 8, 16, 32 fit the first one-page buffer; 64 records need a second page.
-            assertThat(machine.gate.hypercalls() - before).isEqualTo(6);
+            assertThat(machine.hypercalls() - before).isEqualTo(6);
             assertThat(xl.calls().bufferRemakes()).isEqualTo(1);
             assertThat(machine.metrics.get(Counter.RETRIES)).isEqualTo(1);
         } else {
             assertThat(machine.metrics.get(Counter.RETRIES)).as("ordinary memory is re-mapped, not a retried buffer").isZero();
             assertThat(machine.metrics.get(Counter.MLOCK_CALLS)).isZero();
-            assertThat(machine.gate.hypercalls() - before).isGreaterThanOrEqualTo(6);
+            assertThat(machine.hypercalls() - before).isGreaterThanOrEqualTo(6);
         }
     }
 
@@ -96,21 +95,21 @@ final class TestDom0Tools {
         GuestKernel dom0 = machine.boot(0, 1024);
         Dom0Tools xl = machine.startTools(dom0, "xl");
         byte[] bytes = text(10_000);
-        long before = machine.gate.hypercalls();
+        long before = machine.hypercalls();
 
         assertThat(xl.writeConsole(bytes)).isEqualTo(10_000);
 
-        assertThat(machine.gate.console(0)).isEqualTo(bytes);
+        assertThat(machine.console(0)).isEqualTo(bytes);
         if (strategy.form() == AbiForm.EMBEDDED) {
             int perBlock = ConsoleIo.maxBytes(((EmbeddedStrategy) strategy).maxBlock());
-            assertThat(machine.gate.hypercalls() - before).isEqualTo((10_000 + perBlock - 1) / perBlock);
+            assertThat(machine.hypercalls() - before).isEqualTo((10_000 + perBlock - 1) / perBlock);
             assertThat(machine.metrics.get(Counter.MLOCK_CALLS)).isZero();
             // each block in and back out through the kernel: bytes plus a 16-byte header each way
-            long blocks = machine.gate.hypercalls() - before;
+            long blocks = machine.hypercalls() - before;
             assertThat(machine.metrics.get(Counter.KERNEL_COPY_BYTES)).isEqualTo(2 * (10_000 + 16 * blocks));
             assertThat(dom0.lockedPages()).isZero();
         } else {
-            assertThat(machine.gate.hypercalls() - before).isEqualTo(1);
+            assertThat(machine.hypercalls() - before).isEqualTo(1);
             assertThat(machine.metrics.get(Counter.MLOCK_CALLS)).isEqualTo(1);
             assertThat(machine.metrics.get(Counter.KERNEL_COPY_BYTES)).isZero();
             assertThat(xl.calls().bufferPages()).isEqualTo(3);
@@ -126,7 +125,7 @@ final class TestDom0Tools {
         GuestKernel dom0 = machine.boot(0, 1024);
         Dom0Tools xl = machine.startTools(dom0, "xl");
         byte[] typed = text(700);
-        machine.gate.typeConsoleInput(typed);
+        machine.typeConsoleInput(typed);
         assertThat(xl.readConsole(1000)).isEqualTo(typed);
         assertThat(xl.readConsole(10)).isEmpty();
     }
@@ -143,12 +142,12 @@ final class TestDom0Tools {
         xl.setMemoryTarget(1, 700);
         assertThat(machine.xenstore.read(XenStore.memoryTargetPath(1))).isEqualTo("2800");
         assertThat(balloon.currentPages()).isEqualTo(700);
-        assertThat(machine.gate.totPages(1)).isEqualTo(700);
+        assertThat(machine.totPages(1)).isEqualTo(700);
 
         xl.setMemoryTarget(1, 1900);
         assertThat(balloon.currentPages()).isEqualTo(1900);
-        assertThat(machine.gate.totPages(1)).isEqualTo(1900);
-        assertThat(machine.gate.totPages(0)).isEqualTo(1024);
+        assertThat(machine.totPages(1)).isEqualTo(1900);
+        assertThat(machine.totPages(0)).isEqualTo(1024);
     }
 
     @ParameterizedTest
@@ -168,7 +167,7 @@ final class TestDom0Tools {
     void modifiedMemoryNamesEveryPageOfEveryExtent(ArgumentStrategy strategy) {
         TestingMachine machine = new TestingMachine(strategy);
         GuestKernel dom0 = machine.boot(0, 1024);
-        machine.gate.addDomain(4, 4096);
+        machine.addDomain(4, 4096);
         Dom0Tools xl = machine.startTools(dom0, "qemu");
         List<ModifiedMemoryExtent> extents = new ArrayList<>();
         List<Long> pages = new ArrayList<>();
@@ -178,7 +177,7 @@ final class TestDom0Tools {
             pages.add(100L * i + 1);
         }
         assertThat(xl.modifiedMemory(4, extents)).isEqualTo(40);
-        assertThat(machine.gate.modifiedPages(4)).containsExactly(pages.stream().mapToLong(Long::longValue).toArray());
+        assertThat(machine.modifiedPages(4)).containsExactly(pages.stream().mapToLong(Long::longValue).toArray());
         assertThat(errnoOf(() -> xl.modifiedMemory(99, extents))).isEqualTo(XenErrno.ESRCH);
     }
 
@@ -189,14 +188,14 @@ final class TestDom0Tools {
         GuestKernel dom0 = machine.boot(0, 1024);
         Dom0Tools xl = machine.startTools(dom0, "xl");
         byte[] hello = "multicall says hello\n".getBytes(StandardCharsets.US_ASCII);
-        long before = machine.gate.hypercalls();
+        long before = machine.hypercalls();
 
         MulticallOutcome out = xl.versionAndConsole(hello);
 
-        assertThat(machine.gate.hypercalls() - before).isEqualTo(1);
-        assertThat(out.entries()).extracting(MulticallOutcome.Entry::result).containsExactly(TestingHypervisorGate.VERSION, 0L);
-        assertThat(machine.gate.console(0)).isEqualTo(hello);
-        assertThat(xl.xenVersion()).isEqualTo(TestingHypervisorGate.VERSION);
+        assertThat(machine.hypercalls() - before).isEqualTo(1);
+        assertThat(out.entries()).extracting(MulticallOutcome.Entry::result).containsExactly(TestingMachine.VERSION, 0L);
+        assertThat(machine.console(0)).isEqualTo(hello);
+        assertThat(xl.xenVersion()).isEqualTo(TestingMachine.VERSION);
     }
 
     @Test
@@ -204,9 +203,9 @@ final class TestDom0Tools {
         TestingMachine machine = new TestingMachine(TestingStrategies.embedded(TestingStrategies.SMALL_BLOCK));
         GuestKernel dom0 = machine.boot(0, 1024);
         Dom0Tools xl = machine.startTools(dom0, "xl");
-        long before = machine.gate.hypercalls();
+        long before = machine.hypercalls();
         assertThat(errnoOf(() -> xl.versionAndConsole(text(300)))).isEqualTo(XenErrno.E2BIG);
-        assertThat(machine.gate.hypercalls()).isEqualTo(before);
+        assertThat(machine.hypercalls()).isEqualTo(before);
         assertThat(xl.handle().errorsSeen()).containsEntry(XenErrno.E2BIG, 1L);
     }
 
@@ -228,8 +227,8 @@ final class TestDom0Tools {
         xl.setMemoryTarget(1, 450);
         List<DomainInfo> domains = xl.listDomains();
         xl.setMemoryTarget(1, 700);
-        return List.of(domains, new String(machine.gate.console(0), StandardCharsets.US_ASCII),
+        return List.of(domains, new String(machine.console(0), StandardCharsets.US_ASCII),
                 java.util.Arrays.toString(domU.frameAllocator().balloonedFrames()), balloon.currentPages(),
-                machine.gate.totPages(1));
+                machine.totPages(1));
     }
 }

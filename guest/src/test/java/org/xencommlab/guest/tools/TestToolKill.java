@@ -26,12 +26,12 @@ final class TestToolKill {
     void killingAToolAtEachPointLeavesNoFrameLockOrKernelBlock(ArgumentStrategy strategy) {
         TestingMachine machine = new TestingMachine(strategy);
         GuestKernel dom0 = machine.boot(0, 1024);
-        machine.gate.addDomain(1, 64);
+        machine.addDomain(1, 64);
         // Warm the kernel's tables so that only the victim's own frames come and go.
         run(machine, dom0.startProcess("warm-up"));
         long baseline = dom0.framesInUse();
         int blocks = dom0.kernelBlocksLive();
-        byte[] console = machine.gate.console(0);
+        byte[] console = machine.console(0);
         int killed = 0;
         for (int n = 1; n <= 60; n++) {
             GuestProcess victim = dom0.startProcess("victim");
@@ -50,7 +50,7 @@ final class TestToolKill {
             assertThat(dom0.pendingMigrations()).isZero();
         }
         assertThat(killed).as("the kills landed inside the calls").isGreaterThan(10);
-        assertThat(machine.gate.console(0).length).isGreaterThan(console.length);
+        assertThat(machine.console(0).length).isGreaterThan(console.length);
     }
 
     private static void run(TestingMachine machine, GuestProcess process) {
