@@ -28,7 +28,7 @@ final class TestKernelBlockHooks {
 
         calls.call(new ConsoleWriteRequest(bytes));
 
-        assertThat(machine.gate.console(0)).isEqualTo(bytes);
+        assertThat(machine.console(0)).isEqualTo(bytes);
         int arena = Math.max(1, machine.strategy.argumentBytes(new ConsoleWriteRequest(bytes)));
         assertThat(since(kernel, before)).containsExactly("before " + arena, "after " + arena, "release " + arena);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
@@ -46,7 +46,7 @@ final class TestKernelBlockHooks {
             seen = since(dom0, before);
         }
 
-        assertThat(machine.gate.console(0)).isEqualTo(bytes);
+        assertThat(machine.console(0)).isEqualTo(bytes);
         assertThat(seen).hasSize(3);
         assertThat(seen.get(0)).startsWith("before ");
         String length = seen.get(0).substring("before ".length());
@@ -63,7 +63,7 @@ final class TestKernelBlockHooks {
             xl.writeConsole(new byte[] {1, 2, 3});
             assertThat(since(dom0, before)).isEmpty();
         }
-        assertThat(machine.gate.console(0)).containsExactly(1, 2, 3);
+        assertThat(machine.console(0)).containsExactly(1, 2, 3);
     }
 
     private static java.util.List<String> since(GuestKernel kernel, int from) {
