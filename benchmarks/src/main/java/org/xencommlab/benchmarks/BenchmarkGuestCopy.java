@@ -64,6 +64,12 @@ public class BenchmarkGuestCopy {
     /** A wired machine of {@code arch} with a tool's buffer of {@code size} bytes and its reference. */
     @State(Scope.Thread)
     public static class Guest {
+        /**
+         * The name of an arch plugin as {@code PluginRegistry.discover()} finds it on the class path
+         * (an unknown name fails the setup, listing the names found). Any discovered arch is measured
+         * with {@code -p arch=NAME}; an arch that joins the lab (the confidential-VM arch, once merged)
+         * joins the default sweep by adding its name here, nothing else.
+         */
         @Param({"x86", "ppc"})
         public String arch;
 

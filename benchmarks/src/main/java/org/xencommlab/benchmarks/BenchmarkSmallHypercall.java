@@ -82,6 +82,12 @@ public class BenchmarkSmallHypercall {
         @Param({"x86", "ppc"})
         public String arch;
 
+        /**
+         * Arch and strategy are names of plugins {@code PluginRegistry.discover()} finds (an unknown
+         * name fails the setup, listing the names found): {@code -p arch=NAME -p strategy=NAME}
+         * measures any discovered pair, and a plugin that joins the lab (the per-vCPU-page strategy,
+         * the confidential-VM arch, once merged) joins the default sweep by adding its name here.
+         */
         @Param({"pointer", "embedded"})
         public String strategy;
 

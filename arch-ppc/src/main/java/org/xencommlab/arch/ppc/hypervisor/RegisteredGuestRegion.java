@@ -16,6 +16,10 @@ import org.xencommlab.api.xencomm.GuestRegion;
  * step, O(1)), so a buffer unregistered during a copy faults from its next piece on, and checks the
  * offset against the registration's length; the address is {@code gfn * page + in-page offset}, so
  * a buffer over non-contiguous frames is reached piece by piece (the mail's Problem #2).
+ *
+ * <p>Each translation counts one {@code TRANSLATION_STEPS}, at once, or, once the copy path asked
+ * ({@link #deferCountsUntilClose()}), kept and added in one update at {@link #close()}: the same
+ * total either way. Used by one thread (the entry's), like its context.
  */
 final class RegisteredGuestRegion implements GuestRegion {
     private final RegistrationTable table;
@@ -24,6 +28,8 @@ final class RegisteredGuestRegion implements GuestRegion {
     private final GuestPhysicalMemory memory;
     private final PageSize pageSize;
     private final RunMetrics metrics;
+    private boolean deferring;
+    private long deferredSteps;
 
     RegisteredGuestRegion(RegistrationTable table, BufferRegistration registration, long ref, GuestPhysicalMemory memory, RunMetrics metrics) {
         this.table = table;
@@ -36,7 +42,11 @@ final class RegisteredGuestRegion implements GuestRegion {
 
     @Override
     public long translate(long offset) {
-        metrics.increment(Counter.TRANSLATION_STEPS);
+        if (deferring) {
+            deferredSteps++;
+        } else {
+            metrics.increment(Counter.TRANSLATION_STEPS);
+        }
         if (!table.isLive(registration)) {
             return XenErrno.EFAULT.asResult();
         }
@@ -50,5 +60,20 @@ final class RegisteredGuestRegion implements GuestRegion {
             return XenErrno.EFAULT.asResult();
         }
         return pageSize.addressOf(gfn) + pageSize.offsetIn(position);
+    }
+
+    @Override
+    public void deferCountsUntilClose() {
+        deferring = true;
+    }
+
+    @Override
+    public void close() {
+        long steps = deferredSteps;
+        deferredSteps = 0;
+        deferring = false;
+        if (steps > 0) {
+            metrics.add(Counter.TRANSLATION_STEPS, steps);
+        }
     }
 }
