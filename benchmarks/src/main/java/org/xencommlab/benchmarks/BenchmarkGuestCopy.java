@@ -67,10 +67,11 @@ public class BenchmarkGuestCopy {
         /**
          * The name of an arch plugin as {@code PluginRegistry.discover()} finds it on the class path
          * (an unknown name fails the setup, listing the names found). Any discovered arch is measured
-         * with {@code -p arch=NAME}; an arch that joins the lab (the confidential-VM arch, once merged)
-         * joins the default sweep by adding its name here, nothing else.
+         * with {@code -p arch=NAME}; an arch that joins the lab joins the default sweep by adding its
+         * name here. The confidential VM copies from a tool buffer converted to shared
+         * ({@code buffers=shared}): a bounced buffer is private, which the hypervisor may not read.
          */
-        @Param({"x86", "ppc"})
+        @Param({"x86", "ppc", "cvm"})
         public String arch;
 
         @Param({"4096", "65536", "1048576"})
@@ -87,14 +88,18 @@ public class BenchmarkGuestCopy {
 
         @Setup(Level.Trial)
         public void setUp() {
-            run = WiredRun.start(arch, "pointer", Map.of());
+            run = WiredRun.start(arch, "pointer", arch.equals("cvm") ? Map.of("buffers", "shared") : Map.of());
             int pageBytes = run.machine().pageSize().bytes();
             buffer = run.tool().allocBuf((int) run.machine().pageSize().pagesFor(size));
             slice = run.tool().allocMem(buffer, size);
             if (slice.userAddress() % pageBytes != 0) {
                 throw new IllegalStateException("buffer does not start on a page: 0x" + Long.toHexString(slice.userAddress()));
             }
-            ref = slice.reference();
+            // The reference as privcmd hands it to the hypervisor: the arch's guest half may rewrite
+            // what a tool wrote (cvm names a shared buffer by its guest-physical address).
+            long[] words = {org.xencommlab.api.hypercall.SubOps.ConsoleIo.WRITE, size, slice.reference().value()};
+            ref = new MemoryReference(run.tool().process().xencomm().prepareUserHypercall(
+                    org.xencommlab.api.hypercall.HypercallNumber.CONSOLE_IO, words, run.machine().strategy().handleSites()).args()[2]);
             hypervisorBytes = new byte[size];
             fromGuest = run.probe();
             fromGuest.action(context -> context.guest().copyFromGuest(hypervisorBytes, 0, ref, 0, size));

@@ -54,7 +54,7 @@ public class BenchmarkSmallHypercall {
     /** dom0's kernel at the hypercall instruction. */
     @State(Scope.Thread)
     public static class Kernel {
-        @Param({"x86", "ppc"})
+        @Param({"x86", "ppc", "cvm"})
         public String arch;
 
         WiredRun run;
@@ -79,7 +79,7 @@ public class BenchmarkSmallHypercall {
     /** A dom0 tool with the library open, in {@code arch} x {@code strategy}. */
     @State(Scope.Thread)
     public static class Tool {
-        @Param({"x86", "ppc"})
+        @Param({"x86", "ppc", "cvm"})
         public String arch;
 
         /**
@@ -88,7 +88,7 @@ public class BenchmarkSmallHypercall {
          * measures any discovered pair, and a plugin that joins the lab (the per-vCPU-page strategy,
          * the confidential-VM arch, once merged) joins the default sweep by adding its name here.
          */
-        @Param({"pointer", "embedded"})
+        @Param({"pointer", "embedded", "percpu-page"})
         public String strategy;
 
         WiredRun run;

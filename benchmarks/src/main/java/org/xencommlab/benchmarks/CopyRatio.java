@@ -22,7 +22,7 @@ public final class CopyRatio {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
-        String[] archs = (args.length > 1 ? args[1] : "x86,ppc").split(",");
+        String[] archs = (args.length > 1 ? args[1] : "x86,ppc,cvm").split(",");
         String[] sizes = (args.length > 2 ? args[2] : "65536,1048576").split(",");
         for (String sizeText : sizes) {
             int size = Integer.parseInt(sizeText);

@@ -16,7 +16,7 @@ import org.xencommlab.api.metrics.Gauge;
  */
 final class TestBenchmarkSetups {
     @ParameterizedTest(name = "{0}, {1} bytes")
-    @CsvSource({"x86, 4096", "x86, 65536", "ppc, 4096", "ppc, 65536"})
+    @CsvSource({"x86, 4096", "x86, 65536", "ppc, 4096", "ppc, 65536", "cvm, 4096", "cvm, 65536"})
     void guestCopyMovesEveryByteThroughTheArchResolver(String arch, int size) {
         BenchmarkGuestCopy benchmark = new BenchmarkGuestCopy();
         BenchmarkGuestCopy.Guest guest = new BenchmarkGuestCopy.Guest();
@@ -30,7 +30,8 @@ final class TestBenchmarkSetups {
 
         assertThat(guest.run.machine().metrics().get(Counter.BYTES_TO_HYPERVISOR) - before).isEqualTo(size);
         long pieces = size / 4096;
-        // x86 reads four page-table entries per piece; ppc looks the registration up per piece.
+        // x86 reads four page-table entries per piece; ppc looks the registration up per piece;
+        // cvm looks the page's state up per piece.
         long stepsPerPiece = arch.equals("x86") ? 4 : 1;
         assertThat(guest.run.machine().metrics().get(Counter.TRANSLATION_STEPS) - steps)
                 .isGreaterThanOrEqualTo(pieces * stepsPerPiece);
@@ -51,7 +52,7 @@ final class TestBenchmarkSetups {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86", "ppc"})
+    @ValueSource(strings = {"x86", "ppc", "cvm"})
     void xenVersionThroughTheGateAnswersTheVersion(String arch) {
         BenchmarkSmallHypercall.Kernel kernel = new BenchmarkSmallHypercall.Kernel();
         kernel.arch = arch;
@@ -65,7 +66,8 @@ final class TestBenchmarkSetups {
     }
 
     @ParameterizedTest(name = "{0}/{1}")
-    @CsvSource({"x86, pointer", "x86, embedded", "ppc, pointer", "ppc, embedded"})
+    @CsvSource({"x86, pointer", "x86, embedded", "x86, percpu-page", "ppc, pointer", "ppc, embedded", "ppc, percpu-page",
+            "cvm, pointer", "cvm, embedded", "cvm, percpu-page"})
     void aToolCallsThroughPrivcmd(String arch, String strategy) {
         BenchmarkSmallHypercall benchmark = new BenchmarkSmallHypercall();
         BenchmarkSmallHypercall.Tool tool = new BenchmarkSmallHypercall.Tool();
