@@ -13,7 +13,8 @@ import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.trace.Trace;
 import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
-import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.api.xencomm.KernelXencomm;
+import java.util.function.Supplier;
 
 /**
  * The kit's guest kernel for one domain of a {@link KitArchRig}: real bytes in a
@@ -25,25 +26,43 @@ import org.xencommlab.testkit.trace.TestingTrace;
  * {@link KitProcess}, so the rig suits a backend whose hypervisor does not walk the guest's page
  * tables. Thread-safe (one monitor).
  */
-public final class KitKernel implements KernelServices {
+public class KitKernel implements KernelServices {
+    /**
+     * Where a kernel's hypercalls, counters and trace go: the {@link KitArchRig}'s one domain, or a
+     * module's own machine of several domains.
+     */
+    public interface Host {
+        /** The hypercall entry for {@code domid}: a result or a negative errno. */
+        long hypercall(int domid, int op, long[] args);
+
+        RunMetrics metrics();
+
+        Trace trace();
+    }
+
     /** Frames below this hold the "kernel image" and are never handed out. */
     public static final int RESERVED_FRAMES = 16;
     private static final int KMALLOC_SKEW = 8;
 
-    private final KitArchRig rig;
+    private final Host host;
     private final TestingGuestPhysicalMemory memory;
     private final AddressSpaceLayout layout;
     private final BitSet free;
-    private final SplittableRandom random = new SplittableRandom(42);
+    private final SplittableRandom random;
     private final Map<Long, Integer> userRefs = new HashMap<>();
     private final Map<Long, Integer> kernelBlocks = new HashMap<>();
-    private final TestingTrace trace = new TestingTrace();
     private int nextPid = 1;
+    private KernelXencomm xencomm;
 
-    KitKernel(KitArchRig rig, TestingGuestPhysicalMemory memory, AddressSpaceLayout layout) {
-        this.rig = rig;
+    /**
+     * A kernel over {@code memory}, its user frames handed out in the order a generator seeded with
+     * {@code seed} scatters them, its hypercalls, counters and trace sent to {@code host}.
+     */
+    public KitKernel(Host host, TestingGuestPhysicalMemory memory, AddressSpaceLayout layout, long seed) {
+        this.host = host;
         this.memory = memory;
         this.layout = layout;
+        this.random = new SplittableRandom(seed);
         int nrFrames = Math.toIntExact(memory.nrFrames());
         this.free = new BitSet(nrFrames);
         free.set(RESERVED_FRAMES, nrFrames);
@@ -108,17 +127,43 @@ public final class KitKernel implements KernelServices {
     /** Serves {@code op} with the domain state's {@code arch_N} handler, or -ENOSYS if it has none. */
     @Override
     public long hypercall(int op, long... args) {
-        return rig.kernelHypercall(op, args);
+        return host.hypercall(domid(), op, args);
     }
 
     @Override
     public RunMetrics metrics() {
-        return rig.metrics();
+        return host.metrics();
     }
 
     @Override
     public Trace trace() {
-        return trace;
+        return host.trace();
+    }
+
+    /**
+     * The backend's state of this kernel: made by {@code make} at the first call, as a guest kernel
+     * attaches it at boot, and the same one afterwards.
+     */
+    public synchronized KernelXencomm attachXencomm(Supplier<? extends KernelXencomm> make) {
+        if (xencomm == null) {
+            xencomm = make.get();
+        }
+        return xencomm;
+    }
+
+    /** A new process of this kernel (made by {@link #newProcess}), with no backend state yet. */
+    public KitProcess spawn() {
+        return newProcess(nextPid());
+    }
+
+    /** Makes the process {@link #spawn} returns; a module overrides it to return its own subclass. */
+    protected KitProcess newProcess(int pid) {
+        return new KitProcess(this, pid);
+    }
+
+    /** Frames free for users or the kernel now. */
+    public synchronized int freeFrames() {
+        return free.cardinality();
     }
 
     /** Kernel blocks ({@code kmalloc} and contiguous) not yet freed. */
