@@ -156,7 +156,7 @@ public final class KitArchRig implements ArchRig {
 
     @Override
     public HypercallContext context(UserProcessServices caller) {
-        return new KitHypercallContext(this, resolver, domainState, 0);
+        return new KitHypercallContext.OfRig(this, resolver, domainState, 0);
     }
 
     /**
