@@ -50,9 +50,30 @@ public class KitProcess implements UserProcessServices {
         }
     }
 
-    private final List<String> systemCalls = new ArrayList<>();
-    private int syscallDepth;
-    private boolean killPending;
+    private final KitSystemCalls systemCalls = new KitSystemCalls(new KitSystemCalls.Process() {
+        @Override
+        public void enterSystemCall() {
+            synchronized (KitProcess.this) {
+                checkAlive();
+                kernel.metrics().increment(Counter.GUEST_SYSCALLS);
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return KitProcess.this.isAlive();
+        }
+
+        @Override
+        public void exit() {
+            KitProcess.this.exit();
+        }
+
+        @Override
+        public int pid() {
+            return KitProcess.this.pid();
+        }
+    });
 
     /** Process {@code pid} of {@code kernel}; a kernel makes it in {@link KitKernel#newProcess}. */
     protected KitProcess(KitKernel kernel, int pid) {
@@ -250,42 +271,17 @@ public class KitProcess implements UserProcessServices {
      */
     @Override
     public <T> T systemCall(String name, Supplier<T> body) {
-        synchronized (this) {
-            checkAlive();
-            kernel.metrics().increment(Counter.GUEST_SYSCALLS);
-            systemCalls.add(name);
-            syscallDepth++;
-        }
-        T result;
-        try {
-            result = body.get();
-        } finally {
-            boolean deliver;
-            synchronized (this) {
-                syscallDepth--;
-                deliver = syscallDepth == 0 && killPending;
-                if (deliver) {
-                    killPending = false;
-                }
-            }
-            if (deliver) {
-                exit();
-            }
-        }
-        if (!isAlive()) {
-            throw new XenException(XenErrno.ESRCH, "process " + pid + " was killed during " + name);
-        }
-        return result;
+        return systemCalls.call(name, body);
     }
 
     /** A kill that arrives while the next system call runs; delivered at its return to user mode. */
-    public synchronized void killDuringNextSystemCall() {
-        killPending = true;
+    public void killDuringNextSystemCall() {
+        systemCalls.killDuringNextCall();
     }
 
     /** Names of the calls made through {@link #systemCall}, in order. */
-    public synchronized List<String> systemCalls() {
-        return List.copyOf(systemCalls);
+    public List<String> systemCalls() {
+        return systemCalls.names();
     }
 
     /**
