@@ -17,12 +17,14 @@ import org.xencommlab.api.xencomm.KernelXencomm;
 import java.util.function.Supplier;
 
 /**
- * The kit's guest kernel for one domain of a {@link KitArchRig}: real bytes in a
+ * The kit's guest kernel for one domain (of a {@link KitArchRig}, or of a module's own machine
+ * through a {@link Host}): real bytes in a
  * {@link TestingGuestPhysicalMemory}, a frame allocator that hands user frames out in a seeded,
  * scattered order (so a tool's buffer never lands on contiguous frames by luck), {@code kmalloc}
  * blocks that start 8 bytes into their first frame (8-byte aligned, not page-aligned), reference
  * counts on user frames (a pinned page outlives its mapping), and kernel hypercalls served by the
- * domain's {@code arch_N} handlers. It keeps no page tables: a process's mappings live in
+ * domain's {@code arch_N} handlers (in a {@link KitArchRig}; a {@link Host} decides elsewhere).
+ * A module may subclass it (its processes through {@link #newProcess}). It keeps no page tables: a process's mappings live in
  * {@link KitProcess}, so the rig suits a backend whose hypervisor does not walk the guest's page
  * tables. Thread-safe (one monitor).
  */
