@@ -46,11 +46,34 @@ public class KitKernel implements KernelServices {
     public static final int RESERVED_FRAMES = 16;
     private static final int KMALLOC_SKEW = 8;
 
+    /** How the kernel hands frames out. */
+    public enum Allocation {
+        /**
+         * The default: frames below {@link #RESERVED_FRAMES} never handed out, user frames in a
+         * seeded scattered order, {@code kmalloc} blocks 8 bytes into their first frame.
+         */
+        SCATTERED(RESERVED_FRAMES, KMALLOC_SKEW),
+        /**
+         * Frame 0 never handed out (as on a real machine), every frame the lowest free one (first
+         * fit), {@code kmalloc} blocks page-aligned: for a module whose tests count frames.
+         */
+        FIRST_FIT(1, 0);
+
+        private final int reserved;
+        private final int kmallocSkew;
+
+        Allocation(int reserved, int kmallocSkew) {
+            this.reserved = reserved;
+            this.kmallocSkew = kmallocSkew;
+        }
+    }
+
     private final Host host;
     private final TestingGuestPhysicalMemory memory;
     private final AddressSpaceLayout layout;
     private final BitSet free;
     private final SplittableRandom random;
+    private final Allocation allocation;
     private final Map<Long, Integer> userRefs = new HashMap<>();
     private final Map<Long, Integer> kernelBlocks = new HashMap<>();
     private int nextPid = 1;
@@ -61,13 +84,19 @@ public class KitKernel implements KernelServices {
      * {@code seed} scatters them, its hypercalls, counters and trace sent to {@code host}.
      */
     public KitKernel(Host host, TestingGuestPhysicalMemory memory, AddressSpaceLayout layout, long seed) {
+        this(host, memory, layout, Allocation.SCATTERED, seed);
+    }
+
+    /** A kernel as above whose frames are handed out as {@code allocation} says. */
+    public KitKernel(Host host, TestingGuestPhysicalMemory memory, AddressSpaceLayout layout, Allocation allocation, long seed) {
+        this.allocation = allocation;
         this.host = host;
         this.memory = memory;
         this.layout = layout;
         this.random = new SplittableRandom(seed);
         int nrFrames = Math.toIntExact(memory.nrFrames());
         this.free = new BitSet(nrFrames);
-        free.set(RESERVED_FRAMES, nrFrames);
+        free.set(allocation.reserved, nrFrames);
     }
 
     @Override
@@ -95,8 +124,8 @@ public class KitKernel implements KernelServices {
         if (length <= 0) {
             throw new XenException(XenErrno.EINVAL, "kmalloc of " + length);
         }
-        int pages = (int) pageSize().pagesFor(length + (long) KMALLOC_SKEW);
-        long physical = pageSize().addressOf(takeRun(pages)) + KMALLOC_SKEW;
+        int pages = (int) pageSize().pagesFor(length + (long) allocation.kmallocSkew);
+        long physical = pageSize().addressOf(takeRun(pages)) + allocation.kmallocSkew;
         kernelBlocks.put(physical, pages);
         return new KernelBlock(layout.kernelAddressOf(physical), physical, length);
     }
@@ -168,6 +197,24 @@ public class KitKernel implements KernelServices {
         return free.cardinality();
     }
 
+    /** Frames handed out (to users or the kernel) and not given back. */
+    public synchronized long framesInUse() {
+        return memory.nrFrames() - allocation.reserved - free.cardinality();
+    }
+
+    /** One zeroed frame for the kernel's own use (a page table, say), until {@link #freeFrame}. */
+    public synchronized long allocateFrame() {
+        return takeRun(1);
+    }
+
+    /** Gives back a frame of {@link #allocateFrame}; a double or bad free fails the test. */
+    public synchronized void freeFrame(long gfn) {
+        if (gfn < allocation.reserved || gfn >= memory.nrFrames() || free.get((int) gfn) || userRefs.containsKey(gfn)) {
+            throw new IllegalStateException("double or bad free of gfn 0x" + Long.toHexString(gfn));
+        }
+        free.set((int) gfn);
+    }
+
     /** Kernel blocks ({@code kmalloc} and contiguous) not yet freed. */
     public synchronized int outstandingBlocks() {
         return kernelBlocks.size();
@@ -188,7 +235,8 @@ public class KitKernel implements KernelServices {
             throw new XenException(XenErrno.ENOMEM, "out of frames");
         }
         int gfn = free.nextSetBit(0);
-        for (int skip = random.nextInt(Math.min(count, 64)); skip > 0; skip--) {
+        int skips = allocation == Allocation.SCATTERED ? random.nextInt(Math.min(count, 64)) : 0;
+        for (int skip = skips; skip > 0; skip--) {
             gfn = free.nextSetBit(gfn + 1);
         }
         free.clear(gfn);
