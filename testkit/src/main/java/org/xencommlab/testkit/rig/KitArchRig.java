@@ -66,22 +66,8 @@ public final class KitArchRig implements ArchRig {
             AddressSpaceLayout layout, PageSize pageSize) {
         this.format = requireNonNull(format, "format is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
-        this.kernel = new KitKernel(new KitKernel.Host() {
-            @Override
-            public long hypercall(int domid, int op, long[] args) {
-                return kernelHypercall(op, args);
-            }
-
-            @Override
-            public RunMetrics metrics() {
-                return metrics;
-            }
-
-            @Override
-            public Trace trace() {
-                return trace;
-            }
-        }, new TestingGuestPhysicalMemory(0, pageSize, 4096), layout, 42);
+        this.kernel = new KitKernel(KitKernel.Host.of((domid, op, args) -> kernelHypercall(op, args), metrics, trace),
+                new TestingGuestPhysicalMemory(0, pageSize, 4096), layout, 42);
         this.domainState = resolver.createDomainState(0, heap);
         this.kernelState = guestHalf.attachKernel(kernel);
     }

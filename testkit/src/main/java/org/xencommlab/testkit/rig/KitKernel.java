@@ -40,6 +40,32 @@ public class KitKernel implements KernelServices {
         RunMetrics metrics();
 
         Trace trace();
+
+        /** A host whose hypercalls go to {@code entry} and whose counters and trace are those given. */
+        static Host of(Entry entry, RunMetrics metrics, Trace trace) {
+            return new Host() {
+                @Override
+                public long hypercall(int domid, int op, long[] args) {
+                    return entry.hypercall(domid, op, args);
+                }
+
+                @Override
+                public RunMetrics metrics() {
+                    return metrics;
+                }
+
+                @Override
+                public Trace trace() {
+                    return trace;
+                }
+            };
+        }
+    }
+
+    /** A hypercall entry: a result or a negative errno for {@code op} of {@code domid}. */
+    @FunctionalInterface
+    public interface Entry {
+        long hypercall(int domid, int op, long[] args);
     }
 
     /** Frames below this hold the "kernel image" and are never handed out. */

@@ -1,7 +1,5 @@
 package org.xencommlab.arch.ppc.testing;
 
-import org.xencommlab.api.metrics.RunMetrics;
-import org.xencommlab.api.trace.Trace;
 import org.xencommlab.arch.ppc.paging.PpcAddressSpace;
 import org.xencommlab.testkit.rig.KitKernel;
 import org.xencommlab.testkit.rig.KitProcess;
@@ -16,22 +14,7 @@ public final class TestingKernel extends KitKernel {
     private final TestingDomain domain;
 
     public TestingKernel(TestingMachine machine, TestingDomain domain, long seed) {
-        super(new Host() {
-            @Override
-            public long hypercall(int domid, int op, long[] args) {
-                return machine.hypercall(domid, op, args);
-            }
-
-            @Override
-            public RunMetrics metrics() {
-                return machine.metrics();
-            }
-
-            @Override
-            public Trace trace() {
-                return machine.trace();
-            }
-        }, domain.memory(), PpcAddressSpace.layout(), seed);
+        super(Host.of(machine::hypercall, machine.metrics(), machine.trace()), domain.memory(), PpcAddressSpace.layout(), seed);
         this.domain = domain;
     }
 

@@ -2,7 +2,6 @@ package org.xencommlab.arch.x86.testing;
 
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.metrics.RunMetrics;
-import org.xencommlab.api.trace.Trace;
 import org.xencommlab.arch.x86.paging.X86AddressSpace;
 import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
 import org.xencommlab.testkit.rig.KitKernel;
@@ -19,22 +18,7 @@ public final class TestingKernelServices extends KitKernel {
     private final TestingTrace trace;
 
     public TestingKernelServices(TestingGuestPhysicalMemory memory, RunMetrics metrics, TestingTrace trace) {
-        super(new Host() {
-            @Override
-            public long hypercall(int domid, int op, long[] args) {
-                return XenErrno.ENOSYS.asResult();
-            }
-
-            @Override
-            public RunMetrics metrics() {
-                return metrics;
-            }
-
-            @Override
-            public Trace trace() {
-                return trace;
-            }
-        }, memory, X86AddressSpace.LAYOUT, Allocation.FIRST_FIT, 0);
+        super(Host.of((domid, op, args) -> XenErrno.ENOSYS.asResult(), metrics, trace), memory, X86AddressSpace.LAYOUT, Allocation.FIRST_FIT, 0);
         this.trace = trace;
     }
 
