@@ -7,7 +7,13 @@ import java.util.Set;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 
-/** Assertions for "decodes, or is refused with one of these errnos, and nothing else". */
+/**
+ * Assertions for "decodes, or is refused with one of these errnos, and nothing else".
+ *
+ * <p>The test kit has the same assertions ({@code org.xencommlab.testkit.errno.XenErrors}) for the
+ * modules above api; api's own tests cannot use them, since the test kit depends on api and a test
+ * dependency back on it would make a cycle in the reactor. So this one copy stays, for api alone.
+ */
 public final class XenErrors {
     private XenErrors() {}
 

@@ -22,6 +22,8 @@ import org.xencommlab.testkit.arch.ArchContract;
 import org.xencommlab.testkit.arch.ArchRig;
 import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.trace.TestingTrace;
+import org.xencommlab.api.trace.Trace;
 
 /**
  * A ready-made {@link ArchRig} for a backend outside the tree: one domain of real bytes, the kit's
@@ -46,6 +48,7 @@ import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
  */
 public final class KitArchRig implements ArchRig {
     private final RunMetrics metrics = new RunMetrics();
+    private final TestingTrace trace = new TestingTrace();
     private final TestingHeapAccount heap = new TestingHeapAccount(new TestingHeapAccount.Budget(16L << 20), 1L << 20);
     private final KitHypercallContext.Pins pins = new KitHypercallContext.Pins();
     private final PageTableFormat format;
@@ -63,7 +66,8 @@ public final class KitArchRig implements ArchRig {
             AddressSpaceLayout layout, PageSize pageSize) {
         this.format = requireNonNull(format, "format is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
-        this.kernel = new KitKernel(this, new TestingGuestPhysicalMemory(0, pageSize, 4096), layout);
+        this.kernel = new KitKernel(KitKernel.Host.of((domid, op, args) -> kernelHypercall(op, args), metrics, trace),
+                new TestingGuestPhysicalMemory(0, pageSize, 4096), layout, 42);
         this.domainState = resolver.createDomainState(0, heap);
         this.kernelState = guestHalf.attachKernel(kernel);
     }
@@ -119,7 +123,7 @@ public final class KitArchRig implements ArchRig {
 
     @Override
     public KitProcess startProcess() {
-        KitProcess process = new KitProcess(kernel, kernel.nextPid());
+        KitProcess process = kernel.spawn();
         ProcessXencomm state = kernelState.attachProcess(process);
         process.attach(state);
         synchronized (this) {
@@ -138,7 +142,7 @@ public final class KitArchRig implements ArchRig {
 
     @Override
     public HypercallContext context(UserProcessServices caller) {
-        return new KitHypercallContext(this, resolver, domainState, 0);
+        return new KitHypercallContext.OfRig(this, resolver, domainState, 0);
     }
 
     /**

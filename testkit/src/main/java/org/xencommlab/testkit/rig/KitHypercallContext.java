@@ -19,29 +19,27 @@ import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestRegion;
 
 /**
- * One hypervisor entry of a {@link KitArchRig}'s domain, as the hypervisor's {@code GuestCopy}
- * makes it: a copy asks the resolver's {@code accessOk} for the whole range first, opens the
- * reference through the domain's {@link DomainArchState}, and moves the bytes page piece by page
- * piece, translating the first byte of each piece and refusing a piece whose frame the domain
- * does not hold; a fault stops the copy and reports the bytes not copied. Frame pins are kept per
- * frame, so that a test can see what a state left pinned ({@link KitArchRig#pinnedFrames}).
+ * One hypervisor entry of a domain, as the hypervisor's {@code GuestCopy} makes it: a copy asks the
+ * resolver's {@code accessOk} for the whole range first, opens the reference through the domain's
+ * {@link DomainArchState}, and moves the bytes page piece by page piece, translating the first
+ * byte of each piece and refusing a piece whose frame the domain does not hold (reported to
+ * {@link #foreignFrame}); a fault stops the copy and reports the bytes not copied. Bytes copied are
+ * counted as the hypervisor counts them. Never preempted: {@link #createContinuation} is refused.
+ *
+ * <p>A module with a machine of its own extends it with where the domain's memory, heap, pins,
+ * counters and trace are; the {@link KitArchRig}'s entries are one such subclass, keeping frame
+ * pins per frame so that a test can see what a state left pinned ({@link KitArchRig#pinnedFrames}).
  */
-final class KitHypercallContext implements HypercallContext {
-    private final KitArchRig rig;
+public abstract class KitHypercallContext implements HypercallContext {
     private final GuestHandleResolver resolver;
     private final DomainArchState state;
     private final long pageTableBase;
 
-    KitHypercallContext(KitArchRig rig, GuestHandleResolver resolver, DomainArchState state, long pageTableBase) {
-        this.rig = rig;
+    /** An entry whose copies go through {@code resolver} and the domain's {@code state}, with CR3 (or its like) {@code pageTableBase}. */
+    protected KitHypercallContext(GuestHandleResolver resolver, DomainArchState state, long pageTableBase) {
         this.resolver = resolver;
         this.state = state;
         this.pageTableBase = pageTableBase;
-    }
-
-    @Override
-    public int domid() {
-        return rig.kernel().domid();
     }
 
     @Override
@@ -50,38 +48,13 @@ final class KitHypercallContext implements HypercallContext {
     }
 
     @Override
-    public boolean isPrivileged() {
-        return true;
-    }
-
-    @Override
-    public GuestCopy guest() {
+    public final GuestCopy guest() {
         return new Copy();
-    }
-
-    @Override
-    public GuestPhysicalMemory memory() {
-        return rig.kernel().physicalMemory();
     }
 
     @Override
     public long pageTableBase() {
         return pageTableBase;
-    }
-
-    @Override
-    public XenHeapAccount heap() {
-        return rig.heap();
-    }
-
-    @Override
-    public boolean pinFrame(long gfn) {
-        return rig.pin(gfn);
-    }
-
-    @Override
-    public void unpinFrame(long gfn) {
-        rig.unpin(gfn);
     }
 
     @Override
@@ -94,14 +67,60 @@ final class KitHypercallContext implements HypercallContext {
         throw new UnsupportedOperationException("the kit's entries are never preempted");
     }
 
-    @Override
-    public RunMetrics metrics() {
-        return rig.metrics();
-    }
+    /**
+     * A copy's translation named frame {@code gfn}, which is not RAM of this domain; the copy stops
+     * there. A module that counts such reaches (they must never happen) overrides it.
+     */
+    protected void foreignFrame(long gfn) {}
 
-    @Override
-    public Trace trace() {
-        return rig.kernel().trace();
+    /** The entries of a {@link KitArchRig}'s one domain. */
+    static final class OfRig extends KitHypercallContext {
+        private final KitArchRig rig;
+
+        OfRig(KitArchRig rig, GuestHandleResolver resolver, DomainArchState state, long pageTableBase) {
+            super(resolver, state, pageTableBase);
+            this.rig = rig;
+        }
+
+        @Override
+        public int domid() {
+            return rig.kernel().domid();
+        }
+
+        @Override
+        public boolean isPrivileged() {
+            return true;
+        }
+
+        @Override
+        public GuestPhysicalMemory memory() {
+            return rig.kernel().physicalMemory();
+        }
+
+        @Override
+        public XenHeapAccount heap() {
+            return rig.heap();
+        }
+
+        @Override
+        public boolean pinFrame(long gfn) {
+            return rig.pin(gfn);
+        }
+
+        @Override
+        public void unpinFrame(long gfn) {
+            rig.unpin(gfn);
+        }
+
+        @Override
+        public RunMetrics metrics() {
+            return rig.metrics();
+        }
+
+        @Override
+        public Trace trace() {
+            return rig.kernel().trace();
+        }
     }
 
     /** Frame pins of one domain, counted per frame. */
@@ -172,6 +191,7 @@ final class KitHypercallContext implements HypercallContext {
                         return length - done;
                     }
                     if (!memory().isRam(pageSize.pageOf(address))) {
+                        foreignFrame(pageSize.pageOf(address));
                         return length - done;
                     }
                     int size = Math.min(length - done, pageSize.bytesToPageEnd(address));

@@ -24,7 +24,7 @@ import org.xencommlab.api.xencomm.ProcessXencomm;
  * the backend's state released, then the mappings torn down. Nothing is ever swapped or moved.
  * Thread-safe (one monitor, never held while a clean-up, an unmap hook or a system call's body runs).
  */
-public final class KitProcess implements UserProcessServices {
+public class KitProcess implements UserProcessServices {
     private final KitKernel kernel;
     private final int pid;
     private final PageSize pageSize;
@@ -50,7 +50,33 @@ public final class KitProcess implements UserProcessServices {
         }
     }
 
-    KitProcess(KitKernel kernel, int pid) {
+    private final KitSystemCalls systemCalls = new KitSystemCalls(new KitSystemCalls.Process() {
+        @Override
+        public void enterSystemCall() {
+            synchronized (KitProcess.this) {
+                checkAlive();
+                kernel.metrics().increment(Counter.GUEST_SYSCALLS);
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return KitProcess.this.isAlive();
+        }
+
+        @Override
+        public void exit() {
+            KitProcess.this.exit();
+        }
+
+        @Override
+        public int pid() {
+            return KitProcess.this.pid();
+        }
+    });
+
+    /** Process {@code pid} of {@code kernel}; a kernel makes it in {@link KitKernel#newProcess}. */
+    protected KitProcess(KitKernel kernel, int pid) {
         this.kernel = kernel;
         this.pid = pid;
         this.pageSize = kernel.pageSize();
@@ -59,6 +85,22 @@ public final class KitProcess implements UserProcessServices {
 
     synchronized void attach(ProcessXencomm state) {
         this.xencomm = state;
+    }
+
+    /**
+     * The backend's state of this process: made by {@code make} at the first call, as a guest kernel
+     * attaches it when the process starts, and released once at exit, after the clean-ups.
+     */
+    public synchronized ProcessXencomm attachXencomm(Supplier<? extends ProcessXencomm> make) {
+        if (xencomm == null) {
+            xencomm = make.get();
+        }
+        return xencomm;
+    }
+
+    /** Mappings this process holds now. */
+    public synchronized int mappingCount() {
+        return mappings.size();
     }
 
     @Override
@@ -221,14 +263,25 @@ public final class KitProcess implements UserProcessServices {
         atExit.removeIf(c -> c == cleanup);
     }
 
-    /** One guest system call: counted, refused with ESRCH once the process is gone. */
+    /**
+     * One guest system call, as a guest kernel runs it: refused with ESRCH once the process is gone,
+     * counted once, named in {@link #systemCalls()}; a kill that arrived meanwhile
+     * ({@link #killDuringNextSystemCall}) is delivered at the return to user mode: the process
+     * exits and the caller sees ESRCH.
+     */
     @Override
     public <T> T systemCall(String name, Supplier<T> body) {
-        synchronized (this) {
-            checkAlive();
-            kernel.metrics().increment(Counter.GUEST_SYSCALLS);
-        }
-        return body.get();
+        return systemCalls.call(name, body);
+    }
+
+    /** A kill that arrives while the next system call runs; delivered at its return to user mode. */
+    public void killDuringNextSystemCall() {
+        systemCalls.killDuringNextCall();
+    }
+
+    /** Names of the calls made through {@link #systemCall}, in order. */
+    public List<String> systemCalls() {
+        return systemCalls.names();
     }
 
     /**

@@ -14,6 +14,7 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.arch.x86.paging.X86PageTableFormat;
+import org.xencommlab.testkit.rig.KitSystemCalls;
 
 /**
  * A user process with Linux's memory semantics in a small model, over real x86 page tables in
@@ -54,9 +55,29 @@ public final class TestingUserProcessServices implements UserProcessServices {
     private long nextSwapSlot = 1;
     private long lockedPages;
     private boolean alive = true;
-    private final List<String> systemCalls = new ArrayList<>();
-    private int syscallDepth;
-    private boolean killPending;
+    private final KitSystemCalls systemCalls = new KitSystemCalls(new KitSystemCalls.Process() {
+        @Override
+        public void enterSystemCall() {
+            synchronized (TestingUserProcessServices.this) {
+                syscall();
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return TestingUserProcessServices.this.isAlive();
+        }
+
+        @Override
+        public void exit() {
+            TestingUserProcessServices.this.exit();
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+    });
 
     public TestingUserProcessServices(TestingKernelServices kernel, int pid, long lockLimitPages) {
         this.kernel = kernel;
@@ -270,45 +291,23 @@ public final class TestingUserProcessServices implements UserProcessServices {
     }
 
     /**
-     * One system call, as the guest kernel runs it: counted once, named in {@link #systemCalls()},
-     * and a kill that arrived meanwhile ({@link #killDuringNextSystemCall}) is delivered at the
-     * return to user mode: the process is torn down and the caller sees ESRCH.
+     * One system call, as the kit's {@link KitSystemCalls} runs it: counted once, named in
+     * {@link #systemCalls()}, and a kill that arrived meanwhile ({@link #killDuringNextSystemCall})
+     * is delivered at the return to user mode: the process is torn down and the caller sees ESRCH.
      */
     @Override
     public <T> T systemCall(String name, java.util.function.Supplier<T> body) {
-        synchronized (this) {
-            syscall();
-            systemCalls.add(name);
-            syscallDepth++;
-        }
-        T result;
-        try {
-            result = body.get();
-        } finally {
-            boolean deliver;
-            synchronized (this) {
-                syscallDepth--;
-                deliver = syscallDepth == 0 && killPending;
-                killPending = false;
-            }
-            if (deliver) {
-                exit();
-            }
-        }
-        if (!isAlive()) {
-            throw new XenException(XenErrno.ESRCH, "process " + pid + " was killed during " + name);
-        }
-        return result;
+        return systemCalls.call(name, body);
     }
 
     /** A kill that arrives while the next system call runs; delivered at its return to user mode. */
-    public synchronized void killDuringNextSystemCall() {
-        killPending = true;
+    public void killDuringNextSystemCall() {
+        systemCalls.killDuringNextCall();
     }
 
     /** Names of the calls made through {@link #systemCall}, in order. */
-    public synchronized List<String> systemCalls() {
-        return List.copyOf(systemCalls);
+    public List<String> systemCalls() {
+        return systemCalls.names();
     }
 
     // ---- what the rest of the kernel does to the process ----
