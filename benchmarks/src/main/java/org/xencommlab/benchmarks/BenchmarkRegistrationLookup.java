@@ -67,6 +67,15 @@ public class BenchmarkRegistrationLookup {
         @Param({"1", "64", "4096", "65536", "1000000"})
         public int registrations;
 
+        /**
+         * The order references are visited in: {@code random} (seeded, the target's measure) or
+         * {@code sequential} (bufid order, so consecutive lookups touch neighbouring slots and
+         * records). The same operations either way; the difference is memory locality only, which
+         * is what the sequential order isolates.
+         */
+        @Param({"random", "sequential"})
+        public String order = "random";
+
         WiredRun run;
         Translations translations;
         ProbeHypercall probe;
@@ -85,7 +94,7 @@ public class BenchmarkRegistrationLookup {
             for (int i = 0; i < visits; i++) {
                 order[i] = i % registrations;
             }
-            for (int i = visits - 1; i > 0; i--) {
+            for (int i = visits - 1; i > 0 && !"sequential".equals(this.order); i--) {
                 int j = random.nextInt(i + 1);
                 int t = order[i];
                 order[i] = order[j];
