@@ -18,6 +18,7 @@ import org.xencommlab.api.abi.codec.CodecRegistry;
 import org.xencommlab.api.abi.codec.EmbeddedCall;
 import org.xencommlab.api.abi.codec.EmbeddedCodec;
 import org.xencommlab.api.abi.codec.SimplePreparedCall;
+import org.xencommlab.api.abi.codec.ToolBlocks;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
 import org.xencommlab.api.abi.layout.LittleEndian;
@@ -152,14 +153,7 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
         }
         long userAddress = args[memoryArgument];
         // Sized from the tool's memory: the call's block, and the sub-blocks its words name.
-        int blockLength = headerLength(kernel, userAddress);
-        long extent = blockLength;
-        byte[] bytes = new byte[blockLength];
-        kernel.readUser(userAddress, bytes, 0, bytes.length);
-        for (int at : codec.get().subBlockWords(bytes, args, codecs::memoryArgument)) {
-            long inside = subBlockOffset(LittleEndian.u64(bytes, at), userAddress, at);
-            extent = Math.max(extent, inside + headerLength(kernel, userAddress + inside));
-        }
+        long extent = ToolBlocks.extent(kernel, codec.get(), userAddress, args, codecs::memoryArgument, maxBlock);
         if (extent > maxBlock) {
             throw new XenException(XenErrno.E2BIG, "embedded blocks of " + extent + " bytes, at most " + maxBlock);
         }
@@ -168,7 +162,7 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
         // changed its memory since it was sized.
         byte[] copied = new byte[(int) extent];
         block.read(0, copied, 0, copied.length);
-        int copiedLength = checkedLength(copied, 0, extent);
+        int copiedLength = ToolBlocks.checkedLength(copied, 0, extent);
         long[] issued = args.clone();
         issued[memoryArgument] = block.reference().value();
         int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
@@ -176,8 +170,8 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
         byte[] word = new byte[8];
         for (int i = 0; i < nested.length; i++) {
             original[i] = LittleEndian.u64(copied, nested[i]);
-            long inside = subBlockOffset(original[i], userAddress, nested[i]);
-            checkedLength(copied, (int) Math.min(inside, extent), extent);
+            long inside = ToolBlocks.subBlockOffset(original[i], userAddress, nested[i], maxBlock);
+            ToolBlocks.checkedLength(copied, (int) Math.min(inside, extent), extent);
             LittleEndian.putU64(word, 0, block.referenceAt((int) inside).value());
             block.write(nested[i], word, 0, 8);
         }
@@ -190,39 +184,6 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
             }
             block.copyToUser();
         });
-    }
-
-    // The length a block's header at userAddress claims: EINVAL below a header, E2BIG above the maximum.
-    private int headerLength(UserCallKernel kernel, long userAddress) {
-        byte[] header = new byte[EmbeddedBlockHeader.SIZE];
-        kernel.readUser(userAddress, header, 0, header.length);
-        return checkedLength(header, 0, maxBlock);
-    }
-
-    // The length of the block header at offset of bytes, which must fit in limit bytes from the start.
-    private static int checkedLength(byte[] bytes, int offset, long limit) {
-        if (offset + EmbeddedBlockHeader.SIZE > bytes.length) {
-            throw new XenException(XenErrno.EINVAL, "no room for a block header at byte " + offset);
-        }
-        long length = LittleEndian.u32(bytes, offset + EmbeddedBlockHeader.LENGTH_OFFSET);
-        if (length < EmbeddedBlockHeader.SIZE) {
-            throw new XenException(XenErrno.EINVAL, "an embedded block of " + length + " bytes");
-        }
-        if (offset + length > limit) {
-            throw new XenException(limit == bytes.length ? XenErrno.EINVAL : XenErrno.E2BIG, "an embedded block of " + length
-                    + " bytes at byte " + offset + ", beyond " + limit);
-        }
-        return (int) length;
-    }
-
-    // Where a multicall entry's word points inside the tool's placement; anything else is never passed on.
-    private long subBlockOffset(long word, long userAddress, int at) {
-        long inside = word - userAddress;
-        if (inside <= 0 || inside >= maxBlock) {
-            throw new XenException(XenErrno.EINVAL, "multicall entry word at byte " + at
-                    + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
-        }
-        return inside;
     }
 
     /**

@@ -19,6 +19,7 @@ import org.xencommlab.api.abi.codec.CodecRegistry;
 import org.xencommlab.api.abi.codec.EmbeddedCall;
 import org.xencommlab.api.abi.codec.EmbeddedCodec;
 import org.xencommlab.api.abi.codec.SimplePreparedCall;
+import org.xencommlab.api.abi.codec.ToolBlocks;
 import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
 import org.xencommlab.api.abi.layout.LittleEndian;
@@ -227,14 +228,7 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             return UserCall.unchanged(args);
         }
         long userAddress = args[memoryArgument];
-        int blockLength = headerLength(kernel, userAddress);
-        long extent = blockLength;
-        byte[] bytes = new byte[blockLength];
-        kernel.readUser(userAddress, bytes, 0, bytes.length);
-        for (int at : codec.get().subBlockWords(bytes, args, codecs::memoryArgument)) {
-            long inside = subBlockOffset(LittleEndian.u64(bytes, at), userAddress, at);
-            extent = Math.max(extent, inside + headerLength(kernel, userAddress + inside));
-        }
+        long extent = ToolBlocks.extent(kernel, codec.get(), userAddress, args, codecs::memoryArgument, pageBytes);
         if (extent > pageBytes) {
             throw new XenException(XenErrno.E2BIG, "blocks of " + extent + " bytes, one page holds " + pageBytes);
         }
@@ -252,14 +246,14 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             // Checked again on the kernel's copy, which is what the hypervisor reads.
             byte[] copied = new byte[length];
             input.read(0, copied, 0, length);
-            int copiedLength = checkedLength(copied, 0, extent);
+            int copiedLength = ToolBlocks.checkedLength(copied, 0, extent);
             int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
             long[] original = new long[nested.length];
             byte[] word = new byte[8];
             for (int i = 0; i < nested.length; i++) {
                 original[i] = LittleEndian.u64(copied, nested[i]);
-                long inside = subBlockOffset(original[i], userAddress, nested[i]);
-                checkedLength(copied, (int) Math.min(inside, extent), extent);
+                long inside = ToolBlocks.subBlockOffset(original[i], userAddress, nested[i], pageBytes);
+                ToolBlocks.checkedLength(copied, (int) Math.min(inside, extent), extent);
                 LittleEndian.putU64(word, 0, input.referenceAt((int) inside).value());
                 input.write(nested[i], word, 0, 8);
                 LittleEndian.putU64(copied, nested[i], input.referenceAt((int) inside).value());
@@ -285,39 +279,6 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             lease.close();
             throw e;
         }
-    }
-
-    // The length a block's header at userAddress claims: EINVAL below a header, E2BIG above a page.
-    private int headerLength(UserCallKernel kernel, long userAddress) {
-        byte[] header = new byte[EmbeddedBlockHeader.SIZE];
-        kernel.readUser(userAddress, header, 0, header.length);
-        return checkedLength(header, 0, pageBytes);
-    }
-
-    // The length of the block header at offset of bytes, which must fit in limit bytes from the start.
-    private static int checkedLength(byte[] bytes, int offset, long limit) {
-        if (offset + EmbeddedBlockHeader.SIZE > bytes.length) {
-            throw new XenException(XenErrno.EINVAL, "no room for a block header at byte " + offset);
-        }
-        long length = LittleEndian.u32(bytes, offset + EmbeddedBlockHeader.LENGTH_OFFSET);
-        if (length < EmbeddedBlockHeader.SIZE) {
-            throw new XenException(XenErrno.EINVAL, "a block of " + length + " bytes");
-        }
-        if (offset + length > limit) {
-            throw new XenException(limit == bytes.length ? XenErrno.EINVAL : XenErrno.E2BIG, "a block of " + length
-                    + " bytes at byte " + offset + ", beyond " + limit);
-        }
-        return (int) length;
-    }
-
-    // Where a multicall entry's word points inside the tool's block; anything else is never passed on.
-    private long subBlockOffset(long word, long userAddress, int at) {
-        long inside = word - userAddress;
-        if (inside <= 0 || inside >= pageBytes) {
-            throw new XenException(XenErrno.EINVAL, "multicall entry word at byte " + at
-                    + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
-        }
-        return inside;
     }
 
     /** As in the embedded form: the kernel carries every block itself, so a tool's call has no handle to rewrite. */
