@@ -521,34 +521,38 @@ public final class Domain {
         long stamp = lock.readLock();
         try {
             java.util.List<String> problems = new java.util.ArrayList<>();
-            long[] populated = new long[1];
-            long[] pinned = new long[1];
-            p2m.forEachPopulated((gfn, mfn) -> {
-                populated[0]++;
-                if (machine.owner(mfn) != domid) {
-                    problems.add("d" + domid + " gfn 0x" + Long.toHexString(gfn) + " maps mfn " + mfn
-                            + " owned by " + machine.owner(mfn));
-                }
-                int refs = machine.refCount(mfn);
-                if (refs < 1) {
-                    problems.add("d" + domid + " gfn 0x" + Long.toHexString(gfn) + " maps a free frame");
-                } else if (refs > 1) {
-                    pinned[0]++;
+            long[] counts = new long[2]; // populated, pinned
+            // One machine lock for the whole walk (domain, then machine memory, as allocation does);
+            // a run whose frames are all held by this domain is checked in one step, and a run
+            // with any problem is checked frame by frame to name each problem.
+            machine.inspect(frames -> {
+                p2m.forEachRun((gfn, mfn, count) -> {
+                    counts[0] += count;
+                    int pinnedInRun = frames.pinnedIfAllHeldBy(domid, mfn, count);
+                    if (pinnedInRun >= 0) {
+                        counts[1] += pinnedInRun;
+                        return;
+                    }
+                    for (int i = 0; i < count; i++) {
+                        auditEntry(frames, gfn + i, mfn + i, problems, counts);
+                    }
+                });
+                for (int i = 0; i < unmappedCount; i++) {
+                    int mfn = unmapped[i];
+                    if (frames.owner(mfn) != domid || frames.refCount(mfn) != 1) {
+                        problems.add("d" + domid + " unmapped mfn " + mfn + " is owned by " + frames.owner(mfn)
+                                + " with " + frames.refCount(mfn) + " references");
+                    }
                 }
             });
-            for (int i = 0; i < unmappedCount; i++) {
-                int mfn = unmapped[i];
-                if (machine.owner(mfn) != domid || machine.refCount(mfn) != 1) {
-                    problems.add("d" + domid + " unmapped mfn " + mfn + " is owned by " + machine.owner(mfn)
-                            + " with " + machine.refCount(mfn) + " references");
-                }
-            }
-            if (populated[0] + unmappedCount != totPages) {
-                problems.add("d" + domid + " tot_pages " + totPages + " but " + populated[0] + " populated and "
+            long populated = counts[0];
+            long pinned = counts[1];
+            if (populated + unmappedCount != totPages) {
+                problems.add("d" + domid + " tot_pages " + totPages + " but " + populated + " populated and "
                         + unmappedCount + " unmapped");
             }
-            if (pinned[0] != pinnedFrames) {
-                problems.add("d" + domid + " pinned " + pinnedFrames + " but " + pinned[0] + " frames hold pins");
+            if (pinned != pinnedFrames) {
+                problems.add("d" + domid + " pinned " + pinnedFrames + " but " + pinned + " frames hold pins");
             }
             // Every write marks a frame it reached, and a frame given back loses its bit.
             long[] dirtyBits = new long[1];
@@ -564,6 +568,21 @@ public final class Domain {
             return problems;
         } finally {
             lock.unlockRead(stamp);
+        }
+    }
+
+    /** The audit of one p2m entry: the frame is this domain's and referenced; counts a pin. */
+    private void auditEntry(MachineMemory.FrameInspector frames, long gfn, int mfn, java.util.List<String> problems,
+            long[] counts) {
+        int owner = frames.owner(mfn);
+        if (owner != domid) {
+            problems.add("d" + domid + " gfn 0x" + Long.toHexString(gfn) + " maps mfn " + mfn + " owned by " + owner);
+        }
+        int refs = frames.refCount(mfn);
+        if (refs < 1) {
+            problems.add("d" + domid + " gfn 0x" + Long.toHexString(gfn) + " maps a free frame");
+        } else if (refs > 1) {
+            counts[1]++;
         }
     }
 

@@ -43,6 +43,12 @@ public final class DomainTable {
     private final GuestHandleResolver resolver;
     private final AtomicLong leakedPins = new AtomicLong();
     private final AtomicLong teardownFailures = new AtomicLong();
+    /**
+     * One more than the highest domid whose slot is set (0 when none is): slots at or above it are
+     * empty, so {@link #domains()} reads only the slots below it. Written under this table's lock,
+     * raised before a domain becomes visible and lowered after its slot is cleared.
+     */
+    private volatile int highWater;
 
     @Inject
     public DomainTable(MachineMemory machine, XenHeap heap, RunMetrics metrics, HypervisorConfig config,
@@ -66,7 +72,7 @@ public final class DomainTable {
     /** Live domains in domid order. */
     public List<Domain> domains() {
         List<Domain> result = new ArrayList<>();
-        for (int i = 0; i < DOMID_FIRST_RESERVED; i++) {
+        for (int i = 0, end = highWater; i < end; i++) {
             Domain domain = domains.get(i);
             if (domain != null && !domain.isDying()) {
                 result.add(domain);
@@ -116,6 +122,7 @@ public final class DomainTable {
             heap.closeAccount(account);
             throw e;
         }
+        highWater = Math.max(highWater, spec.domid() + 1);
         domains.set(spec.domid(), domain);
         return domain;
     }
@@ -156,6 +163,11 @@ public final class DomainTable {
         leakedPins.addAndGet(domain.releaseAllFrames());
         heap.closeAccount(domain.heap());
         domains.set(domid, null);
+        int top = highWater;
+        while (top > 0 && domains.get(top - 1) == null) {
+            top--;
+        }
+        highWater = top;
         return true;
     }
 
@@ -181,13 +193,21 @@ public final class DomainTable {
         List<String> problems = new ArrayList<>();
         long owned = 0;
         long pinned = 0;
-        for (Domain domain : domains()) {
+        List<Domain> live = domains();
+        int[] domids = new int[live.size()];
+        for (int i = 0; i < domids.length; i++) {
+            domids[i] = live.get(i).domid();
+        }
+        // One pass over the frame table for every domain's count (domids ascend: domid order).
+        int[] ownedBy = machine.countOwnedByEach(domids);
+        for (int i = 0; i < domids.length; i++) {
+            Domain domain = live.get(i);
             problems.addAll(domain.audit());
             for (String problem : domain.archState().audit()) {
                 problems.add(domain + " backend: " + problem);
             }
             pinned += domain.pinnedFrames();
-            int byOwner = machine.countOwnedBy(domain.domid());
+            int byOwner = ownedBy[i];
             if (byOwner != domain.totPages()) {
                 problems.add(domain + " owns " + byOwner + " frames but tot_pages is " + domain.totPages());
             }

@@ -167,6 +167,47 @@ final class P2m {
         }
     }
 
+    interface RunVisitor {
+        /** Entries {@code gfn .. gfn + count - 1} map to {@code mfn .. mfn + count - 1}; count >= 1. */
+        void visit(long gfn, int mfn, int count);
+    }
+
+    /**
+     * Visits every populated entry in gfn order, grouped into runs of consecutive gfns mapped to
+     * consecutive mfns (a linear chunk is one run; an explicit chunk is split where the pattern
+     * breaks; runs never cross a chunk). Empty chunks cost one array read each. The visitor must
+     * not change the p2m.
+     */
+    void forEachRun(RunVisitor visitor) {
+        int[][] chunks = this.chunks;
+        for (int c = 0; c < chunks.length; c++) {
+            int[] chunk = chunks[c];
+            long first = (long) c << CHUNK_SHIFT;
+            if (chunk == null) {
+                int l = lo(c);
+                int h = hi(c);
+                if (l < h) {
+                    visitor.visit(first + l, base[c] + l, h - l);
+                }
+                continue;
+            }
+            int i = 0;
+            while (i < CHUNK) {
+                int mfn = chunk[i];
+                if (mfn == INVALID) {
+                    i++;
+                    continue;
+                }
+                int start = i;
+                i++;
+                while (i < CHUNK && chunk[i] != INVALID && chunk[i] == mfn + (i - start)) {
+                    i++;
+                }
+                visitor.visit(first + start, mfn, i - start);
+            }
+        }
+    }
+
     /** Chunks stored as an explicit array (the rest cost three ints each). */
     int explicitChunks() {
         int n = 0;

@@ -100,6 +100,72 @@ final class FrameTable {
         return n;
     }
 
+    /**
+     * {@link #countOwnedBy} for each of {@code owners} (ascending, no repeats) in one pass: a
+     * uniform chunk costs one search, an explicit chunk one search per change of owner.
+     */
+    int[] countOwnedByEach(int[] owners) {
+        int[] counts = new int[owners.length];
+        if (owners.length == 0) {
+            return counts;
+        }
+        for (int c = 0; c < this.owners.length; c++) {
+            int[] chunk = this.owners[c];
+            if (chunk == null) {
+                int at = Arrays.binarySearch(owners, uniformOwner[c]);
+                if (at >= 0) {
+                    counts[at] += size(c);
+                }
+                continue;
+            }
+            int size = size(c);
+            int i = 0;
+            while (i < size) {
+                int owner = chunk[i];
+                int start = i;
+                while (i < size && chunk[i] == owner) {
+                    i++;
+                }
+                int at = Arrays.binarySearch(owners, owner);
+                if (at >= 0) {
+                    counts[at] += i - start;
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Whether every frame of {@code [from, to)} (inside the table) is owned by {@code owner} with at
+     * least one reference: if so, how many have more than one; if not, -1.
+     */
+    int pinnedIfAllHeldBy(int owner, int from, int to) {
+        int pinned = 0;
+        int frame = from;
+        while (frame < to) {
+            int c = frame >>> SHIFT;
+            int end = Math.min(to, (c << SHIFT) + size(c));
+            int[] o = owners[c];
+            if (o == null) {
+                int count = uniformRefs[c];
+                if (uniformOwner[c] != owner || count < 1) {
+                    return -1;
+                }
+                pinned += count > 1 ? end - frame : 0;
+            } else {
+                int[] r = refs[c];
+                for (int i = frame & MASK, last = i + (end - frame); i < last; i++) {
+                    if (o[i] != owner || r[i] < 1) {
+                        return -1;
+                    }
+                    pinned += r[i] > 1 ? 1 : 0;
+                }
+            }
+            frame = end;
+        }
+        return pinned;
+    }
+
     /** Recounts free frames from the counts themselves (not from {@link #freeIn}). */
     int countUnreferenced() {
         int n = 0;

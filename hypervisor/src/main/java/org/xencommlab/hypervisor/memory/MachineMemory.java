@@ -227,6 +227,77 @@ public final class MachineMemory {
         return table.countOwnedBy(domid);
     }
 
+    /**
+     * Recounts, from the ownership table itself, the frames each of {@code domids} owns, in one pass
+     * over the table: element {@code i} of the result is what {@link #countOwnedBy}{@code (domids[i])}
+     * returns. {@code domids} must be ascending and without repeats.
+     */
+    public synchronized int[] countOwnedByEach(int[] domids) {
+        requireNonNull(domids, "domids is null");
+        for (int i = 1; i < domids.length; i++) {
+            if (domids[i] <= domids[i - 1]) {
+                throw new IllegalArgumentException("domids are not ascending: " + Arrays.toString(domids));
+            }
+        }
+        return table.countOwnedByEach(domids);
+    }
+
+    /** A read of the frame accounting for an audit; see {@link #inspect}. Valid only inside that call. */
+    public interface FrameInspector {
+        /** As {@link MachineMemory#owner}. */
+        int owner(int mfn);
+
+        /** As {@link MachineMemory#refCount}. */
+        int refCount(int mfn);
+
+        /**
+         * Whether every frame {@code mfn .. mfn + count - 1} is a frame of this machine owned by
+         * {@code domid} with at least one reference: if so, how many of them have more than one
+         * reference; if not, -1.
+         */
+        int pinnedIfAllHeldBy(int domid, int mfn, int count);
+    }
+
+    /**
+     * Runs {@code reader} under the accounting lock, so that an audit reads every frame it needs
+     * with one lock instead of one per frame, and sees one consistent state. The inspector must not
+     * be used after {@code reader} returns. Lock order: a caller holding a domain's lock may call
+     * this (domain, then machine memory), as allocation does.
+     */
+    public synchronized void inspect(java.util.function.Consumer<FrameInspector> reader) {
+        requireNonNull(reader, "reader is null");
+        reader.accept(inspector);
+    }
+
+    private final FrameInspector inspector = new FrameInspector() {
+        @Override
+        public int owner(int mfn) {
+            checkInspecting();
+            return isValid(mfn) ? table.owner(mfn) : NO_OWNER;
+        }
+
+        @Override
+        public int refCount(int mfn) {
+            checkInspecting();
+            return isValid(mfn) ? table.refs(mfn) : 0;
+        }
+
+        @Override
+        public int pinnedIfAllHeldBy(int domid, int mfn, int count) {
+            checkInspecting();
+            if (count < 1 || mfn < 0 || mfn > frameCount - count) {
+                return -1;
+            }
+            return table.pinnedIfAllHeldBy(domid, mfn, mfn + count);
+        }
+
+        private void checkInspecting() {
+            if (!Thread.holdsLock(MachineMemory.this)) {
+                throw new IllegalStateException("a frame inspector used outside MachineMemory.inspect");
+            }
+        }
+    };
+
     /** Recounts the frames with a reference count of zero; must equal {@link #freeFrames()}. */
     public synchronized int countUnreferenced() {
         return table.countUnreferenced();
