@@ -58,6 +58,33 @@ public final class DirtyLog {
         return chunk != null && (chunk.get((int) (gfn & ((1 << CHUNK_SHIFT) - 1)) >>> 6) & (1L << (gfn & 63))) != 0;
     }
 
+    /**
+     * The first dirty gfn at or after {@code from}, or -1 if there is none: a scan of the dirty
+     * gfns costs the chunks the log made and the words they hold, not one bit test per guest frame.
+     */
+    public long nextDirty(long from) {
+        long gfn = Math.max(0, from);
+        while (gfn < frames) {
+            int c = (int) (gfn >>> CHUNK_SHIFT);
+            AtomicLongArray chunk = chunks.get(c);
+            if (chunk == null) {
+                gfn = (long) (c + 1) << CHUNK_SHIFT;
+                continue;
+            }
+            int w = (int) (gfn & ((1 << CHUNK_SHIFT) - 1)) >>> 6;
+            long bits = chunk.get(w) & (-1L << (gfn & 63));
+            while (bits == 0 && ++w < WORDS_PER_CHUNK) {
+                bits = chunk.get(w);
+            }
+            if (bits != 0) {
+                long found = ((long) c << CHUNK_SHIFT) + ((long) w << 6) + Long.numberOfTrailingZeros(bits);
+                return found < frames ? found : -1;
+            }
+            gfn = (long) (c + 1) << CHUNK_SHIFT;
+        }
+        return -1;
+    }
+
     /** Pages written since the log was last cleaned. */
     public long dirtyPages() {
         return dirtyPages.get();

@@ -93,7 +93,7 @@ final class FrameTable {
                 n += uniformOwner[c] == owner ? size(c) : 0;
                 continue;
             }
-            for (int i = 0; i < size(c); i++) {
+            for (int i = 0, size = size(c); i < size; i++) {
                 n += chunk[i] == owner ? 1 : 0;
             }
         }
@@ -175,7 +175,7 @@ final class FrameTable {
                 n += uniformRefs[c] == 0 ? size(c) : 0;
                 continue;
             }
-            for (int i = 0; i < size(c); i++) {
+            for (int i = 0, size = size(c); i < size; i++) {
                 n += chunk[i] == 0 ? 1 : 0;
             }
         }
