@@ -65,6 +65,16 @@ final class TestFrameCensus {
     }
 
     @Test
+    void freeFramesAreNeverHeldNotEvenByTheFreeOwner() {
+        machine.inspect(f -> {
+            assertThat(f.pinnedIfAllHeldBy(MachineMemory.NO_OWNER, 0, 1024)).isEqualTo(-1);
+            assertThat(f.pinnedIfAllHeldBy(MachineMemory.NO_OWNER, 5, 1)).isEqualTo(-1);
+        });
+        int[] mine = machine.allocate(1, 1);
+        machine.inspect(f -> assertThat(f.pinnedIfAllHeldBy(MachineMemory.NO_OWNER, mine[0] + 1, 3)).isEqualTo(-1));
+    }
+
+    @Test
     void anInspectorCannotBeUsedAfterItsCall() {
         AtomicReference<MachineMemory.FrameInspector> kept = new AtomicReference<>();
         machine.inspect(kept::set);
