@@ -28,7 +28,7 @@ import org.xencommlab.testkit.arch.ArchRig;
  * by their plug-in and run on the same rig ({@link PlantedX86Rig}). The real backend passes every
  * check; each planted one fails exactly the check that names its defect, and nothing else.
  */
-final class TestPlantedDefectsAreCaught {
+final class TestKitCatchesPlantedDefects {
     private static final String FRAME_CHECK = "aReferenceNeverResolvesToAFrameTheDomainDoesNotHold";
     private static final String LEAK_CHECK = "aToolsBuffersGiveBackEverythingTheyHeldWhenFreedAndAtExit";
     /** The configuration parameter {@link #run} sets; without it the contracts below are skipped. */
@@ -113,8 +113,8 @@ final class TestPlantedDefectsAreCaught {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return context.getConfigurationParameter(RUN_HERE).isPresent()
-                    ? ConditionEvaluationResult.enabled("run by TestPlantedDefectsAreCaught")
-                    : ConditionEvaluationResult.disabled("a planted-defect contract runs only through TestPlantedDefectsAreCaught");
+                    ? ConditionEvaluationResult.enabled("run by TestKitCatchesPlantedDefects")
+                    : ConditionEvaluationResult.disabled("a planted-defect contract runs only through TestKitCatchesPlantedDefects");
         }
     }
 
