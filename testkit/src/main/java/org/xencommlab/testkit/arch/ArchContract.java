@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,17 +17,24 @@ import org.xencommlab.api.abi.HandleSiteFinder;
 import org.xencommlab.api.abi.layout.LittleEndian;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
+import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.UserProcessServices;
+import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.memory.MemoryReference;
+import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.paging.PageTableFormat;
 import org.xencommlab.api.xencomm.BufferSlice;
+import org.xencommlab.api.xencomm.DomainArchState;
+import org.xencommlab.api.xencomm.GuestAccessKind;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
+import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.api.xencomm.HypercallBufferApi;
+import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.api.xencomm.PreparedHypercall;
 import org.xencommlab.testkit.kernel.UserProcessContract;
 
@@ -53,6 +61,11 @@ import org.xencommlab.testkit.kernel.UserProcessContract;
  *       ({@link org.xencommlab.api.xencomm.ProcessXencomm#prepareUserHypercall});</li>
  *   <li>{@code accessOk} accepts a slice and refuses a range that overflows
  *       ({@link GuestHandleResolver#accessOk});</li>
+ *   <li>a reference never resolves to a frame the domain does not hold, even when the guest maps
+ *       one into a tool and names it ({@link DomainArchState});</li>
+ *   <li>nothing a tool's buffers took stays behind once it freed them or exited: the
+ *       leak-accounting gauges and the kernel's blocks are back where they were
+ *       ({@link HypercallBufferApi#freeBuf}, {@link org.xencommlab.api.xencomm.ProcessXencomm#release});</li>
  *   <li>the rig's kernel keeps the defaults a backend leans on ({@code systemCall},
  *       {@code cancelAtExit}), so no check above passes only because a default quietly dropped its
  *       contract ({@link UserProcessContract}).</li>
@@ -298,6 +311,91 @@ public abstract class ArchContract {
         }
     }
 
+    /**
+     * What {@link DomainArchState} promises of hostile input: a reference never resolves to a frame
+     * the domain does not hold. The guest maps into a tool a frame that is not its RAM (another
+     * domain's, or a device's: a hostile kernel can write any page-table entry), and the tool names
+     * it as a handle; whatever privcmd makes of that, each byte the domain's state resolves is
+     * either refused with an errno or lies in the domain's RAM, and no copy moves a byte of it.
+     */
+    @Test
+    public void aReferenceNeverResolvesToAFrameTheDomainDoesNotHold() {
+        UserProcessServices tool = start();
+        GuestPhysicalMemory memory = rig.kernel().physicalMemory();
+        long foreign = 0;
+        while (memory.isRam(foreign)) {
+            foreign++;
+        }
+        long address = tool.mapKernelFrames(new long[] {foreign}, () -> {});
+        int pageBytes = tool.pageSize().bytes();
+        PreparedHypercall prepared;
+        try {
+            prepared = prepareConsole(tool, SubOps.ConsoleIo.WRITE, pageBytes, new MemoryReference(address));
+        } catch (XenException refused) {
+            return; // privcmd refused the handle: nothing reaches the hypervisor
+        }
+        try {
+            MemoryReference ref = new MemoryReference(prepared.args()[2]);
+            for (GuestAccessKind kind : GuestAccessKind.values()) {
+                GuestRegion region;
+                try {
+                    region = rig.domainState().open(rig.context(tool), ref, kind);
+                } catch (XenException refused) {
+                    continue;
+                }
+                try {
+                    for (long offset : new long[] {0, 1, 8, pageBytes - 1}) {
+                        long resolved = region.translate(offset);
+                        assertThat(resolved < 0 || memory.isRam(tool.pageSize().pageOf(resolved)))
+                                .as("byte %d of %s (a tool's mapping of frame 0x%x), opened for %s, resolved to 0x%x, in a frame"
+                                        + " the domain does not hold as RAM", offset, ref, foreign, kind, resolved)
+                                .isTrue();
+                    }
+                } finally {
+                    region.close();
+                }
+            }
+            GuestCopy copy = rig.context(tool).guest();
+            assertThat(copy.copyFromGuest(new byte[pageBytes], 0, ref, 0, pageBytes)).as("bytes not read").isEqualTo(pageBytes);
+            assertThat(copy.copyToGuest(ref, 0, new byte[pageBytes], 0, pageBytes)).as("bytes not written").isEqualTo(pageBytes);
+        } finally {
+            prepared.completion().run();
+        }
+    }
+
+    /**
+     * Nothing a tool's buffers took stays behind: once it freed them, and once it exited holding
+     * some, every leak-accounting gauge (locked pages, registrations, Xen heap bytes, pinned frames,
+     * device bytes), less what is marked as held for the kernel's or domain's life, is no higher than
+     * it was, and neither are the kernel's blocks, less those the backend holds for the kernel's life
+     * ({@link KernelXencomm#kernelBlocksHeld}), when the rig can count them
+     * ({@link ArchRig#kernelBlocksInUse}).
+     */
+    @Test
+    public void aToolsBuffersGiveBackEverythingTheyHeldWhenFreedAndAtExit() {
+        Map<String, Long> before = held();
+        UserProcessServices tool = rig.startProcess();
+        try {
+            HypercallBufferApi buffers = rig.xencomm(tool).openUserBuffers();
+            HypercallBuffer one = buffers.allocBuf(1);
+            HypercallBuffer two = buffers.allocBuf(2);
+            useOnce(tool, one.allocMem(300));
+            useOnce(tool, two.allocMem(tool.pageSize().bytes() + 10));
+            buffers.freeBuf(one);
+            HypercallBuffer three = buffers.allocBuf(1);
+            useOnce(tool, three.allocMem(64));
+            buffers.freeBuf(two);
+            buffers.freeBuf(three);
+            assertThat(grown(before)).as("what a tool's buffers still hold once it freed them all").isEmpty();
+
+            useOnce(tool, buffers.allocBuf(2).allocMem(100));
+            useOnce(tool, rig.xencomm(tool).openUserBuffers().allocBuf(1).allocMem(100));
+        } finally {
+            rig.exit(tool);
+        }
+        assertThat(grown(before)).as("what a tool's buffers still hold once it exited with two of them").isEmpty();
+    }
+
     @Test
     public void theRigsKernelKeepsTheContractsOfTheDefaultsABackendLeansOn() {
         UserProcessContract.checkSystemCall(start(), rig.metrics());
@@ -305,6 +403,42 @@ public abstract class ArchContract {
     }
 
     // ---- helpers ----
+
+    /** Each leak-accounting gauge less its reservations, and the kernel's blocks less the backend's own, by name. */
+    private Map<String, Long> held() {
+        Map<String, Long> held = new TreeMap<>();
+        for (Gauge gauge : Gauge.core()) {
+            held.put(gauge.name(), rig.metrics().current(gauge) - rig.metrics().reserved(gauge));
+        }
+        int blocks = rig.kernelBlocksInUse();
+        if (blocks >= 0) {
+            held.put("kernelBlocks", (long) blocks - rig.kernelXencomm().kernelBlocksHeld());
+        }
+        return held;
+    }
+
+    /**
+     * What grew since {@code before}, by name. Only growth is a leak: a rig whose hypervisor side
+     * does not keep a gauge (the kit's entries pin and charge without moving the gauges) still sees
+     * the backend mark a long-lived part of it reserved, which makes it look smaller.
+     */
+    private Map<String, Long> grown(Map<String, Long> before) {
+        Map<String, Long> grown = new TreeMap<>();
+        held().forEach((name, now) -> {
+            long growth = now - before.getOrDefault(name, 0L);
+            if (growth > 0) {
+                grown.put(name, growth);
+            }
+        });
+        return grown;
+    }
+
+    /** The tool writes {@code slice} and has the hypervisor read it back in a console write it issues. */
+    private void useOnce(UserProcessServices tool, BufferSlice slice) {
+        byte[] bytes = pattern(slice.length(), slice.length());
+        tool.writeMemory(slice.userAddress(), bytes, 0, bytes.length);
+        assertThat(hypervisorReads(tool, slice.reference(), 0, bytes.length)).isEqualTo(bytes);
+    }
 
     private PreparedHypercall prepareConsole(UserProcessServices tool, int cmd, int count, MemoryReference ref) {
         return rig.xencomm(tool).prepareUserHypercall(HypercallNumber.CONSOLE_IO, new long[] {cmd, count, ref.value()}, KIT_HANDLE_SITES);

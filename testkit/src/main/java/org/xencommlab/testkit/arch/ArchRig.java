@@ -62,4 +62,14 @@ public interface ArchRig {
      * its page tables loaded): the context a handler gets.
      */
     HypercallContext context(UserProcessServices caller);
+
+    /**
+     * Blocks of kernel memory ({@code kmalloc} and contiguous) the rig's kernel has handed out and
+     * not had back, or -1 when the rig's kernel cannot tell (the default). A rig whose kernel counts
+     * them (the kit's {@code KitKernel.outstandingBlocks}) answers, and {@link ArchContract} then
+     * also checks that a tool's buffers give every block back.
+     */
+    default int kernelBlocksInUse() {
+        return -1;
+    }
 }

@@ -116,6 +116,12 @@ public final class KitArchRig implements ArchRig {
         return heap;
     }
 
+    /** The kit's kernel counts its blocks ({@link KitKernel#outstandingBlocks}). */
+    @Override
+    public int kernelBlocksInUse() {
+        return kernel.outstandingBlocks();
+    }
+
     /** Frame pins the domain's state holds now. */
     public int pinnedFrames() {
         return pins.total();

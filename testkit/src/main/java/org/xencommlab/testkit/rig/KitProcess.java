@@ -199,6 +199,11 @@ public class KitProcess implements UserProcessServices {
         long[] gfns = new long[nrPages];
         for (int i = 0; i < nrPages; i++) {
             gfns[i] = pageSize.pageOf(physical(address + (long) i * pageSize.bytes()));
+            if (!kernel.physicalMemory().isRam(gfns[i])) {
+                // get_user_pages on a mapping of a frame that is no page of RAM (VM_PFNMAP) fails
+                throw new XenException(XenErrno.EFAULT, "pin of 0x" + Long.toHexString(address + (long) i * pageSize.bytes())
+                        + ", a mapping of frame 0x" + Long.toHexString(gfns[i]) + ", which is not RAM");
+            }
         }
         for (long gfn : gfns) {
             kernel.refUserFrame(gfn);

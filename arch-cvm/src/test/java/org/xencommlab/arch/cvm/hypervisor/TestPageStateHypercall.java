@@ -49,7 +49,7 @@ final class TestPageStateHypercall {
 
         assertThat(notCopied).isEqualTo(SECRET.length);
         assertThat(into).containsOnly(0);
-        assertThat(cvm.bytesToHypervisor).isZero();
+        assertThat(cvm.bytesToHypervisor()).isZero();
         assertThat(cvm.metrics.get(CvmMetrics.PRIVATE_REFUSALS)).isEqualTo(1);
         assertThat(cvm.metrics.get(Counter.HYPERVISOR_FAULTS)).isEqualTo(1);
 
@@ -66,7 +66,7 @@ final class TestPageStateHypercall {
         long notCopied = cvm.copyFromGuest(into, (201L << 12) - 50, 100);
 
         assertThat(notCopied).isEqualTo(50);
-        assertThat(cvm.bytesToHypervisor).isEqualTo(50);
+        assertThat(cvm.bytesToHypervisor()).isEqualTo(50);
         assertThat(cvm.metrics.get(CvmMetrics.PRIVATE_REFUSALS)).isEqualTo(1);
     }
 

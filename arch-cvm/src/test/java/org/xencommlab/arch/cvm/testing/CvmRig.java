@@ -17,13 +17,12 @@ import org.xencommlab.testkit.arch.ArchRig;
 /**
  * The kit's rig for the cvm backend: a {@link TestingCvm} of 4096 frames (its domain state, its
  * page-state hypercall reached by the kernel's {@code arch_0} calls), the guest half in
- * {@code config} attached to its kernel once, and {@link TestingCvmProcess}es.
+ * {@code config} attached to its kernel once, and {@link TestingCvmProcess}es its kernel spawns.
  */
 public final class CvmRig implements ArchRig {
     private final TestingCvm machine = new TestingCvm(4096);
     private final CvmGuestXencomm guest;
     private KernelXencomm kernelState;
-    private int nextPid = 1;
 
     public CvmRig(CvmConfig config) {
         guest = new CvmGuestXencomm(config);
@@ -74,8 +73,8 @@ public final class CvmRig implements ArchRig {
     }
 
     @Override
-    public synchronized UserProcessServices startProcess() {
-        TestingCvmProcess process = new TestingCvmProcess(machine.kernel, nextPid++);
+    public UserProcessServices startProcess() {
+        TestingCvmProcess process = machine.kernel.spawn();
         xencomm(process);
         return process;
     }
@@ -88,5 +87,11 @@ public final class CvmRig implements ArchRig {
     @Override
     public HypercallContext context(UserProcessServices caller) {
         return machine.context();
+    }
+
+    /** The kit's kernel counts its blocks. */
+    @Override
+    public int kernelBlocksInUse() {
+        return machine.kernel.outstandingBlocks();
     }
 }

@@ -1,36 +1,38 @@
 package org.xencommlab.arch.cvm.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongBinaryOperator;
 import org.xencommlab.api.errno.XenErrno;
-import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.hypercall.GuestCopy;
 import org.xencommlab.api.hypercall.HypercallContext;
 import org.xencommlab.api.hypercall.HypercallHandler;
 import org.xencommlab.api.hypercall.XenHeapAccount;
 import org.xencommlab.api.kernel.KernelBlock;
-import org.xencommlab.api.kernel.KernelServices;
 import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.memory.PageSize;
+import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.RunMetrics;
-import org.xencommlab.api.paging.AddressSpaceLayout;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.api.xencomm.GuestAccessKind;
-import org.xencommlab.api.xencomm.GuestRegion;
 import org.xencommlab.arch.cvm.hypervisor.CvmGuestHandleResolver;
 import org.xencommlab.arch.cvm.hypervisor.SharedPages;
 import org.xencommlab.arch.cvm.paging.CvmAddressSpace;
 import org.xencommlab.arch.cvm.psc.PageStateChange;
 import org.xencommlab.testkit.hypervisor.TestingHeapAccount;
 import org.xencommlab.testkit.memory.TestingGuestPhysicalMemory;
+import org.xencommlab.testkit.rig.KitHypercallContext;
+import org.xencommlab.testkit.rig.KitKernel;
+import org.xencommlab.testkit.rig.KitProcess;
 import org.xencommlab.testkit.trace.TestingTrace;
 
 /**
  * A small machine for the cvm module's tests: one domain's guest-physical memory of real bytes (the
  * kit's {@link TestingGuestPhysicalMemory}), the module's own domain state and its page-state
- * hypercall behind a {@link HypercallContext} whose copies go
- * through the resolver page piece by page piece (as the hypervisor's one {@code GuestCopy} does),
- * and a kernel with a bump allocator whose hypercalls reach that handler.
+ * hypercall behind hypervisor entries that are the kit's ({@link KitHypercallContext}: copies go
+ * through the resolver page piece by page piece, as the hypervisor's one {@code GuestCopy} does),
+ * preempted as a test asks, and a kernel that is the kit's ({@link KitKernel}, first fit, so
+ * blocks are page-aligned as the guest's {@code allocateContiguous} makes them) whose hypercalls
+ * reach that handler and whose processes are {@link TestingCvmProcess}es.
  */
 public final class TestingCvm {
     private static final Trace TRACE = new TestingTrace();
@@ -42,20 +44,19 @@ public final class TestingCvm {
     public final CvmGuestHandleResolver.CvmDomainState domainState;
     public final SharedPages pages;
     public final HypercallHandler psc;
-    public final Kernel kernel = new Kernel();
+    public final Kernel kernel;
     /** Preempt the page-state hypercall every this many entries (0: never). */
     public int preemptEvery;
     /** When set, replaces the hypervisor for every kernel hypercall (to make conversions fail). */
     public LongBinaryOperator hypercallOverride;
     public int continuations;
-    public long bytesToHypervisor;
-    public long bytesToGuest;
 
     public TestingCvm(int ramPages) {
         this.memory = new TestingGuestPhysicalMemory(0, PAGE, ramPages);
         this.domainState = resolver.createDomainState(0, new TestingHeapAccount(new TestingHeapAccount.Budget(1 << 20), 1 << 20));
         this.pages = domainState.pages();
         this.psc = domainState.hypercall(PageStateChange.HYPERCALL);
+        this.kernel = new Kernel();
     }
 
     /** A hypervisor entry of the domain, as a vCPU's hypercall gets it. */
@@ -86,6 +87,11 @@ public final class TestingCvm {
         return new Context().guest().copyToGuest(new MemoryReference(gpa), 0, src, 0, src.length);
     }
 
+    /** Bytes the hypervisor's copies read from the guest so far. */
+    public long bytesToHypervisor() {
+        return metrics.get(Counter.BYTES_TO_HYPERVISOR);
+    }
+
     public byte[] read(long gpa, int length) {
         byte[] out = new byte[length];
         for (int done = 0; done < length;) {
@@ -104,17 +110,28 @@ public final class TestingCvm {
         }
     }
 
-    private final class Context implements HypercallContext {
+    /** The kernel's hypercalls: the override if set, else {@code arch_0} to the handler, else -ENOSYS. */
+    private long kernelHypercall(int op, long[] args) {
+        if (hypercallOverride != null) {
+            return hypercallOverride.applyAsLong(op, args.length > 0 ? args[0] : -1);
+        }
+        if (op != PageStateChange.HYPERCALL) {
+            return XenErrno.ENOSYS.asResult();
+        }
+        return pageStateChange(args);
+    }
+
+    /** The kit's entry of this domain, preempted every {@link #preemptEvery} entries. */
+    private final class Context extends KitHypercallContext {
         long[] continued;
         int entriesSincePreempt;
 
-        @Override
-        public int domid() {
-            return 0;
+        Context() {
+            super(resolver, domainState, 0);
         }
 
         @Override
-        public int vcpu() {
+        public int domid() {
             return 0;
         }
 
@@ -124,51 +141,8 @@ public final class TestingCvm {
         }
 
         @Override
-        public GuestCopy guest() {
-            return new GuestCopy() {
-                @Override
-                public long copyFromGuest(byte[] dst, int dstOffset, MemoryReference ref, long offset, int length) {
-                    return copy(ref, offset, length, GuestAccessKind.READ, (gpa, done, n) -> memory.read(gpa, dst, dstOffset + done, n));
-                }
-
-                @Override
-                public long copyToGuest(MemoryReference ref, long offset, byte[] src, int srcOffset, int length) {
-                    return copy(ref, offset, length, GuestAccessKind.WRITE, (gpa, done, n) -> memory.write(gpa, src, srcOffset + done, n));
-                }
-            };
-        }
-
-        private long copy(MemoryReference ref, long offset, int length, GuestAccessKind kind, Piece piece) {
-            if (!resolver.accessOk(ref, offset, length)) {
-                return length;
-            }
-            GuestRegion region = domainState.open(this, ref, kind);
-            int done = 0;
-            while (done < length) {
-                long gpa = region.translate(offset + done);
-                if (gpa < 0) {
-                    return length - done;
-                }
-                int n = (int) Math.min(length - done, PAGE.bytes() - (gpa & (PAGE.bytes() - 1)));
-                piece.move(gpa, done, n);
-                if (kind == GuestAccessKind.READ) {
-                    bytesToHypervisor += n;
-                } else {
-                    bytesToGuest += n;
-                }
-                done += n;
-            }
-            return 0;
-        }
-
-        @Override
         public GuestPhysicalMemory memory() {
             return memory;
-        }
-
-        @Override
-        public long pageTableBase() {
-            return 0;
         }
 
         @Override
@@ -209,95 +183,35 @@ public final class TestingCvm {
         }
     }
 
-    @FunctionalInterface
-    private interface Piece {
-        void move(long gpa, int done, int n);
-    }
+    /**
+     * The kit's kernel on this machine ({@link KitKernel.Allocation#FIRST_FIT}), in cvm's layout, its
+     * {@code arch_0} calls reaching the handler, recording each block it is given back.
+     */
+    public final class Kernel extends KitKernel {
+        /** Every block freed ({@code kfree} or {@code freeContiguous}), in order. */
+        public final List<KernelBlock> freedContiguous = new ArrayList<>();
 
-    /** A kernel whose frames come from a bump allocator and whose {@code arch_0} calls reach the handler. */
-    public final class Kernel implements KernelServices {
-        private long nextGfn = 1;
-        public final java.util.List<KernelBlock> freedContiguous = new java.util.ArrayList<>();
-
-        @Override
-        public int domid() {
-            return 0;
-        }
-
-        @Override
-        public PageSize pageSize() {
-            return PAGE;
-        }
-
-        @Override
-        public AddressSpaceLayout layout() {
-            return CvmAddressSpace.LAYOUT;
-        }
-
-        @Override
-        public GuestPhysicalMemory physicalMemory() {
-            return memory;
-        }
-
-        @Override
-        public synchronized KernelBlock kmalloc(int length) {
-            return allocateContiguous((int) PAGE.pagesFor(length));
+        Kernel() {
+            super(Host.of((domid, op, args) -> kernelHypercall(op, args), metrics, TRACE), memory, CvmAddressSpace.LAYOUT,
+                    Allocation.FIRST_FIT, 0);
         }
 
         @Override
         public void kfree(KernelBlock block) {
-            freeContiguous(block);
-        }
-
-        @Override
-        public synchronized KernelBlock allocateContiguous(int nrPages) {
-            if (!memory.isRam(nextGfn + nrPages - 1)) {
-                throw new XenException(XenErrno.ENOMEM, "out of frames");
+            super.kfree(block);
+            synchronized (this) {
+                freedContiguous.add(block);
             }
-            long gpa = nextGfn << PAGE.shift();
-            nextGfn += nrPages;
-            return new KernelBlock(CvmAddressSpace.DIRECT_MAP_BASE + gpa, gpa, nrPages * PAGE.bytes());
         }
 
         @Override
-        public synchronized void freeContiguous(KernelBlock block) {
-            freedContiguous.add(block);
-        }
-
-        /** Kernel loads of guest-physical memory. */
-        public byte[] read(long gpa, int length) {
-            return TestingCvm.this.read(gpa, length);
-        }
-
-        /** Kernel stores to guest-physical memory. */
-        public void write(long gpa, byte[] bytes) {
-            TestingCvm.this.write(gpa, bytes);
-        }
-
-        /** A frame for a user page, faulted in. */
-        public synchronized long allocateUserFrame() {
-            return allocateContiguous(1).physicalAddress() >>> PAGE.shift();
+        public TestingCvmProcess spawn() {
+            return (TestingCvmProcess) super.spawn();
         }
 
         @Override
-        public long hypercall(int op, long... args) {
-            if (hypercallOverride != null) {
-                return hypercallOverride.applyAsLong(op, args.length > 0 ? args[0] : -1);
-            }
-            if (op != PageStateChange.HYPERCALL) {
-                return XenErrno.ENOSYS.asResult();
-            }
-            return pageStateChange(args);
-        }
-
-        @Override
-        public RunMetrics metrics() {
-            return metrics;
-        }
-
-        @Override
-        public Trace trace() {
-            return TRACE;
+        protected KitProcess newProcess(int pid) {
+            return new TestingCvmProcess(this, pid);
         }
     }
 }
