@@ -181,7 +181,7 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule injector_only_in_the_composition_root = noClasses()
-            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .that().resideOutsideOfPackage("org.xencommlab.machine.wiring..")
             .should().dependOnClassesThat().haveFullyQualifiedName("com.google.inject.Injector")
             .orShould().callMethod(com.google.inject.Guice.class, "createInjector", com.google.inject.Module[].class)
             .because("the injector is built and used in one place; everything else gets its dependencies"
@@ -189,7 +189,7 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule plugins_are_discovered_only_in_the_composition_root = noClasses()
-            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .that().resideOutsideOfPackage("org.xencommlab.machine.wiring..")
             .should().dependOnClassesThat().haveFullyQualifiedName("java.util.ServiceLoader")
             .because("discovery happens in the composition root, not inside a module (Druid's extension loading)");
 

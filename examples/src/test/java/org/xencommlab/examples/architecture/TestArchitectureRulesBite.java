@@ -43,8 +43,6 @@ import org.xencommlab.examples.architecture.violations.StaticCounter;
 import org.xencommlab.examples.architecture.violations.ThrowsGenericException;
 import org.xencommlab.examples.architecture.violations.UsesJavaUtilLogging;
 import org.xencommlab.examples.cli.XencommLabCommand;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.GuestModule;
 import org.xencommlab.guest.LooseGuestHelper;
@@ -59,6 +57,8 @@ import org.xencommlab.hypervisor.cycleb.CycleB;
 import org.xencommlab.hypervisor.violations.HypervisorPart;
 import org.xencommlab.hypervisor.violations.HypervisorUsingArch;
 import org.xencommlab.hypervisor.violations.HypervisorUsingGuest;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * Shows that every architecture rule fails when broken: each is checked against classes written to

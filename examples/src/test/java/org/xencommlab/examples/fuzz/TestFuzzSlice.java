@@ -8,9 +8,13 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.trace.TraceEvent;
 import org.xencommlab.examples.lab.RecordingTrace;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.hostile.fuzz.ConfigurationResult;
+import org.xencommlab.hostile.fuzz.FuzzOptions;
+import org.xencommlab.hostile.fuzz.FuzzReport;
+import org.xencommlab.hostile.fuzz.Fuzzer;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * A seeded slice of {@code xencomm-lab fuzz} in every build: every discovered configuration (each
