@@ -16,16 +16,16 @@ import org.xencommlab.api.memory.GuestPhysicalMemory;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.lab.LabRunner;
 import org.xencommlab.examples.lab.RunSpec;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.kernel.GuestKernel;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * Time and peak Java heap of real-sized guests (issue 15, target 1), one case per JVM so that

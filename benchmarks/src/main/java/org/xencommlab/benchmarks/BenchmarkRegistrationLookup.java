@@ -25,9 +25,9 @@ import org.xencommlab.api.memory.MemoryReference;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
-import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.machine.wiring.RunEnvironment;
 
 /**
  * Lookups against flat cost: the ppc hypervisor's resolution of a {@code bufid | offset}

@@ -6,14 +6,14 @@ import com.google.inject.Injector;
 import java.util.Map;
 import org.xencommlab.api.xencomm.DomainArchState;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
-import org.xencommlab.examples.machine.Machine;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
-import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.hypervisor.domain.DomainTable;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * One run's machine for a benchmark, wired by the lab's own composition root

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The arch template, built out of tree by maven-invoker (it compiled against this build's api and
- * testkit, and its own tests ran the kit's ArchContract), used as a user would: its jar dropped
+ * testkit, and its own tests ran the kit's ArchContract and the hostile-guest kit's
+ * HostileGuestContract), used as a user would: its jar dropped
  * into a plugins folder, then the lab's launcher jar run as a separate process with
  * {@code --plugins}. The arch appears in {@code list} from that folder and runs in {@code compare},
- * with the counter only it declares in the JSON report.
+ * with the counter only it declares in the JSON report, and {@code fuzz} attacks it.
  */
 final class TemplateArchIT {
     @TempDir
@@ -77,5 +78,27 @@ final class TemplateArchIT {
         });
         assertThat(aggregates).as("a tool's buffers were mapped somewhere")
                 .anySatisfy(aggregate -> assertThat(aggregate.path("metrics").path("physBufferMaps").asDouble()).isPositive());
+    }
+
+    @Test
+    void theTemplatesOwnBuildRanBothKits() throws IOException {
+        Path reports = Path.of(System.getProperty("template.target")).resolve("surefire-reports");
+        for (String test : List.of("TestPhysContract", "TestPhysHostileGuest")) {
+            Path report = reports.resolve("TEST-org.example.xencomm.phys." + test + ".xml");
+            assertThat(report).as("the template's build ran " + test).exists();
+            assertThat(Files.readString(report, StandardCharsets.UTF_8))
+                    .containsPattern("<testsuite [^>]*tests=\"[1-9]")
+                    .contains("failures=\"0\"", "errors=\"0\"");
+        }
+        assertThat(Files.readString(reports.resolve("TEST-org.example.xencomm.phys.TestPhysHostileGuest.xml"),
+                StandardCharsets.UTF_8)).contains("everyConfigurationTakesASeededSliceWithoutABreach");
+    }
+
+    @Test
+    void fuzzAttacksTheTemplateArchFromThePluginsFolder() throws Exception {
+        Result fuzz = lab("fuzz", "--arch", "phys", "--strategy", "pointer", "--hypercalls", "50", "--threads", "1");
+
+        assertThat(fuzz.code()).as(fuzz.err()).isZero();
+        assertThat(fuzz.out()).contains("phys/pointer", "configurations: 1, calls: 50", "breaches: 0");
     }
 }

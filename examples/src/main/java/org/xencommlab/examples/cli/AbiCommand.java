@@ -8,7 +8,7 @@ import org.xencommlab.api.abi.layout.AbiForm;
 import org.xencommlab.api.abi.layout.AbiStructure;
 import org.xencommlab.api.abi.layout.Field;
 import org.xencommlab.api.abi.layout.StructLayout;
-import org.xencommlab.examples.wiring.UnknownNameException;
+import org.xencommlab.machine.wiring.UnknownNameException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

@@ -16,7 +16,7 @@ import org.xencommlab.examples.cost.CostModelException;
 import org.xencommlab.examples.cost.CostModelLoader;
 import org.xencommlab.examples.cost.MetricCatalog;
 import org.xencommlab.examples.report.ReportFormat;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /** Checks and file handling shared by the commands; every problem is one line, exit code 2. */
 final class CliSupport {

@@ -9,16 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.xencommlab.examples.fuzz.ConfigurationResult;
-import org.xencommlab.examples.fuzz.FuzzConfigurations;
-import org.xencommlab.examples.fuzz.FuzzOptions;
-import org.xencommlab.examples.fuzz.FuzzReport;
-import org.xencommlab.examples.fuzz.Fuzzer;
 import org.xencommlab.examples.lab.RecordingTrace;
+import org.xencommlab.examples.lab.SettingsRouter;
 import org.xencommlab.examples.lab.TraceWriter;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.hostile.fuzz.ConfigurationResult;
+import org.xencommlab.hostile.fuzz.FuzzConfigurations;
+import org.xencommlab.hostile.fuzz.FuzzOptions;
+import org.xencommlab.hostile.fuzz.FuzzReport;
+import org.xencommlab.hostile.fuzz.Fuzzer;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,14 +107,15 @@ final class FuzzCommand implements Callable<Integer> {
         }
         List<LabConfiguration> configurations;
         try {
-            configurations = fuzzer.configurations(options);
+            configurations = FuzzConfigurations.of(registry, options.archs(), options.strategies(), options.settings(), true,
+                    SettingsRouter::requireKnown);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
         int[] done = {0};
-        List<ConfigurationResult> results = fuzzer.run(options, r -> {
+        List<ConfigurationResult> results = fuzzer.run(configurations, options, r -> {
             done[0]++;
             err.printf("fuzz: %d/%d %s: %,d calls, %s%n", done[0], configurations.size(), r.configuration().label(),
                     r.calls(), r.breach().map(b -> "BREACH " + b.kind()).orElse("0 breaches"));
@@ -163,7 +165,8 @@ final class FuzzCommand implements Callable<Integer> {
                 base.race(), base.privileged(), 1);
         List<LabConfiguration> configurations;
         try {
-            configurations = FuzzConfigurations.of(registry, options.archs(), options.strategies(), options.settings(), false);
+            configurations = FuzzConfigurations.of(registry, options.archs(), options.strategies(), options.settings(), false,
+                    SettingsRouter::requireKnown);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -3,7 +3,7 @@ package org.xencommlab.examples.cli;
 import static java.util.Objects.requireNonNull;
 
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import picocli.CommandLine;
 
 /** Makes the subcommands, handing each the discovered plugins. */

@@ -3,15 +3,15 @@ package org.xencommlab.examples.cli;
 import static java.util.Objects.requireNonNull;
 
 import java.io.PrintWriter;
+import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.ParameterSpec;
-import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code xencomm-lab list}: the discovered archs and strategies, with where each came from (the

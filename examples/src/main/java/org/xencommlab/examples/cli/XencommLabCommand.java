@@ -4,13 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginFolder;
-import org.xencommlab.examples.wiring.PluginLoadException;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import picocli.CommandLine;
+import org.xencommlab.machine.wiring.PluginFolder;
+import org.xencommlab.machine.wiring.PluginLoadException;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code xencomm-lab}: the lab's command line. Exit codes: 0 success, 2 a usage error (an unknown

@@ -18,7 +18,7 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.metrics.MetricDefinition;
 import org.xencommlab.api.plugin.ArchPlugin;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /**
  * Every count and cost event a lab reports: the core's ({@link Counter#core()},

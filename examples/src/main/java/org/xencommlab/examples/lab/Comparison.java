@@ -26,9 +26,9 @@ import org.xencommlab.examples.report.model.SweepPoint;
 import org.xencommlab.examples.report.model.SweepSeries;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioSettings;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * A comparison: every chosen configuration runs every chosen scenario for every seed, and the

@@ -16,15 +16,15 @@ import java.util.function.IntFunction;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cost.CostModel;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.ScenarioSettings;
 import org.xencommlab.examples.scenario.WorkloadFailure;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * Runs scenarios on configurations: each run on its own freshly wired machine, many runs in

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Map;
 import java.util.TreeMap;
 import org.xencommlab.examples.scenario.Scenario;
-import org.xencommlab.examples.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.LabConfiguration;
 
 /**
  * One run to do: a scenario with its parameters, on a configuration, with a seed.

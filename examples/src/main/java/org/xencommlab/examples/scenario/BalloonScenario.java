@@ -6,10 +6,10 @@ import static org.xencommlab.examples.scenario.Workloads.expect;
 import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.balloon.BalloonDriver;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A guest's balloon driver gives pages back to Xen and takes them again: extents travel in the

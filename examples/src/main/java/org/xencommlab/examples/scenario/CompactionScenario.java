@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.GuestConfig;
-import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * Why mlock is not enough: compaction migrates pages, mlocked ones too, and leaves the page-table

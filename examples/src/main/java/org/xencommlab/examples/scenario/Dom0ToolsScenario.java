@@ -8,9 +8,9 @@ import java.util.List;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /** xl-like dom0 tools at work: list the domains, write the console, set a guest's memory target. */
 final class Dom0ToolsScenario implements Scenario {

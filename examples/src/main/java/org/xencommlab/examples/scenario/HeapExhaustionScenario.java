@@ -11,12 +11,12 @@ import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.trace.TraceKind;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.tools.Dom0Tools;
 import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A greedy process in an unprivileged guest makes hypercall buffers until something says no (the

@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.balloon.BalloonDriver;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * The mail's Problem #1 as it happens: a dom0 tool makes its buffers reachable and keeps them for

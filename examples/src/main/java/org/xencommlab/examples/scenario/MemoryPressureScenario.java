@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * Why x86 mlocks: the swapper evicts unlocked user pages at the scheduling points of every call,

@@ -9,9 +9,9 @@ import java.util.List;
 import org.xencommlab.api.abi.multicall.MulticallOutcome;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * Batches of calls in one multicall: the hypervisor copies each entry once and writes back only

@@ -9,10 +9,10 @@ import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * The mail's Problem #4: tools are killed in the middle of their work, at a seeded scheduling

@@ -3,7 +3,7 @@ package org.xencommlab.examples.scenario;
 import java.util.List;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A named, documented, seeded workload that runs on a fully wired {@link Machine}. The same

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.xencommlab.examples.wiring.UnknownNameException;
+import org.xencommlab.machine.wiring.UnknownNameException;
 
 /**
  * The scenarios the lab knows, in the order reports show them. To add a scenario, implement

@@ -7,9 +7,9 @@ import java.util.List;
 import org.xencommlab.api.abi.sysctl.DomainInfo;
 import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * The mail's Problem #3: a tool lists the domains (sysctl getdomaininfolist) but cannot know how

@@ -2,9 +2,9 @@ package org.xencommlab.examples.scenario;
 
 import java.util.function.Supplier;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.tools.Dom0Tools;
+import org.xencommlab.machine.facade.Machine;
 
 /** Small pieces the standard scenarios share. */
 final class Workloads {

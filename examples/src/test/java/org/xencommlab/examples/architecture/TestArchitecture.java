@@ -36,11 +36,16 @@ final class TestArchitecture {
     static final String X86 = "org.xencommlab.arch.x86..";
     static final String PPC = "org.xencommlab.arch.ppc..";
     static final String CVM = "org.xencommlab.arch.cvm..";
+    static final String STRATEGY = "org.xencommlab.strategy..";
+    static final String MACHINE = "org.xencommlab.machine..";
+    static final String HOSTILE = "org.xencommlab.hostile..";
     static final String EXAMPLES = "org.xencommlab.examples..";
+    /** The composition root: the one package that discovers plugins and builds injectors. */
+    static final String COMPOSITION_ROOT = "org.xencommlab.machine.wiring..";
 
     @ArchTest
     static final ArchRule api_depends_on_nothing_of_ours = noClasses().that().resideInAPackage(API)
-            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, ARCH, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, ARCH, MACHINE, HOSTILE, EXAMPLES)
             .because("the SPI is what every module builds on; it must not know any of them");
 
     @ArchTest
@@ -51,7 +56,7 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule arch_modules_depend_only_on_api = noClasses().that().resideInAPackage(ARCH)
-            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, GUEST, MACHINE, HOSTILE, EXAMPLES)
             .because("a backend gets everything it needs from a kernel or a hypervisor through api interfaces,"
                     + " so that a new arch needs no change outside its module");
 
@@ -77,15 +82,27 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule hypervisor_knows_no_guest_and_no_arch = noClasses().that().resideInAPackage(HYPERVISOR)
-            .should().dependOnClassesThat().resideInAnyPackage(GUEST, ARCH, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(GUEST, ARCH, MACHINE, HOSTILE, EXAMPLES)
             .because("the hypervisor reaches a guest only through guest memory and the hypercall's arguments,"
                     + " and an arch only through the SPI");
 
     @ArchTest
     static final ArchRule guest_knows_no_hypervisor_and_no_arch = noClasses().that().resideInAPackage(GUEST)
-            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, ARCH, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(HYPERVISOR, ARCH, MACHINE, HOSTILE, EXAMPLES)
             .because("a guest kernel reaches the hypervisor only through the hypercall gate, and an arch only"
                     + " through the SPI");
+
+    @ArchTest
+    static final ArchRule machine_compiles_against_no_plugin = noClasses().that().resideInAPackage(MACHINE)
+            .should().dependOnClassesThat().resideInAnyPackage(ARCH, STRATEGY, HOSTILE, EXAMPLES)
+            .because("machine wires the archs and strategies it finds at run time (or is handed), so a new one"
+                    + " needs no change there; the lab and the hostile kit build on it, not it on them");
+
+    @ArchTest
+    static final ArchRule hostile_kit_names_no_plugin = noClasses().that().resideInAPackage(HOSTILE)
+            .should().dependOnClassesThat().resideInAnyPackage(ARCH, STRATEGY, EXAMPLES)
+            .because("every arch module runs the kit against itself, so the kit attacks whatever arch it is given"
+                    + " and may know none");
 
     @ArchTest
     static final ArchRule nothing_depends_on_examples = noClasses().that().resideOutsideOfPackage(EXAMPLES)
@@ -181,7 +198,7 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule injector_only_in_the_composition_root = noClasses()
-            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .that().resideOutsideOfPackage(COMPOSITION_ROOT)
             .should().dependOnClassesThat().haveFullyQualifiedName("com.google.inject.Injector")
             .orShould().callMethod(com.google.inject.Guice.class, "createInjector", com.google.inject.Module[].class)
             .because("the injector is built and used in one place; everything else gets its dependencies"
@@ -189,7 +206,7 @@ final class TestArchitecture {
 
     @ArchTest
     static final ArchRule plugins_are_discovered_only_in_the_composition_root = noClasses()
-            .that().resideOutsideOfPackage("org.xencommlab.examples.wiring..")
+            .that().resideOutsideOfPackage(COMPOSITION_ROOT)
             .should().dependOnClassesThat().haveFullyQualifiedName("java.util.ServiceLoader")
             .because("discovery happens in the composition root, not inside a module (Druid's extension loading)");
 

@@ -24,6 +24,7 @@ import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.violations.ApiUsingGuice;
 import org.xencommlab.api.violations.ApiUsingHypervisor;
 import org.xencommlab.arch.cvm.violations.CvmPart;
+import org.xencommlab.arch.cvm.violations.CvmUsingHostileKit;
 import org.xencommlab.arch.cvm.violations.CvmUsingX86;
 import org.xencommlab.arch.ppc.violations.PpcPart;
 import org.xencommlab.arch.ppc.violations.PpcUsingCvm;
@@ -43,8 +44,6 @@ import org.xencommlab.examples.architecture.violations.StaticCounter;
 import org.xencommlab.examples.architecture.violations.ThrowsGenericException;
 import org.xencommlab.examples.architecture.violations.UsesJavaUtilLogging;
 import org.xencommlab.examples.cli.XencommLabCommand;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.GuestModule;
 import org.xencommlab.guest.LooseGuestHelper;
@@ -52,6 +51,11 @@ import org.xencommlab.guest.violations.GuestPart;
 import org.xencommlab.guest.violations.GuestUsingArch;
 import org.xencommlab.guest.violations.GuestUsingExamples;
 import org.xencommlab.guest.violations.GuestUsingHypervisor;
+import org.xencommlab.guest.violations.GuestUsingMachine;
+import org.xencommlab.hostile.contract.HostileGuestContract;
+import org.xencommlab.hostile.fuzz.Fuzzer;
+import org.xencommlab.hostile.violations.HostilePart;
+import org.xencommlab.hostile.violations.HostileUsingArch;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.HypervisorModule;
 import org.xencommlab.hypervisor.cyclea.CycleA;
@@ -59,6 +63,11 @@ import org.xencommlab.hypervisor.cycleb.CycleB;
 import org.xencommlab.hypervisor.violations.HypervisorPart;
 import org.xencommlab.hypervisor.violations.HypervisorUsingArch;
 import org.xencommlab.hypervisor.violations.HypervisorUsingGuest;
+import org.xencommlab.machine.violations.MachinePart;
+import org.xencommlab.machine.violations.MachineUsingArch;
+import org.xencommlab.machine.violations.MachineUsingHostileKit;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * Shows that every architecture rule fails when broken: each is checked against classes written to
@@ -118,6 +127,7 @@ final class TestArchitectureRulesBite {
     void anArchDependingOnGuestOrHypervisorIsCaught() {
         assertBites(TestArchitecture.arch_modules_depend_only_on_api, X86UsingGuest.class);
         assertBites(TestArchitecture.arch_modules_depend_only_on_api, PpcUsingHypervisor.class);
+        assertBites(TestArchitecture.arch_modules_depend_only_on_api, CvmUsingHostileKit.class);
         assertKeeps(TestArchitecture.arch_modules_depend_only_on_api, X86Part.class, PpcPart.class);
     }
 
@@ -156,7 +166,23 @@ final class TestArchitectureRulesBite {
     void theGuestDependingOnHypervisorOrArchIsCaught() {
         assertBites(TestArchitecture.guest_knows_no_hypervisor_and_no_arch, GuestUsingHypervisor.class);
         assertBites(TestArchitecture.guest_knows_no_hypervisor_and_no_arch, GuestUsingArch.class);
+        assertBites(TestArchitecture.guest_knows_no_hypervisor_and_no_arch, GuestUsingMachine.class);
         assertKeeps(TestArchitecture.guest_knows_no_hypervisor_and_no_arch, GuestPart.class);
+    }
+
+    @Test
+    void machineNamingAPluginOrTheHostileKitIsCaught() {
+        assertBites(TestArchitecture.machine_compiles_against_no_plugin, MachineUsingArch.class);
+        assertBites(TestArchitecture.machine_compiles_against_no_plugin, MachineUsingHostileKit.class);
+        assertKeeps(TestArchitecture.machine_compiles_against_no_plugin, MachinePart.class, PluginRegistry.class,
+                RunInjectors.class);
+    }
+
+    @Test
+    void theHostileKitNamingAnArchIsCaught() {
+        assertBites(TestArchitecture.hostile_kit_names_no_plugin, HostileUsingArch.class);
+        assertKeeps(TestArchitecture.hostile_kit_names_no_plugin, HostilePart.class, Fuzzer.class,
+                HostileGuestContract.class);
     }
 
     @Test

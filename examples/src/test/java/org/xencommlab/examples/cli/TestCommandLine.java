@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /** The command line as a user meets it: output, exit codes, and one-line errors without stack traces. */
 final class TestCommandLine {

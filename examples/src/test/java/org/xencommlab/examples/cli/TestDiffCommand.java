@@ -19,7 +19,7 @@ import org.xencommlab.examples.report.TestingReports;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Metrics;
 import org.xencommlab.examples.report.model.RunResult;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /** {@code xencomm-lab diff}: what changed, whether beyond the noise, and the CI's exit code. */
 final class TestDiffCommand {

@@ -7,9 +7,9 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
-import org.xencommlab.examples.fuzz.Fuzzer;
-import org.xencommlab.examples.fuzz.PlantedDefect;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.hostile.fuzz.Fuzzer;
+import org.xencommlab.hostile.fuzz.PlantedDefect;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import picocli.CommandLine;
 
 /**

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.SpiVersion;
-import org.xencommlab.examples.wiring.PluginRegistry;
 import org.xencommlab.examples.wiring.TestingArchPlugin;
 import org.xencommlab.examples.wiring.TestingArchPluginNamedX86;
 import org.xencommlab.examples.wiring.TestingDelegatingArchPlugin;
 import org.xencommlab.examples.wiring.TestingPluginJars;
 import org.xencommlab.examples.wiring.TestingRegistryStrategyPlugin;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /**
  * {@code --plugins DIR} as a user meets it: a good jar's archs and strategies appear in {@code list}

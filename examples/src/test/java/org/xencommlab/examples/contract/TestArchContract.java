@@ -22,16 +22,16 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.GuestHandleResolver;
 import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.api.xencomm.HypercallBuffer;
-import org.xencommlab.examples.machine.Machine;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.balloon.BalloonDriver;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.guest.tools.Dom0Tools;
 import org.xencommlab.hypervisor.HypervisorConfig;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The wired part of the contract every arch backend must keep, run against every arch found on the

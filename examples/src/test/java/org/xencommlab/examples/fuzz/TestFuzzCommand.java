@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.examples.cli.XencommLabCommand;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /** {@code xencomm-lab fuzz} as a user meets it: the summary, {@code --replay} with a trace, one-line usage errors. */
 final class TestFuzzCommand {

@@ -8,9 +8,15 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.trace.Trace;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.hostile.fuzz.Breach;
+import org.xencommlab.hostile.fuzz.ConfigurationResult;
+import org.xencommlab.hostile.fuzz.FuzzOptions;
+import org.xencommlab.hostile.fuzz.FuzzReport;
+import org.xencommlab.hostile.fuzz.Fuzzer;
+import org.xencommlab.hostile.fuzz.PlantedDefect;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The checks bite: a defect planted in the machine (as a buggy handler would do it) is found,

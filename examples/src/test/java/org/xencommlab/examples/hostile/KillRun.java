@@ -13,18 +13,18 @@ import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
 import org.xencommlab.arch.ppc.registration.RegistrationTable;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.WorkloadFailure;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.memory.FrameUse;
 import org.xencommlab.hypervisor.domain.Domain;
 import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.hypervisor.heap.XenHeap;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * One run of a scenario on one configuration, wired as the lab runner wires it, with a

@@ -3,10 +3,10 @@ package org.xencommlab.examples.hostile;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.xencommlab.api.sched.SchedulingPoint;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.kernel.GuestProcess;
 import org.xencommlab.guest.sched.BackgroundActivity;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A background activity that counts the scheduling points at which the scheduler runs work (the

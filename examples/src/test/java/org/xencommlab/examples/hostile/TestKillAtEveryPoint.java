@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.xencommlab.examples.lab.Comparison;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * Kill at every point: for every standard scenario and every configuration {@code compare} runs

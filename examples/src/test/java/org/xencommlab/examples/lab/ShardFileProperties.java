@@ -25,8 +25,8 @@ import net.jqwik.api.constraints.Size;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The shard file reader takes input from other machines: whatever is wrong with a file (cut

@@ -11,8 +11,8 @@ import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.SizeSweep;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 final class TestComparison {
     private static final RunInjectors INJECTORS = new RunInjectors(PluginRegistry.discover());

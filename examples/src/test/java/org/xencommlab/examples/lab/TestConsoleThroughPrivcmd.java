@@ -11,13 +11,13 @@ import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
-import org.xencommlab.examples.machine.Machine;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The whole path of issue 2 on every arch and variant: a user process in dom0 writes to the console

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 final class TestLabRunner {
     private static final RunInjectors INJECTORS = new RunInjectors(PluginRegistry.discover());

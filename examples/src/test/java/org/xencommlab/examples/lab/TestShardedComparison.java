@@ -16,8 +16,8 @@ import org.xencommlab.examples.report.ReportJson;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /** A comparison's shards, run apart and written to shard files, fold into the report of one run. */
 final class TestShardedComparison {

@@ -10,8 +10,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.xencommlab.api.errno.XenErrno;
-import org.xencommlab.hypervisor.memory.FrameAccounting;
 import org.xencommlab.hypervisor.control.Hypervisor;
+import org.xencommlab.hypervisor.memory.FrameAccounting;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * The hypervisor entry is the trust boundary: on a booted machine of each arch, any hypercall

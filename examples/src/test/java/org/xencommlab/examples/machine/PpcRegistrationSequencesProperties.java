@@ -17,11 +17,12 @@ import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
-import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.control.Hypervisor;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.RunEnvironment;
 
 /**
  * Issue 4's property on a wired ppc machine: any sequence of register / alloc+copy / unregister /

@@ -17,6 +17,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * The cvm arch on a fully wired machine, with real hypercalls: private memory is out of the

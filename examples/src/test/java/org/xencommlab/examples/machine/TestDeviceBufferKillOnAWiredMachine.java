@@ -11,6 +11,7 @@ import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A kill that lands while a tool unmaps a device buffer: the mapping's clean-up runs inside the

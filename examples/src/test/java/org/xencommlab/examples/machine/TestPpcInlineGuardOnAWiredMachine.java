@@ -18,6 +18,7 @@ import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.arch.ppc.reference.PpcMemref;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * A ppc tool in registration mode may not name memory inline: the inline form is the kernel's,

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.Counter;
-import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.arch.ppc.guest.PpcBufferApi;
+import org.xencommlab.arch.ppc.metrics.PpcMetrics;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * Issue 4 on a fully wired ppc machine: each of the mail's four problems as an observable outcome,

@@ -11,11 +11,12 @@ import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.paging.PageTableFormat;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.memory.FrameUse;
 import org.xencommlab.guest.paging.PageTables;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.RunEnvironment;
 
 /**
  * Issue 12, defect 5: a guest range that wraps past the top of the address space is refused as a

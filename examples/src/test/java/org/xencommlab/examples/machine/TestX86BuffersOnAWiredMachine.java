@@ -11,10 +11,11 @@ import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
-import org.xencommlab.examples.wiring.RunEnvironment;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.RunEnvironment;
 
 /**
  * Issue 3 on a fully wired x86 machine, on the same seeded schedule each time: the swapper and

@@ -5,11 +5,12 @@ import java.util.Map;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.hypercall.SubOps;
 import org.xencommlab.api.xencomm.BufferSlice;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /** Fully wired machines for tests, built exactly as the lab builds them. */
 final class WiredMachines {

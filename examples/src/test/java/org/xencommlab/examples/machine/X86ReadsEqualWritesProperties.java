@@ -14,6 +14,7 @@ import org.xencommlab.api.xencomm.BufferSlice;
 import org.xencommlab.api.xencomm.HypercallBuffer;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.lib.XcHandle;
+import org.xencommlab.machine.facade.Machine;
 
 /**
  * Issue 3's promise on a wired x86 machine: for any placement of the bytes in a buffer (crossing

@@ -80,8 +80,8 @@ final class HtmlInChromiumIT {
         if (which.equals("sparse")) {
             return TestingReports.sparse();
         }
-        org.xencommlab.examples.wiring.RunInjectors injectors =
-                new org.xencommlab.examples.wiring.RunInjectors(org.xencommlab.examples.wiring.PluginRegistry.discover());
+        org.xencommlab.machine.wiring.RunInjectors injectors =
+                new org.xencommlab.machine.wiring.RunInjectors(org.xencommlab.machine.wiring.PluginRegistry.discover());
         return new org.xencommlab.examples.lab.Comparison(java.util.List.of(), java.util.List.of(),
                 org.xencommlab.examples.scenario.ScenarioCatalog.standard().all(), java.util.Map.of(), 1, 1, true)
                 .run(injectors, org.xencommlab.examples.cost.CostModel.defaults(), "test", 2, done -> {});

@@ -36,7 +36,7 @@ import org.xencommlab.examples.report.model.Configuration;
 import org.xencommlab.examples.report.model.Metrics;
 import org.xencommlab.examples.report.model.RunResult;
 import org.xencommlab.examples.report.model.ScenarioInfo;
-import org.xencommlab.examples.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import org.xencommlab.strategy.pointer.plugin.PointerStrategyPlugin;
 
 /**

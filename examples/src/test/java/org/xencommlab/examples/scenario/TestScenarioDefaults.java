@@ -11,10 +11,10 @@ import org.xencommlab.examples.lab.LabRunner;
 import org.xencommlab.examples.lab.RunSpec;
 import org.xencommlab.examples.report.model.Outcome;
 import org.xencommlab.examples.report.model.RunResult;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /** Scenarios show what they claim at their default parameters, and their reports agree with their checks. */
 final class TestScenarioDefaults {

@@ -15,14 +15,14 @@ import org.xencommlab.api.plugin.ParameterSpec;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cost.CostModel;
 import org.xencommlab.examples.lab.Comparison;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.report.ReportJson;
 import org.xencommlab.examples.report.model.ComparisonReport;
 import org.xencommlab.examples.report.model.Outcome;
-import org.xencommlab.examples.wiring.LabConfiguration;
-import org.xencommlab.examples.wiring.PluginRegistry;
-import org.xencommlab.examples.wiring.RunEnvironment;
-import org.xencommlab.examples.wiring.RunInjectors;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The standard scenarios on the four plain configurations {x86, ppc} x {pointer, embedded}: every

@@ -9,10 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.plugin.Parameters;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The percpu-page strategy, found on the class path like the others, runs every standard scenario

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.examples.cli.XencommLabCommand;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.UnknownNameException;
 
 final class TestPluginDiscovery {
     @Test

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.ArchPlugin;
 import org.xencommlab.api.plugin.SpiVersion;
+import org.xencommlab.machine.wiring.PluginFolder;
+import org.xencommlab.machine.wiring.PluginLoadException;
+import org.xencommlab.machine.wiring.PluginOrigin;
+import org.xencommlab.machine.wiring.PluginRegistry;
 
 /**
  * A plugins folder: its jars are loaded through one class loader beside the class path's plugins,

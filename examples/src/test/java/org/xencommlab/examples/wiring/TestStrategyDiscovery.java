@@ -18,10 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xencommlab.api.abi.StrategyPlugin;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.examples.cli.XencommLabCommand;
-import org.xencommlab.examples.machine.Machine;
 import org.xencommlab.examples.scenario.MachineSettings;
 import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.ScenarioCatalog;
+import org.xencommlab.machine.facade.Machine;
+import org.xencommlab.machine.wiring.LabConfiguration;
+import org.xencommlab.machine.wiring.PluginRegistry;
+import org.xencommlab.machine.wiring.RunEnvironment;
+import org.xencommlab.machine.wiring.RunInjectors;
 
 /**
  * The strategy axis is open: a strategy added to the class path through a class loader appears in
