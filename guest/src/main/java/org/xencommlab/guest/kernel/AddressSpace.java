@@ -79,6 +79,11 @@ final class AddressSpace {
         return pid;
     }
 
+    /** The lock that guards it: the kernel's memory lock. */
+    Object lock() {
+        return reclaim.lock();
+    }
+
     long rootGfn() {
         return rootGfn;
     }
@@ -384,13 +389,17 @@ final class AddressSpace {
         return address;
     }
 
-    /** {@code copy_to_user} ({@code toUser}) or {@code copy_from_user} between a kernel block and user memory. */
-    void kernelCopy(long userAddress, KernelBlock block, int blockOffset, int length, boolean toUser) {
+    /**
+     * {@code copy_to_user} ({@code toUser}) or {@code copy_from_user} between a kernel block and user memory.
+     *
+     * @return null, as {@link #mlock}
+     */
+    Void kernelCopy(long userAddress, KernelBlock block, int blockOffset, int length, boolean toUser) {
         if (blockOffset < 0 || length < 0 || (long) blockOffset + length > block.length()) {
             throw new XenException(XenErrno.EINVAL, "copy of " + length + " bytes at " + blockOffset + " of a " + block.length() + "-byte block");
         }
         if (length == 0) {
-            return;
+            return null;
         }
         long firstKernelPhysical = block.physicalAddress() + blockOffset;
         if (!reclaim.isKernelFrame(pageSize.pageOf(firstKernelPhysical))
@@ -415,6 +424,7 @@ final class AddressSpace {
             done += piece;
         }
         metrics.add(Counter.KERNEL_COPY_BYTES, length);
+        return null;
     }
 
     // ---- page-table entries ----
