@@ -3,6 +3,8 @@ package org.xencommlab.guest.kernel;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
+import org.xencommlab.api.abi.VcpuArgumentPages;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypervisorGate;
@@ -50,7 +52,7 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * <p>Thread-safety: every part takes the lock its state needs; none holds the memory lock while it
  * calls the hypervisor or the scheduler, runs a clean-up or releases an arch state.
  */
-public final class GuestKernel implements KernelServices, org.xencommlab.api.abi.VcpuArgumentPages.Holder {
+public final class GuestKernel implements KernelServices, VcpuArgumentPages.Holder {
     private final int domid;
     private final PageSize pageSize;
     private final AddressSpaceLayout layout;
@@ -70,39 +72,19 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
     private final KernelXencomm xencomm;
     private final ProcessTable<GuestProcess> table;
 
-    GuestKernel(
-            int domid,
-            long ramPages,
-            long maxPages,
-            GuestPhysicalMemory memory,
-            PageTableFormat format,
-            AddressSpaceLayout layout,
-            PageSize pageSize,
-            HypervisorGate gate,
-            GuestScheduler scheduler,
-            RunMetrics metrics,
-            Trace trace,
-            GuestConfig config,
-            GuestXencomm guestXencomm) {
+    /** Boots the kernel on arguments {@link GuestKernelFactory} has checked. */
+    GuestKernel(int domid, long ramPages, long maxPages, GuestPhysicalMemory memory, PageTableFormat format,
+            AddressSpaceLayout layout, PageSize pageSize, HypervisorGate gate, GuestScheduler scheduler, RunMetrics metrics,
+            Trace trace, GuestConfig config, GuestXencomm guestXencomm) {
         this.domid = domid;
-        this.memory = requireNonNull(memory, "memory is null");
-        this.layout = requireNonNull(layout, "layout is null");
-        this.pageSize = requireNonNull(pageSize, "pageSize is null");
-        this.gate = requireNonNull(gate, "gate is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
-        this.metrics = requireNonNull(metrics, "metrics is null");
-        this.trace = requireNonNull(trace, "trace is null");
-        this.config = requireNonNull(config, "config is null");
-        if (!memory.pageSize().equals(pageSize)) {
-            throw new IllegalArgumentException("memory of domain " + domid + " has pages of " + memory.pageSize() + ", the arch " + pageSize);
-        }
-        if (memory.domid() != domid) {
-            throw new IllegalArgumentException("memory belongs to domain " + memory.domid() + ", not " + domid);
-        }
-        if (ramPages <= config.kernelReservePages() || maxPages < ramPages) {
-            throw new IllegalArgumentException("domain " + domid + ": " + ramPages + " RAM pages, " + maxPages
-                    + " at most, " + config.kernelReservePages() + " reserved");
-        }
+        this.memory = memory;
+        this.layout = layout;
+        this.pageSize = pageSize;
+        this.gate = gate;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.trace = trace;
+        this.config = config;
         this.frames = new FrameAllocator(maxPages, ramPages, config.kernelReservePages());
         this.tables = new PageTables(memory, format, pageSize);
         this.reclaim = new PageReclaim(domid, memory, frames, tables, new SwapStore(config.swapSlots(), pageSize.bytes()),
@@ -240,8 +222,8 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     /** The pages of vCPU 0, on which the kernel issues its own hypercalls ({@link #hypercall}). */
     @Override
-    public java.util.Optional<org.xencommlab.api.abi.VcpuArgumentPages> vcpuArgumentPages() {
-        return java.util.Optional.of(vcpuPages.forVcpu(0));
+    public Optional<VcpuArgumentPages> vcpuArgumentPages() {
+        return Optional.of(vcpuPages.forVcpu(0));
     }
 
     /** The arch's state of this kernel, made at boot ({@link GuestXencomm#attachKernel}). */

@@ -2,14 +2,11 @@ package org.xencommlab.guest.kernel;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.PageSize;
-import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.api.xencomm.ProcessXencomm;
 import org.xencommlab.guest.sched.Killable;
@@ -187,49 +184,24 @@ public final class GuestProcess implements UserProcessServices, Killable {
         return control.systemCall(callName, body);
     }
 
-    /** Runs a memory operation under the lock; an errno it fails with is counted as an error. */
-    private <T> T counted(Supplier<T> operation) {
-        synchronized (lock) {
-            try {
-                return operation.get();
-            } catch (XenException e) {
-                kernel.metrics().recordError(e.errno());
-                throw e;
-            }
-        }
-    }
-
     @Override
     public long mmapAnonymous(long length) {
-        return systemCall("mmap", () -> counted(() -> space.mmap(length)));
+        return control.mmap(length);
     }
 
     @Override
     public void munmap(long address, long length) {
-        systemCall("munmap", () -> {
-            List<Runnable> closed = counted(() -> space.munmap(address, length));
-            // Still inside the system call: a kill that arrived meanwhile is delivered at the
-            // return to user, after the mapping's resources are released (as Linux closes a VMA
-            // within munmap), so no kill point separates the two.
-            control.runDriverCleanups(closed);
-            return null;
-        });
+        control.munmap(address, length);
     }
 
     @Override
     public void mlock(long address, long length) {
-        systemCall("mlock", () -> {
-            kernel.metrics().increment(Counter.MLOCK_CALLS);
-            return counted(() -> space.mlock(address, length));
-        });
+        control.mlock(address, length);
     }
 
     @Override
     public void munlock(long address, long length) {
-        systemCall("munlock", () -> {
-            kernel.metrics().increment(Counter.MUNLOCK_CALLS);
-            return counted(() -> space.munlock(address, length));
-        });
+        control.munlock(address, length);
     }
 
     /** {@code exit_group}: the process ends and is torn down. */

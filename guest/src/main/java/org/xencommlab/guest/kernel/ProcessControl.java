@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.function.Supplier;
+import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.sched.SchedulingPoint;
@@ -13,10 +14,12 @@ import org.xencommlab.api.xencomm.ProcessXencomm;
 import org.xencommlab.guest.sched.GuestScheduler;
 
 /**
- * How one process enters and leaves the kernel and how it ends: system-call entry, the return to
- * user mode (where a kill that arrived during the call is delivered), {@code exit_group}, kill, and
- * the teardown. It owns the process's {@link ProcessLife}, its {@code atExit} clean-ups
- * ({@link ExitCleanups}) and the one release of its arch state.
+ * How one process enters and leaves the kernel and how it ends: its system calls (the memory
+ * ones' bodies too: {@code mmap}, {@code munmap}, {@code mlock}, {@code munlock}, each counting
+ * the errno it fails with), the return to user mode (where a kill that arrived during the call is
+ * delivered), {@code exit_group}, kill, and the teardown. It owns the process's
+ * {@link ProcessLife}, its {@code atExit} clean-ups ({@link ExitCleanups}) and the one release of
+ * its arch state.
  *
  * <p>A system call counts {@link Counter#GUEST_SYSCALLS}, loads the process's root on its vCPU and
  * reaches {@link SchedulingPoint#SYSCALL}; its return reaches
@@ -34,8 +37,8 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * kernel is shut down and this was its last process.
  *
  * <p>Locking: it holds the kernel's memory lock only inside {@link ProcessLife}'s steps (which
- * take it), never while it reaches a scheduling point, switches a vCPU, runs a clean-up or
- * releases an arch state.
+ * take it) and around each memory operation of its {@link AddressSpace}, never while it reaches a
+ * scheduling point, switches a vCPU, runs a clean-up or releases an arch state.
  */
 final class ProcessControl {
     private final int domid;
@@ -96,6 +99,49 @@ final class ProcessControl {
         }
     }
 
+    /** {@code mmap} of anonymous memory; returns its address. */
+    long mmap(long length) {
+        return systemCall("mmap", () -> counted(() -> space.mmap(length)));
+    }
+
+    /** {@code munmap}: the clean-ups of the driver mappings it closes run before the return to user mode. */
+    void munmap(long address, long length) {
+        systemCall("munmap", () -> {
+            List<Runnable> closed = counted(() -> space.munmap(address, length));
+            // Still inside the system call: a kill that arrived meanwhile is delivered at the
+            // return to user, after the mapping's resources are released (as Linux closes a VMA
+            // within munmap), so no kill point separates the two.
+            cleanups.runAll(closed, "driver clean-up");
+            return null;
+        });
+    }
+
+    void mlock(long address, long length) {
+        systemCall("mlock", () -> {
+            metrics.increment(Counter.MLOCK_CALLS);
+            return counted(() -> space.mlock(address, length));
+        });
+    }
+
+    void munlock(long address, long length) {
+        systemCall("munlock", () -> {
+            metrics.increment(Counter.MUNLOCK_CALLS);
+            return counted(() -> space.munlock(address, length));
+        });
+    }
+
+    /** Runs a memory operation under the lock; an errno it fails with is counted as an error. */
+    private <T> T counted(Supplier<T> operation) {
+        synchronized (space.lock()) {
+            try {
+                return operation.get();
+            } catch (XenException e) {
+                metrics.recordError(e.errno());
+                throw e;
+            }
+        }
+    }
+
     /** {@code exit_group}: the process ends and is torn down; ESRCH unless it is alive. */
     void exit() {
         life.enterSystemCall();
@@ -128,11 +174,6 @@ final class ProcessControl {
 
     void cancelAtExit(Runnable cleanup) {
         cleanups.cancel(cleanup);
-    }
-
-    /** Runs the clean-ups of driver mappings an unmap closed (never under the lock). */
-    void runDriverCleanups(List<Runnable> closed) {
-        cleanups.runAll(closed, "driver clean-up");
     }
 
     /** Clean-ups registered and not yet run. */
