@@ -250,7 +250,12 @@ final class AddressSpace {
         }
     }
 
-    /** The MMU: walks the tables in guest memory; on a miss, the page-fault handler; then walks again. */
+    /**
+     * The MMU: walks the tables in guest memory; on a miss, the page-fault handler; then walks
+     * again. EFAULT, changing nothing, if the handler cannot make the walk succeed: the kernel's
+     * record says the page is mapped, but the tables in guest memory no longer say so (the guest
+     * gave a page-table frame back to the hypervisor and got a zeroed one in its place, say).
+     */
     private long mmuTranslate(long va, boolean write) {
         for (int attempt = 0; attempt < 3; attempt++) {
             long entry = tables.leafEntry(rootGfn, va);
@@ -263,7 +268,8 @@ final class AddressSpace {
             }
             faultIn(vma, pageSize.pageOf(va));
         }
-        throw new IllegalStateException("page fault handler did not map 0x" + Long.toHexString(va));
+        throw new XenException(XenErrno.EFAULT, "page fault at 0x" + Long.toHexString(va)
+                + ": the page tables in guest memory do not hold the page the kernel mapped");
     }
 
     /** Makes page {@code vpn} present (zero fill, swap in, or migration completion); returns its frame. */
