@@ -29,7 +29,7 @@ import org.xencommlab.guest.paging.PageTables;
  * through {@link #residentChanged} and {@link #migrationTargetsChanged} when it moves a page.
  *
  * <p>Invalid arguments get the errno Linux gives and change nothing. It knows nothing of system
- * calls, kills or clean-ups: that is {@link GuestProcess}'s part.
+ * calls, kills or clean-ups: that is {@link ProcessControl}'s part.
  *
  * <p>Locking: every method requires the caller to hold the kernel's memory lock
  * ({@link PageReclaim#lock()}), which also guards reclaim's view of these pages. Nothing here
