@@ -17,9 +17,9 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * How one process enters and leaves the kernel and how it ends: its system calls (the memory
  * ones' bodies too: {@code mmap}, {@code munmap}, {@code mlock}, {@code munlock}, each counting
  * the errno it fails with), the return to user mode (where a kill that arrived during the call is
- * delivered), {@code exit_group}, kill, and the teardown. It owns the process's
- * {@link ProcessLife}, its {@code atExit} clean-ups ({@link ExitCleanups}) and the one release of
- * its arch state.
+ * delivered), {@code exit_group}, kill, and the teardown. It alone moves the process's
+ * {@link ProcessLife} from state to state ({@link GuestProcess} only asks it), and it owns the
+ * process's {@code atExit} clean-ups ({@link ExitCleanups}) and the one release of its arch state.
  *
  * <p>A system call counts {@link Counter#GUEST_SYSCALLS}, loads the process's root on its vCPU and
  * reaches {@link SchedulingPoint#SYSCALL}; its return reaches
@@ -56,7 +56,7 @@ final class ProcessControl {
     private final ProcessXencomm xencomm;
 
     /**
-     * @param life the process's life, owned from now on by this part
+     * @param life the process's life, whose transitions only this part makes
      * @param table the kernel's process table, which the process leaves at its teardown
      * @param xencomm the arch's state of the process, released at its teardown
      */
