@@ -40,8 +40,8 @@ import org.xencommlab.guest.sched.GuestScheduler;
  *
  * <p>The swapper and compaction act on real page-table entries (see {@link PageReclaim}) and can be
  * driven explicitly ({@link #swapOut}, {@link #swapOutPage}, {@link #startMigration},
- * {@link #compact}, {@link #completeMigrations}) or in the background from the scheduler with
- * seeded probabilities ({@link #setMemoryPressure}, {@link #setCompaction}).
+ * {@link #compact}) or in the background from the scheduler with seeded probabilities
+ * ({@link #setMemoryPressure}, {@link #setCompaction}).
  *
  * <p>The arch's guest half: the kernel attaches itself at the end of its boot
  * ({@link GuestXencomm#attachKernel}, once) and keeps the {@link KernelXencomm} it gets
@@ -304,11 +304,6 @@ public final class GuestKernel implements KernelServices, VcpuArgumentPages.Hold
         return vcpus.current(vcpu);
     }
 
-    /** The direct-map entry of kernel virtual address {@code va} (0 if none), as the kernel's tables hold it. */
-    public long kernelEntry(long va) {
-        return kernelHalf.entryFor(va);
-    }
-
     // ---- the swapper and compaction, explicitly ----
 
     /**
@@ -345,11 +340,6 @@ public final class GuestKernel implements KernelServices, VcpuArgumentPages.Hold
     /** Phase 1 for every eligible page of {@code process}; returns how many started. */
     public int compact(GuestProcess process) {
         return reclaim.compact(pidOf(process));
-    }
-
-    /** Phase 2 of every migration in flight, now; returns how many completed. */
-    public int completeMigrations() {
-        return reclaim.completeMigrations();
     }
 
     private int pidOf(GuestProcess process) {

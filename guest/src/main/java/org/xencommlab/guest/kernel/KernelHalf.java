@@ -83,13 +83,6 @@ final class KernelHalf {
         }
     }
 
-    /** The direct-map entry of kernel virtual address {@code va} (0 if none). */
-    long entryFor(long va) {
-        synchronized (lock) {
-            return directMap.entryFor(va);
-        }
-    }
-
     /**
      * A zeroed root table for a new process, holding the kernel's root entries; -1 if no frame can
      * be found. The caller holds the lock, and the process's address space owns the frame.

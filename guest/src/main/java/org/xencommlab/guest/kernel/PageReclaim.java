@@ -41,9 +41,9 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * page-table entries of any process; one lock keeps a page's record, its entry in guest memory
  * and the reverse map in step. The parts whose state must change in the same step as memory's
  * are guarded by it too, each saying so: {@link KernelHalf} (its heap takes frames from here),
- * {@link ProcessTable} and each {@link ProcessLife}. The methods that act on their own ({@code swapOut},
- * {@code startMigration}, {@code compact}, {@code completeMigrations}, the counts and the
- * background activity) take it; every other method requires the caller to hold it. Nothing
+ * {@link ProcessTable} and each {@link ProcessLife}. The methods that act on their own
+ * ({@code swapOut}, {@code startMigration}, {@code compact}, the counts and the background
+ * activity) take it; every other method requires the caller to hold it. Nothing
  * here holds it while calling the hypervisor or the scheduler: phase 2 is deferred through the
  * scheduler outside the lock and takes it when it runs.
  */
@@ -203,14 +203,6 @@ final class PageReclaim {
         }
         started.forEach(this::deferPhase2);
         return started.size();
-    }
-
-    int completeMigrations() {
-        synchronized (lock) {
-            List<UserPage.Migration> pending = List.copyOf(migrations);
-            pending.forEach(this::completeMigration);
-            return pending.size();
-        }
     }
 
     private UserPage pageOf(int pid, long address) {
