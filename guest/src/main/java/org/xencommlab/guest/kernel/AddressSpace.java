@@ -31,8 +31,9 @@ import org.xencommlab.guest.paging.PageTables;
  * <p>Invalid arguments get the errno Linux gives and change nothing. It knows nothing of system
  * calls, kills or clean-ups: that is {@link ProcessControl}'s part.
  *
- * <p>Locking: every method requires the caller to hold the kernel's memory lock
- * ({@link PageReclaim#lock()}), which also guards reclaim's view of these pages. Nothing here
+ * <p>Locking: every method but the constant ones ({@link #pid()}, {@link #rootGfn()},
+ * {@link #lock()}) requires the caller to hold the kernel's memory lock ({@link #lock()}, which is
+ * {@link PageReclaim#lock()}), which also guards reclaim's view of these pages. Nothing here
  * calls the hypervisor, the scheduler or a clean-up: the driver clean-ups an unmap makes due are
  * returned for the caller to run once it has let go of the lock.
  */
