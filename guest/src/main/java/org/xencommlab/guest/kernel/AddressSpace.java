@@ -29,10 +29,11 @@ import org.xencommlab.guest.paging.PageTables;
  * through {@link #residentChanged} and {@link #migrationTargetsChanged} when it moves a page.
  *
  * <p>Invalid arguments get the errno Linux gives and change nothing. It knows nothing of system
- * calls, kills or clean-ups: that is {@link GuestProcess}'s part.
+ * calls, kills or clean-ups: that is {@link ProcessControl}'s part.
  *
- * <p>Locking: every method requires the caller to hold the kernel's memory lock
- * ({@link PageReclaim#lock()}), which also guards reclaim's view of these pages. Nothing here
+ * <p>Locking: every method but the constant ones ({@link #pid()}, {@link #rootGfn()},
+ * {@link #lock()}) requires the caller to hold the kernel's memory lock ({@link #lock()}, which is
+ * {@link PageReclaim#lock()}), which also guards reclaim's view of these pages. Nothing here
  * calls the hypervisor, the scheduler or a clean-up: the driver clean-ups an unmap makes due are
  * returned for the caller to run once it has let go of the lock.
  */
@@ -77,6 +78,11 @@ final class AddressSpace {
 
     int pid() {
         return pid;
+    }
+
+    /** The lock that guards it: the kernel's memory lock. */
+    Object lock() {
+        return reclaim.lock();
     }
 
     long rootGfn() {
@@ -245,7 +251,12 @@ final class AddressSpace {
         }
     }
 
-    /** The MMU: walks the tables in guest memory; on a miss, the page-fault handler; then walks again. */
+    /**
+     * The MMU: walks the tables in guest memory; on a miss, the page-fault handler; then walks
+     * again. EFAULT, changing nothing, if the handler cannot make the walk succeed: the kernel's
+     * record says the page is mapped, but the tables in guest memory no longer say so (the guest
+     * gave a page-table frame back to the hypervisor and got a zeroed one in its place, say).
+     */
     private long mmuTranslate(long va, boolean write) {
         for (int attempt = 0; attempt < 3; attempt++) {
             long entry = tables.leafEntry(rootGfn, va);
@@ -258,7 +269,8 @@ final class AddressSpace {
             }
             faultIn(vma, pageSize.pageOf(va));
         }
-        throw new IllegalStateException("page fault handler did not map 0x" + Long.toHexString(va));
+        throw new XenException(XenErrno.EFAULT, "page fault at 0x" + Long.toHexString(va)
+                + ": the page tables in guest memory do not hold the page the kernel mapped");
     }
 
     /** Makes page {@code vpn} present (zero fill, swap in, or migration completion); returns its frame. */
@@ -384,13 +396,17 @@ final class AddressSpace {
         return address;
     }
 
-    /** {@code copy_to_user} ({@code toUser}) or {@code copy_from_user} between a kernel block and user memory. */
-    void kernelCopy(long userAddress, KernelBlock block, int blockOffset, int length, boolean toUser) {
+    /**
+     * {@code copy_to_user} ({@code toUser}) or {@code copy_from_user} between a kernel block and user memory.
+     *
+     * @return null, as {@link #mlock}
+     */
+    Void kernelCopy(long userAddress, KernelBlock block, int blockOffset, int length, boolean toUser) {
         if (blockOffset < 0 || length < 0 || (long) blockOffset + length > block.length()) {
             throw new XenException(XenErrno.EINVAL, "copy of " + length + " bytes at " + blockOffset + " of a " + block.length() + "-byte block");
         }
         if (length == 0) {
-            return;
+            return null;
         }
         long firstKernelPhysical = block.physicalAddress() + blockOffset;
         if (!reclaim.isKernelFrame(pageSize.pageOf(firstKernelPhysical))
@@ -415,6 +431,7 @@ final class AddressSpace {
             done += piece;
         }
         metrics.add(Counter.KERNEL_COPY_BYTES, length);
+        return null;
     }
 
     // ---- page-table entries ----

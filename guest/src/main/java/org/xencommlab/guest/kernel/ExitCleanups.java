@@ -11,8 +11,8 @@ import org.xencommlab.api.trace.TraceKind;
  * that throws is counted and traced and does not stop the others.
  *
  * <p>Locking: its own monitor guards the list and the count, and is never held while a clean-up
- * runs. {@link GuestProcess} may take it while it holds the kernel's memory lock (so that
- * "register unless dead" is one step), never the other way round.
+ * runs. {@link ProcessControl}, which owns it, may take it while it holds the kernel's memory
+ * lock (so that "register unless dead" is one step), never the other way round.
  */
 final class ExitCleanups {
     private final Trace trace;

@@ -3,7 +3,8 @@ package org.xencommlab.guest.kernel;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Optional;
+import org.xencommlab.api.abi.VcpuArgumentPages;
 import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.hypercall.HypervisorGate;
@@ -20,10 +21,7 @@ import org.xencommlab.api.xencomm.GuestXencomm;
 import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.guest.GuestConfig;
 import org.xencommlab.guest.memory.FrameAllocator;
-import org.xencommlab.guest.memory.FrameUse;
-import org.xencommlab.guest.memory.KernelHeap;
 import org.xencommlab.guest.memory.SwapStore;
-import org.xencommlab.guest.paging.KernelDirectMap;
 import org.xencommlab.guest.paging.PageTables;
 import org.xencommlab.guest.sched.GuestScheduler;
 
@@ -33,32 +31,28 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * and compaction. Made by {@link GuestKernelFactory}.
  *
  * <p>A façade over its parts, each of which owns its state and documents its locking: the
- * per-process {@link AddressSpace} (VMAs, page-table entries, gap search, unmap, mlock
- * accounting), the per-kernel {@link PageReclaim} (swapper, compaction and migration, reverse
- * map, swap store, direct reclaim; it owns the kernel's memory lock) and {@link VcpuRoots}
- * (which root each vCPU runs on). The kernel itself keeps the process table and the kernel
- * heap, under the memory lock.
+ * per-kernel {@link PageReclaim} (swapper, compaction and migration, reverse map, swap store,
+ * direct reclaim; it owns the kernel's memory lock), {@link KernelHalf} (direct map, kernel heap),
+ * {@link ProcessTable} (pids, the live processes, shutdown, the release of the arch's kernel
+ * state) and {@link VcpuRoots} (which root each vCPU runs on); and per process, its
+ * {@link AddressSpace} and {@link GuestProcess}'s own parts. The kernel itself keeps no mutable
+ * state.
  *
- * <p>The swapper and compaction act on real page-table entries and can be driven explicitly
- * ({@link #swapOut}, {@link #swapOutPage}, {@link #startMigration}, {@link #compact},
- * {@link #completeMigrations}) or in the background from the scheduler with seeded
- * probabilities ({@link #setMemoryPressure}, {@link #setCompaction}). An evicted page's entry is
- * a not-present entry carrying its swap slot; a page under migration has a not-present migration
- * entry between phase 1 (bytes copied to the new frame) and phase 2 (new frame installed, at the
- * scheduler's {@link GuestConfig#migrationDelayPoints() delay} or when the process touches it).
- * Locked pages are migrated but never swapped; pinned pages and driver mappings are never moved.
+ * <p>The swapper and compaction act on real page-table entries (see {@link PageReclaim}) and can be
+ * driven explicitly ({@link #swapOut}, {@link #swapOutPage}, {@link #startMigration},
+ * {@link #compact}) or in the background from the scheduler with seeded probabilities
+ * ({@link #setMemoryPressure}, {@link #setCompaction}).
  *
  * <p>The arch's guest half: the kernel attaches itself at the end of its boot
  * ({@link GuestXencomm#attachKernel}, once) and keeps the {@link KernelXencomm} it gets
  * ({@link #xencomm()}); each process gets its own state from it when it starts (see
- * {@link GuestProcess}). At {@link #shutdown} the kernel's state is released exactly once, once
+ * {@link GuestProcess}). After {@link #shutdown} the kernel's state is released exactly once, once
  * the last process of the kernel is torn down (each process's state released first).
  *
- * <p>Thread-safety: the kernel's memory-management state is guarded by one lock, and the kernel
- * never holds it while it calls the hypervisor or the scheduler, or runs a clean-up (or releases
- * an arch state).
+ * <p>Thread-safety: every part takes the lock its state needs; none holds the memory lock while it
+ * calls the hypervisor or the scheduler, runs a clean-up or releases an arch state.
  */
-public final class GuestKernel implements KernelServices, org.xencommlab.api.abi.VcpuArgumentPages.Holder {
+public final class GuestKernel implements KernelServices, VcpuArgumentPages.Holder {
     private final int domid;
     private final PageSize pageSize;
     private final AddressSpaceLayout layout;
@@ -71,67 +65,39 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
     private final FrameAllocator frames;
     private final PageTables tables;
     private final PageReclaim reclaim;
-    private final Object lock;
-    private final KernelDirectMap directMap;
-    private final KernelHeap heap;
+    private final KernelHalf kernelHalf;
     private final VcpuRoots vcpus;
     private final KernelVcpuPages vcpuPages;
-    private final TreeMap<Integer, GuestProcess> processes = new TreeMap<>();
     private final GuestScheduler.Registration background;
     private final KernelXencomm xencomm;
-    private int nextPid = 1;
-    private long kernelTableFrames;
-    private boolean shutDown;
-    private boolean xencommReleased;
-    private int releaseFailures;
+    private final ProcessTable<GuestProcess> table;
 
-    GuestKernel(
-            int domid,
-            long ramPages,
-            long maxPages,
-            GuestPhysicalMemory memory,
-            PageTableFormat format,
-            AddressSpaceLayout layout,
-            PageSize pageSize,
-            HypervisorGate gate,
-            GuestScheduler scheduler,
-            RunMetrics metrics,
-            Trace trace,
-            GuestConfig config,
-            GuestXencomm guestXencomm) {
+    /** Boots the kernel on arguments {@link GuestKernelFactory} has checked. */
+    GuestKernel(int domid, long ramPages, long maxPages, GuestPhysicalMemory memory, PageTableFormat format,
+            AddressSpaceLayout layout, PageSize pageSize, HypervisorGate gate, GuestScheduler scheduler, RunMetrics metrics,
+            Trace trace, GuestConfig config, GuestXencomm guestXencomm) {
         this.domid = domid;
-        this.memory = requireNonNull(memory, "memory is null");
-        this.layout = requireNonNull(layout, "layout is null");
-        this.pageSize = requireNonNull(pageSize, "pageSize is null");
-        this.gate = requireNonNull(gate, "gate is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
-        this.metrics = requireNonNull(metrics, "metrics is null");
-        this.trace = requireNonNull(trace, "trace is null");
-        this.config = requireNonNull(config, "config is null");
-        if (!memory.pageSize().equals(pageSize)) {
-            throw new IllegalArgumentException("memory of domain " + domid + " has pages of " + memory.pageSize() + ", the arch " + pageSize);
-        }
-        if (memory.domid() != domid) {
-            throw new IllegalArgumentException("memory belongs to domain " + memory.domid() + ", not " + domid);
-        }
-        if (ramPages <= config.kernelReservePages() || maxPages < ramPages) {
-            throw new IllegalArgumentException("domain " + domid + ": " + ramPages + " RAM pages, " + maxPages
-                    + " at most, " + config.kernelReservePages() + " reserved");
-        }
+        this.memory = memory;
+        this.layout = layout;
+        this.pageSize = pageSize;
+        this.gate = gate;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.trace = trace;
+        this.config = config;
         this.frames = new FrameAllocator(maxPages, ramPages, config.kernelReservePages());
         this.tables = new PageTables(memory, format, pageSize);
         this.reclaim = new PageReclaim(domid, memory, frames, tables, new SwapStore(config.swapSlots(), pageSize.bytes()),
                 scheduler, metrics, trace);
-        this.lock = reclaim.lock();
-        this.directMap = new KernelDirectMap(tables, pageSize, layout, maxPages, this::newKernelTable);
-        this.heap = new KernelHeap(new HeapFrames(reclaim, frames, directMap, layout), memory, pageSize);
-        this.vcpus = new VcpuRoots(domid, config.vcpus(), directMap.rootGfn(), gate, pageSize);
+        this.kernelHalf = new KernelHalf(reclaim, frames, tables, layout, memory, maxPages);
+        this.vcpus = new VcpuRoots(domid, config.vcpus(), kernelHalf.directMap().rootGfn(), gate, pageSize);
         this.vcpuPages = new KernelVcpuPages(this, this::xencomm, config.vcpus());
         this.background = scheduler.register("kernel d" + domid + " pager", reclaim::backgroundPaging);
-        // Last: the arch may keep this kernel but calls none of it while it attaches.
+        // The arch may keep this kernel but calls none of it while it attaches.
         this.xencomm = requireNonNull(guestXencomm.attachKernel(this), "the arch's guest half made no kernel state");
+        this.table = new ProcessTable<>(reclaim.lock(), domid, trace, xencomm::release);
         trace.event(TraceKind.PROCESS, domid, () -> "kernel booted: " + ramPages + " pages of " + pageSize.bytes()
-                + " bytes, kernel root 0x" + Long.toHexString(directMap.rootGfn()));
+                + " bytes, kernel root 0x" + Long.toHexString(kernelRootGfn()));
     }
 
     // ---- KernelServices ----
@@ -158,30 +124,22 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     @Override
     public KernelBlock kmalloc(int length) {
-        synchronized (lock) {
-            return heap.kmalloc(length);
-        }
+        return kernelHalf.kmalloc(length);
     }
 
     @Override
     public void kfree(KernelBlock block) {
-        synchronized (lock) {
-            heap.kfree(block);
-        }
+        kernelHalf.kfree(block);
     }
 
     @Override
     public KernelBlock allocateContiguous(int nrPages) {
-        synchronized (lock) {
-            return heap.allocateContiguous(nrPages);
-        }
+        return kernelHalf.allocateContiguous(nrPages);
     }
 
     @Override
     public void freeContiguous(KernelBlock block) {
-        synchronized (lock) {
-            heap.freeContiguous(block);
-        }
+        kernelHalf.freeContiguous(block);
     }
 
     /** Issues a hypercall from kernel mode on vCPU 0, on whatever page tables it runs (the kernel half is in all of them). */
@@ -209,48 +167,37 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
      */
     public GuestProcess startProcess(String name) {
         requireNonNull(name, "name is null");
-        GuestProcess process;
-        synchronized (lock) {
-            if (shutDown) {
-                throw new XenException(XenErrno.ESRCH, "kernel of domain " + domid + " is shut down");
-            }
-            int pid = nextPid++;
-            long root = reclaim.newTable();
-            if (root < 0) {
-                throw new XenException(XenErrno.ENOMEM, "no frame for a root page table");
-            }
-            directMap.copyKernelEntriesInto(root);
-            AddressSpace space = new AddressSpace(pid, root, reclaim, tables, directMap, layout, pageSize, memory, metrics,
-                    config.mlockLimitPages(), config.mmapMinAddress());
-            reclaim.register(space);
-            try {
-                process = new GuestProcess(this, name, pid % vcpus.count(), space, lock, vcpus, xencomm,
-                        () -> processes.remove(pid));
-            } catch (RuntimeException e) {
-                // The arch could not make the process's state: nothing of the process stays.
-                space.retire();
-                space.destroy();
-                throw e;
-            }
-            processes.put(pid, process);
-        }
-        GuestProcess started = process;
-        trace.event(TraceKind.PROCESS, domid, () -> "start pid " + started.pid() + " " + name);
+        GuestProcess process = table.start(pid -> newProcess(pid, name));
+        trace.event(TraceKind.PROCESS, domid, () -> "start pid " + process.pid() + " " + name);
         return process;
+    }
+
+    /** Process {@code pid} and its address space, under the memory lock; if the arch cannot make its state, nothing of it stays. */
+    private GuestProcess newProcess(int pid, String name) {
+        long root = kernelHalf.newProcessRoot();
+        if (root < 0) {
+            throw new XenException(XenErrno.ENOMEM, "no frame for a root page table");
+        }
+        AddressSpace space = new AddressSpace(pid, root, reclaim, tables, kernelHalf.directMap(), layout, pageSize, memory, metrics,
+                config.mlockLimitPages(), config.mmapMinAddress());
+        reclaim.register(space);
+        try {
+            return new GuestProcess(this, name, pid % vcpus.count(), space, vcpus, table, xencomm);
+        } catch (RuntimeException e) {
+            space.retire();
+            space.destroy();
+            throw e;
+        }
     }
 
     /** The live process {@code pid}, or null. */
     public GuestProcess process(int pid) {
-        synchronized (lock) {
-            return processes.get(pid);
-        }
+        return table.get(pid);
     }
 
     /** Live (and exiting) processes in pid order. */
     public List<GuestProcess> processes() {
-        synchronized (lock) {
-            return List.copyOf(processes.values());
-        }
+        return table.all();
     }
 
     /**
@@ -261,14 +208,11 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
      * again does nothing more.
      */
     public void shutdown() {
-        synchronized (lock) {
-            shutDown = true;
-        }
-        for (GuestProcess process : processes()) {
+        for (GuestProcess process : table.shutDown()) {
             process.kill();
         }
         background.cancel();
-        releaseXencommIfDone();
+        table.releaseKernelStateIfDone();
     }
 
     /** Each vCPU's argument pages, allocated the first time a call on that vCPU asks for them. */
@@ -278,8 +222,8 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     /** The pages of vCPU 0, on which the kernel issues its own hypercalls ({@link #hypercall}). */
     @Override
-    public java.util.Optional<org.xencommlab.api.abi.VcpuArgumentPages> vcpuArgumentPages() {
-        return java.util.Optional.of(vcpuPages.forVcpu(0));
+    public Optional<VcpuArgumentPages> vcpuArgumentPages() {
+        return Optional.of(vcpuPages.forVcpu(0));
     }
 
     /** The arch's state of this kernel, made at boot ({@link GuestXencomm#attachKernel}). */
@@ -289,44 +233,12 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     /** Whether the arch's kernel state was released (shut down, no process left). */
     public boolean isXencommReleased() {
-        synchronized (lock) {
-            return xencommReleased;
-        }
+        return table.kernelStateReleased();
     }
 
     /** Arch-state releases (of this kernel's or its processes' states) that threw; each was still counted as done. */
     public int xencommReleaseFailures() {
-        synchronized (lock) {
-            return releaseFailures;
-        }
-    }
-
-    /** Called by a process once it is reaped: the last one after shutdown releases the kernel's arch state. */
-    void processReaped() {
-        releaseXencommIfDone();
-    }
-
-    /** Releases the kernel's arch state once: after shutdown, with no process left. Never under the lock. */
-    private void releaseXencommIfDone() {
-        synchronized (lock) {
-            if (!shutDown || xencommReleased || !processes.isEmpty()) {
-                return;
-            }
-            xencommReleased = true;
-        }
-        runRelease(xencomm::release, "kernel arch state");
-    }
-
-    /** Runs an arch state's release; a failure (an arch bug) is counted and traced, never thrown. */
-    void runRelease(Runnable release, String what) {
-        try {
-            release.run();
-        } catch (RuntimeException e) {
-            synchronized (lock) {
-                releaseFailures++;
-            }
-            trace.event(TraceKind.PROCESS, domid, () -> "release of the " + what + " failed: " + e);
-        }
+        return table.releaseFailures();
     }
 
     // ---- counts a test or a report can check ----
@@ -355,16 +267,12 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     /** Page-table frames of the kernel half (its root and the direct map). */
     public long kernelTableFrames() {
-        synchronized (lock) {
-            return kernelTableFrames;
-        }
+        return kernelHalf.tableFrames();
     }
 
     /** Blocks from kmalloc and contiguous reservations not yet freed. */
     public int kernelBlocksLive() {
-        synchronized (lock) {
-            return heap.liveBlocks();
-        }
+        return kernelHalf.liveBlocks();
     }
 
     public int swapSlotsInUse() {
@@ -388,19 +296,12 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
 
     /** The kernel's root table (kernel threads' address space). */
     public long kernelRootGfn() {
-        return directMap.rootGfn();
+        return kernelHalf.directMap().rootGfn();
     }
 
     /** The root table vCPU {@code vcpu} runs on now, as this kernel loaded it. */
     public long currentRootGfn(int vcpu) {
         return vcpus.current(vcpu);
-    }
-
-    /** The direct-map entry of kernel virtual address {@code va} (0 if none), as the kernel's tables hold it. */
-    public long kernelEntry(long va) {
-        synchronized (lock) {
-            return directMap.entryFor(va);
-        }
     }
 
     // ---- the swapper and compaction, explicitly ----
@@ -441,11 +342,6 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
         return reclaim.compact(pidOf(process));
     }
 
-    /** Phase 2 of every migration in flight, now; returns how many completed. */
-    public int completeMigrations() {
-        return reclaim.completeMigrations();
-    }
-
     private int pidOf(GuestProcess process) {
         if (process.kernel() != this) {
             throw new IllegalArgumentException(process + " is not a process of this kernel");
@@ -470,14 +366,5 @@ public final class GuestKernel implements KernelServices, org.xencommlab.api.abi
      */
     public void setCompaction(double probability) {
         reclaim.setCompaction(probability);
-    }
-
-    /** A zeroed page-table frame for the kernel half, or -1 (memory lock held). */
-    private long newKernelTable() {
-        long gfn = reclaim.newTable();
-        if (gfn >= 0) {
-            kernelTableFrames++;
-        }
-        return gfn;
     }
 }

@@ -75,8 +75,23 @@ public final class GuestKernelFactory {
      * @param maxPages frames the domain may ever hold (a balloon can grow it up to this); frames
      *     from {@code ramPages} start ballooned out
      * @param kernelConfig this kernel's configuration (the run's scheduler settings still apply)
+     * @throws IllegalArgumentException if {@code memory} is not the domain's or has another page
+     *     size, or the sizes do not fit ({@code ramPages} above the kernel's reserve, at most
+     *     {@code maxPages})
      */
     public GuestKernel boot(int domid, long ramPages, long maxPages, GuestPhysicalMemory memory, GuestConfig kernelConfig) {
+        requireNonNull(memory, "memory is null");
+        requireNonNull(kernelConfig, "config is null");
+        if (!memory.pageSize().equals(pageSize)) {
+            throw new IllegalArgumentException("memory of domain " + domid + " has pages of " + memory.pageSize() + ", the arch " + pageSize);
+        }
+        if (memory.domid() != domid) {
+            throw new IllegalArgumentException("memory belongs to domain " + memory.domid() + ", not " + domid);
+        }
+        if (ramPages <= kernelConfig.kernelReservePages() || maxPages < ramPages) {
+            throw new IllegalArgumentException("domain " + domid + ": " + ramPages + " RAM pages, " + maxPages
+                    + " at most, " + kernelConfig.kernelReservePages() + " reserved");
+        }
         return new GuestKernel(domid, ramPages, maxPages, memory, format, layout, pageSize, gate, scheduler, metrics, trace, kernelConfig,
                 xencomm);
     }

@@ -2,53 +2,38 @@ package org.xencommlab.guest.kernel;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.xencommlab.api.errno.XenErrno;
-import org.xencommlab.api.errno.XenException;
 import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.kernel.UserProcessServices;
 import org.xencommlab.api.memory.PageSize;
-import org.xencommlab.api.metrics.Counter;
-import org.xencommlab.api.sched.SchedulingPoint;
-import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.api.xencomm.KernelXencomm;
 import org.xencommlab.api.xencomm.ProcessXencomm;
 import org.xencommlab.guest.sched.Killable;
 
 /**
- * A user process of a {@link GuestKernel}: its life (system calls, kill, exit, teardown and the
- * {@link #atExit} clean-ups) over its {@link AddressSpace}, to which the memory calls and the
- * kernel-mode helpers a driver uses are handed. Started with {@link GuestKernel#startProcess}.
+ * A user process of a {@link GuestKernel}, started with {@link GuestKernel#startProcess}: a
+ * façade over its parts, each of which owns its state and documents its locking. Its
+ * {@link AddressSpace} holds its memory (VMAs, pages and their entries in guest memory, demand
+ * paging, mlock, pins, driver mappings); its {@link ProcessControl} its entries into the kernel
+ * and its end (system calls, kill delivery at the return to user mode, exit, the {@link #atExit}
+ * clean-ups, the teardown and the release of {@link #xencomm()}), over its {@link ProcessLife}.
  *
- * <p>Linux semantics throughout: anonymous memory is demand-paged (first touch maps a zeroed
- * frame); user loads and stores walk the process's page tables in guest memory as the MMU does
- * and fault on a missing entry; {@code mlock} is a per-page flag, not reference counted, limited
- * by {@code RLIMIT_MEMLOCK} ({@link org.xencommlab.guest.GuestConfig#mlockLimitPages()}), and it
- * faults the pages in; a driver's mapping of kernel frames is never swapped, migrated, locked or
- * pinned. Invalid arguments get the errno Linux gives and change nothing. A kill is delivered at
- * the next return to user mode when the process is inside a system call, immediately otherwise;
- * {@code munmap} runs the clean-up of a driver mapping it closes before that return, so no kill
- * separates a mapping's removal from the release of its resources. Teardown runs the
- * {@link #atExit} clean-ups (last registered first, each once, a failing one does not stop the
- * others), then releases the arch's state of the process ({@link ProcessXencomm#release}, exactly
- * once, made by the kernel's arch state when the process started: {@link #xencomm()}), then
- * unmaps everything (driver clean-ups run), releases locked pages and frees every frame and page
- * table. A system call on a dead process fails with ESRCH.
+ * <p>Linux semantics throughout: anonymous memory is demand-paged; user loads and stores walk the
+ * process's page tables in guest memory as the MMU does and fault on a missing entry; {@code mlock}
+ * is a per-page flag limited by {@code RLIMIT_MEMLOCK}
+ * ({@link org.xencommlab.guest.GuestConfig#mlockLimitPages()}); invalid arguments get the errno
+ * Linux gives and change nothing, and an errno a memory system call fails with is counted. A kill is
+ * delivered at the next return to user mode when the process is inside a system call, immediately
+ * otherwise; {@code munmap} runs the clean-up of a driver mapping it closes before that return, so
+ * no kill separates a mapping's removal from the release of its resources. A system call on a
+ * process that is no longer alive fails with ESRCH; a kernel-mode helper still works while it exits.
  *
- * <p>Locking: its own state (life cycle, system-call depth, pending kill, clean-ups) is guarded
- * by the kernel's memory lock, the same lock its address space requires, so that a state check
- * and the memory operation it guards are one step. It never holds that lock while it reaches a
- * scheduling point, switches a vCPU or runs a clean-up.
+ * <p>Locking: it keeps no mutable state of its own. A memory operation runs under the kernel's
+ * memory lock ({@link AddressSpace#lock()}), taken here or through {@link ProcessLife}'s checks;
+ * the lock is never held while a scheduling point is reached, a vCPU switched or a clean-up run.
  */
 public final class GuestProcess implements UserProcessServices, Killable {
-    private enum State {
-        ALIVE,
-        EXITING,
-        DEAD
-    }
-
     private final GuestKernel kernel;
     private final int pid;
     private final String name;
@@ -56,33 +41,31 @@ public final class GuestProcess implements UserProcessServices, Killable {
     private final AddressSpace space;
     private final Object lock;
     private final VcpuRoots vcpus;
-    private final Runnable reap;
-    private final ExitCleanups cleanups;
+    private final ProcessLife life;
     private final ProcessXencomm xencomm;
-    private State state = State.ALIVE;
-    private int syscallDepth;
-    private boolean killPending;
-    private boolean killed;
+    private final ProcessControl control;
 
     /**
-     * @param lock the kernel's memory lock
-     * @param kernelXencomm the kernel's arch state, which makes this process's (called here, with
-     *     the lock held: it only makes the object)
-     * @param reap removes it from the kernel's process table, called with the lock held when it is dead
+     * Called by the kernel under its memory lock, which the arch's {@code attachProcess} runs under
+     * (it only makes the object).
+     *
+     * @param table the kernel's process table, which the process leaves when it is torn down
+     * @param kernelXencomm the kernel's arch state, which makes this process's
      */
-    GuestProcess(GuestKernel kernel, String name, int vcpu, AddressSpace space, Object lock, VcpuRoots vcpus,
-            KernelXencomm kernelXencomm, Runnable reap) {
+    GuestProcess(GuestKernel kernel, String name, int vcpu, AddressSpace space, VcpuRoots vcpus,
+            ProcessTable<GuestProcess> table, KernelXencomm kernelXencomm) {
         this.kernel = kernel;
         this.pid = space.pid();
         this.name = name;
         this.vcpu = vcpu;
         this.space = space;
-        this.lock = lock;
+        this.lock = space.lock();
         this.vcpus = vcpus;
-        this.reap = reap;
-        this.cleanups = new ExitCleanups(kernel.trace(), kernel.domid(), pid);
-        // Last: the arch may keep this process but calls none of it while it attaches.
+        this.life = new ProcessLife(lock, kernel.domid(), pid);
+        // The arch may keep this process but calls none of it while it attaches.
         this.xencomm = requireNonNull(kernelXencomm.attachProcess(this), "the arch's guest half made no process state");
+        this.control = new ProcessControl(kernel.domid(), name, vcpu, life, space, vcpus, table, kernel.scheduler(),
+                kernel.metrics(), kernel.trace(), xencomm);
     }
 
     /** The arch's state of this process, made when it started; released at its teardown. */
@@ -121,17 +104,17 @@ public final class GuestProcess implements UserProcessServices, Killable {
 
     @Override
     public boolean isAlive() {
-        return locked(() -> state == State.ALIVE);
+        return life.isAlive();
     }
 
     /** Whether it died by a kill (rather than exiting). */
     public boolean wasKilled() {
-        return locked(() -> killed);
+        return life.wasKilled();
     }
 
     /** Whether it is inside a system call now. */
     public boolean inSystemCall() {
-        return locked(() -> syscallDepth > 0);
+        return life.inSystemCall();
     }
 
     // ---- counts ----
@@ -169,12 +152,12 @@ public final class GuestProcess implements UserProcessServices, Killable {
 
     /** Clean-ups registered and not yet run. */
     public int pendingCleanups() {
-        return cleanups.pending();
+        return control.pendingCleanups();
     }
 
     /** Clean-ups that threw at teardown (the others still ran). */
     public int cleanupFailures() {
-        return cleanups.failures();
+        return control.cleanupFailures();
     }
 
     /** Whether the page holding {@code address} is mlocked. */
@@ -198,119 +181,37 @@ public final class GuestProcess implements UserProcessServices, Killable {
     @Override
     public <T> T systemCall(String callName, Supplier<T> body) {
         requireNonNull(body, "body is null");
-        enterSystemCall(callName);
-        try {
-            return body.get();
-        } finally {
-            returnToUser();
-        }
-    }
-
-    private void enterSystemCall(String callName) {
-        synchronized (lock) {
-            if (state != State.ALIVE) {
-                throw gone();
-            }
-            syscallDepth++;
-        }
-        kernel.metrics().increment(Counter.GUEST_SYSCALLS);
-        kernel.trace().event(TraceKind.SYSCALL, kernel.domid(), () -> "pid " + pid + " " + callName);
-        vcpus.switchTo(vcpu, space.rootGfn());
-        kernel.scheduler().reached(SchedulingPoint.SYSCALL, kernel.domid());
-    }
-
-    private void returnToUser() {
-        kernel.scheduler().reached(SchedulingPoint.RETURN_TO_USER, kernel.domid());
-        boolean deliver;
-        synchronized (lock) {
-            syscallDepth--;
-            deliver = syscallDepth == 0 && killPending && state == State.ALIVE;
-        }
-        if (deliver) {
-            teardown(true);
-            throw gone();
-        }
-    }
-
-    private XenException gone() {
-        return new XenException(XenErrno.ESRCH, "process " + pid + " of domain " + kernel.domid() + (killed ? " was killed" : " has exited"));
-    }
-
-    /** Runs a memory operation under the lock; an errno it fails with is counted as an error. */
-    private <T> T counted(Supplier<T> operation) {
-        synchronized (lock) {
-            try {
-                return operation.get();
-            } catch (XenException e) {
-                kernel.metrics().recordError(e.errno());
-                throw e;
-            }
-        }
+        return control.systemCall(callName, body);
     }
 
     @Override
     public long mmapAnonymous(long length) {
-        return systemCall("mmap", () -> counted(() -> space.mmap(length)));
+        return control.mmap(length);
     }
 
     @Override
     public void munmap(long address, long length) {
-        systemCall("munmap", () -> {
-            List<Runnable> closed = counted(() -> space.munmap(address, length));
-            // Still inside the system call: a kill that arrived meanwhile is delivered at the
-            // return to user, after the mapping's resources are released (as Linux closes a VMA
-            // within munmap), so no kill point separates the two.
-            cleanups.runAll(closed, "driver clean-up");
-            return null;
-        });
+        control.munmap(address, length);
     }
 
     @Override
     public void mlock(long address, long length) {
-        systemCall("mlock", () -> {
-            kernel.metrics().increment(Counter.MLOCK_CALLS);
-            return counted(() -> space.mlock(address, length));
-        });
+        control.mlock(address, length);
     }
 
     @Override
     public void munlock(long address, long length) {
-        systemCall("munlock", () -> {
-            kernel.metrics().increment(Counter.MUNLOCK_CALLS);
-            return counted(() -> space.munlock(address, length));
-        });
+        control.munlock(address, length);
     }
 
     /** {@code exit_group}: the process ends and is torn down. */
     public void exit() {
-        synchronized (lock) {
-            if (state != State.ALIVE) {
-                throw gone();
-            }
-            syscallDepth++;
-        }
-        kernel.metrics().increment(Counter.GUEST_SYSCALLS);
-        kernel.trace().event(TraceKind.SYSCALL, kernel.domid(), () -> "pid " + pid + " exit_group");
-        kernel.scheduler().reached(SchedulingPoint.SYSCALL, kernel.domid());
-        synchronized (lock) {
-            syscallDepth--;
-        }
-        teardown(false);
+        control.exit();
     }
 
     @Override
     public void kill() {
-        synchronized (lock) {
-            if (state != State.ALIVE) {
-                return;
-            }
-            if (syscallDepth > 0) {
-                killPending = true;
-                kernel.trace().event(TraceKind.PROCESS, kernel.domid(), () -> "kill pid " + pid + " pending (in a system call)");
-                return;
-            }
-        }
-        teardown(true);
+        control.kill();
     }
 
     // ---- user-mode loads and stores ----
@@ -328,11 +229,7 @@ public final class GuestProcess implements UserProcessServices, Killable {
     }
 
     private void userAccess(long address, int length, boolean write, byte[] buffer, int offset) {
-        synchronized (lock) {
-            if (state != State.ALIVE) {
-                throw gone();
-            }
-        }
+        life.checkAlive();
         if (length == 0) {
             return;
         }
@@ -342,11 +239,11 @@ public final class GuestProcess implements UserProcessServices, Killable {
         }
     }
 
-    // ---- kernel-mode helpers ----
+    // ---- kernel-mode helpers (they still work while the process exits) ----
 
     @Override
     public long[] pinUserPages(long address, int nrPages) {
-        return notDead(() -> space.pin(address, nrPages));
+        return life.whileNotDead(() -> space.pin(address, nrPages));
     }
 
     @Override
@@ -359,90 +256,36 @@ public final class GuestProcess implements UserProcessServices, Killable {
 
     @Override
     public long translate(long address) {
-        return locked(() -> state == State.DEAD ? -1 : space.translate(address));
+        return life.unlessDead(() -> space.translate(address), -1L);
     }
 
     @Override
     public long mapKernelFrames(long[] gfns, Runnable onUnmap) {
         requireNonNull(gfns, "gfns is null");
         requireNonNull(onUnmap, "onUnmap is null");
-        return notDead(() -> space.mapKernelFrames(gfns, onUnmap));
+        return life.whileNotDead(() -> space.mapKernelFrames(gfns, onUnmap));
     }
 
     @Override
     public void copyFromUser(long userAddress, KernelBlock block, int blockOffset, int length) {
         requireNonNull(block, "block is null");
-        notDead(() -> {
-            space.kernelCopy(userAddress, block, blockOffset, length, false);
-            return null;
-        });
+        life.whileNotDead(() -> space.kernelCopy(userAddress, block, blockOffset, length, false));
     }
 
     @Override
     public void copyToUser(KernelBlock block, int blockOffset, long userAddress, int length) {
         requireNonNull(block, "block is null");
-        notDead(() -> {
-            space.kernelCopy(userAddress, block, blockOffset, length, true);
-            return null;
-        });
-    }
-
-    /** A kernel-mode helper: ESRCH once the process is dead (it still works while it exits). */
-    private <T> T notDead(Supplier<T> helper) {
-        synchronized (lock) {
-            if (state == State.DEAD) {
-                throw gone();
-            }
-            return helper.get();
-        }
+        life.whileNotDead(() -> space.kernelCopy(userAddress, block, blockOffset, length, true));
     }
 
     @Override
     public void atExit(Runnable cleanup) {
-        requireNonNull(cleanup, "cleanup is null");
-        synchronized (lock) {
-            if (state != State.DEAD) {
-                cleanups.add(cleanup);
-                return;
-            }
-        }
-        // The process is gone: nothing else would ever run it.
-        cleanups.runAll(List.of(cleanup), "clean-up");
+        control.atExit(cleanup);
     }
 
     @Override
     public void cancelAtExit(Runnable cleanup) {
-        cleanups.cancel(cleanup);
-    }
-
-    // ---- teardown ----
-
-    private void teardown(boolean byKill) {
-        synchronized (lock) {
-            if (state != State.ALIVE) {
-                return;
-            }
-            state = State.EXITING;
-            killed = byKill;
-            space.retire();
-        }
-        kernel.trace().event(TraceKind.PROCESS, kernel.domid(), () -> (byKill ? "kill" : "exit") + " pid " + pid + " " + name);
-        vcpus.switchAwayFrom(space.rootGfn());
-        for (Runnable cleanup = cleanups.takeLast(); cleanup != null; cleanup = cleanups.takeLast()) {
-            cleanups.runAll(List.of(cleanup), "clean-up");
-        }
-        // Exactly once (only the teardown that moved the process out of ALIVE gets here), after
-        // the clean-ups and before the address space goes: the arch may still unpin pages and
-        // issue hypercalls for the process, which runs no more user code.
-        kernel.runRelease(xencomm::release, "arch state of pid " + pid);
-        List<Runnable> closed;
-        synchronized (lock) {
-            closed = space.destroy();
-            state = State.DEAD;
-            reap.run();
-        }
-        cleanups.runAll(closed, "driver clean-up");
-        kernel.processReaped();
+        control.cancelAtExit(cleanup);
     }
 
     @Override

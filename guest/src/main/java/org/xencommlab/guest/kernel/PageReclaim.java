@@ -39,9 +39,11 @@ import org.xencommlab.guest.sched.GuestScheduler;
  * <p>Locking: this part owns the kernel's memory lock ({@link #lock()}). It guards the state
  * here and the state of every {@link AddressSpace} of the kernel, because reclaim rewrites the
  * page-table entries of any process; one lock keeps a page's record, its entry in guest memory
- * and the reverse map in step. The methods that act on their own ({@code swapOut},
- * {@code startMigration}, {@code compact}, {@code completeMigrations}, the counts and the
- * background activity) take it; every other method requires the caller to hold it. Nothing
+ * and the reverse map in step. The parts whose state must change in the same step as memory's
+ * are guarded by it too, each saying so: {@link KernelHalf} (its heap takes frames from here),
+ * {@link ProcessTable} and each {@link ProcessLife}. The methods that act on their own
+ * ({@code swapOut}, {@code startMigration}, {@code compact}, the counts and the background
+ * activity) take it; every other method requires the caller to hold it. Nothing
  * here holds it while calling the hypervisor or the scheduler: phase 2 is deferred through the
  * scheduler outside the lock and takes it when it runs.
  */
@@ -201,14 +203,6 @@ final class PageReclaim {
         }
         started.forEach(this::deferPhase2);
         return started.size();
-    }
-
-    int completeMigrations() {
-        synchronized (lock) {
-            List<UserPage.Migration> pending = List.copyOf(migrations);
-            pending.forEach(this::completeMigration);
-            return pending.size();
-        }
     }
 
     private UserPage pageOf(int pid, long address) {

@@ -12,6 +12,7 @@ import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.metrics.Gauge;
 import org.xencommlab.guest.GuestConfig;
+import org.xencommlab.guest.paging.PageTables;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingWalker;
 
@@ -342,5 +343,29 @@ final class TestGuestProcess {
         assertThat(process.wasKilled()).isTrue();
         assertThat(closed.get()).isEqualTo(1);
         assertThat(kernel.kernelBlocksLive()).isEqualTo(blocks);
+    }
+
+    @Test
+    void aPageTableFrameTheGuestGaveBackIsEfaultForTheProcessNotAKernelCrash() {
+        long address = process.mmapAnonymous(PAGE);
+        process.writeMemory(address, new byte[] {42}, 0, 1);
+        long leafTable = new PageTables(kernel.physicalMemory(), machine.format, TestingMachine.PAGE)
+                .leafEntryAddress(process.rootGfn(), address) / PAGE;
+        // The guest hands the frame of its own leaf table to Xen, then gets a zeroed frame back in
+        // its place: the kernel still records the page as mapped, its tables no longer say so.
+        machine.domain(1).decreaseReservation(leafTable, 0);
+        machine.domain(1).populatePhysmap(leafTable, 0);
+        long faults = machine.metrics.get(Counter.PAGE_FAULTS);
+        byte[] read = new byte[1];
+
+        assertThat(errno(() -> process.readMemory(address, read, 0, 1))).isEqualTo(XenErrno.EFAULT);
+        assertThat(errno(() -> process.writeMemory(address, read, 0, 1))).isEqualTo(XenErrno.EFAULT);
+
+        assertThat(process.isAlive()).isTrue();
+        assertThat(process.residentPages()).as("nothing changed").isEqualTo(1);
+        assertThat(machine.metrics.get(Counter.PAGE_FAULTS)).isEqualTo(faults);
+        long frames = kernel.framesInUse();
+        process.exit();
+        assertThat(kernel.framesInUse()).as("the teardown still frees its page and tables").isLessThan(frames);
     }
 }
