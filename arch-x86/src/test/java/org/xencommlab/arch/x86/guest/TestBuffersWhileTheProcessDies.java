@@ -64,6 +64,20 @@ final class TestBuffersWhileTheProcessDies {
     }
 
     @Test
+    void aPackedAllocationDuringTheExitIsEsrchBeforeTheHeapIsTouched() {
+        List<Object> seen = new ArrayList<>();
+        MlockedBufferApi[] api = new MlockedBufferApi[1];
+        // Runs while the process is dying: its memory is gone, the API's heap bookkeeping not yet.
+        process.atExit(() -> seen.add(errnoOf(() -> api[0].allocBuf(1))));
+        api[0] = new MlockedBufferApi(process, X86BufferConfig.Alignment.NONE);
+        api[0].allocBuf(1); // the heap segment has room for more
+
+        process.exit();
+
+        assertThat(seen).containsExactly(XenErrno.ESRCH);
+    }
+
+    @Test
     void aDeviceMappingThatClosesGivesItsPagesBackAndSaysSo() {
         PrivcmdBufFile device = new PrivcmdBufFile(process, 8);
         HypercallBuffer buffer = device.allocBuf(3);
