@@ -127,7 +127,7 @@ final class TestCvmKernelStateEdges {
     @Test
     void aReleasedKernelTakesNoNewProcess() {
         assertThat(cvm.isReleased()).isFalse();
-        TestingCvmProcess process = new TestingCvmProcess(machine.kernel, 1);
+        TestingCvmProcess process = machine.kernel.spawn();
         assertThat(cvm.attachProcess(process)).isNotNull();
 
         cvm.release();
