@@ -9,6 +9,7 @@ import org.xencommlab.api.errno.XenErrno;
 import org.xencommlab.api.hypercall.HypercallNumber;
 import org.xencommlab.api.memory.PageSize;
 import org.xencommlab.hypervisor.control.Hypervisor;
+import org.xencommlab.hypervisor.domain.DirtyLog;
 import org.xencommlab.hypervisor.domain.Domain;
 import org.xencommlab.hypervisor.domain.DomainTable;
 
@@ -162,9 +163,11 @@ public final class BreachChecks {
         Domain domain = domains.lookup(attacker);
         if (domain != null) {
             byte[] frame = new byte[pageSize.bytes()];
-            long frames = domain.physmapFrames();
-            for (long gfn = 0; gfn < frames; gfn++) {
-                if (domain.dirtyLog().isDirty(gfn) && domain.isRam(gfn)) {
+            // Only the frames written during the call: the dirty log's set bits, in gfn order (the
+            // log covers exactly the physmap, so these are the gfns a scan of the physmap would test).
+            DirtyLog log = domain.dirtyLog();
+            for (long gfn = log.nextDirty(0); gfn >= 0; gfn = log.nextDirty(gfn + 1)) {
+                if (domain.isRam(gfn)) {
                     domain.memory().read(pageSize.addressOf(gfn), frame, 0, frame.length);
                     int at = Canary.find(tag, frame, 0, frame.length);
                     if (at >= 0) {
