@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.xencommlab.api.errno.XenException;
-import org.xencommlab.api.metrics.Gauge;
-import org.xencommlab.api.metrics.RunMetrics;
 import org.xencommlab.api.plugin.Parameters;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.arch.ppc.hypervisor.PpcGuestHandleResolver;
@@ -18,6 +16,7 @@ import org.xencommlab.examples.scenario.Scenario;
 import org.xencommlab.examples.scenario.WorkloadFailure;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.guest.memory.FrameUse;
+import org.xencommlab.hostile.fuzz.ExitAudit;
 import org.xencommlab.hypervisor.domain.Domain;
 import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.hypervisor.heap.XenHeap;
@@ -38,10 +37,6 @@ import org.xencommlab.machine.wiring.RunInjectors;
  * @param leaks what was left behind; empty when nothing was
  */
 record KillRun(long outerPoints, String victim, SchedulingPoint pointKilledAt, String failure, List<String> leaks) {
-    /** Gauges whose level, less what is marked reserved, must be 0 once every process is gone. */
-    private static final List<Gauge> PROCESS_GAUGES = List.of(Gauge.REGISTRATIONS_LIVE, Gauge.LOCKED_PAGES,
-            Gauge.PINNED_FRAMES, Gauge.XEN_HEAP_BYTES, Gauge.DEVICE_BYTES_RESERVED, Gauge.DEVICE_BYTES_USED);
-
     /**
      * Runs {@code scenario} with {@code parameters} on {@code configuration}, killing at outer point
      * {@code target} (0: never, the counting run).
@@ -63,63 +58,29 @@ record KillRun(long outerPoints, String victim, SchedulingPoint pointKilledAt, S
             failure = e.getMessage();
         }
         machine.stopAllProcesses();
-        List<String> leaks = audit(machine, injector, devicePages(injectors, configuration));
+        List<String> leaks = audit(machine, injector);
         return new KillRun(killer.outerPoints(), killer.victim(), killer.pointKilledAt(), failure, leaks);
     }
 
-    /** ppc's device-area size in pages (its one long-lived kernel block), 0 on other archs. */
-    private static long devicePages(RunInjectors injectors, LabConfiguration configuration) {
-        if (!configuration.arch().equals("ppc")) {
-            return 0;
-        }
-        return Parameters.of(injectors.registry().arch("ppc").parameters(), configuration.archParameters())
-                .getLong("device-pages");
-    }
-
     /**
-     * What a stopped machine holds that no process should have left: every gauge of what processes
-     * hold, less what kernels and the hypervisor mark as held for a domain's life; every kernel's
-     * user frames, process page tables, locked pages, swap slots, orphaned pins and kernel blocks
-     * (those kept for life being ppc's device area and the per-vCPU argument pages, none of which
-     * may still be busy); the hypervisor's audit and heap; each
-     * domain's pins and heap against the backend's recount of its own table.
+     * What a stopped machine holds that no process should have left: the hostile-guest kit's
+     * {@link ExitAudit} (what kernels hold for processes, kernel blocks besides those kept for a
+     * kernel's life, the hypervisor's audit and heap), and stricter than it, since every kernel here
+     * cleans up after its processes: no registration, pinned frame or Xen heap byte held for a
+     * process ({@link ExitAudit#HYPERVISOR_HELD}, less what is marked reserved), no user frame and no
+     * orphaned pin at all; and each domain's pins and heap against the backend's recount of its own
+     * table.
      */
-    static List<String> audit(Machine machine, Injector injector, long devicePages) {
-        List<String> leaks = new ArrayList<>();
-        RunMetrics metrics = machine.metrics();
-        for (Gauge gauge : PROCESS_GAUGES) {
-            long left = metrics.current(gauge) - metrics.reserved(gauge);
-            if (left != 0) {
-                leaks.add(gauge.reportName() + ": " + left + " left behind (" + metrics.current(gauge) + " held, "
-                        + metrics.reserved(gauge) + " reserved)");
-            }
-        }
-        long deviceAreas = devicePages == 0 ? 0
-                : metrics.reserved(Gauge.DEVICE_BYTES_RESERVED) / (devicePages * machine.pageSize().bytes());
-        long blocks = 0;
+    static List<String> audit(Machine machine, Injector injector) {
+        List<String> leaks = new ArrayList<>(ExitAudit.hypervisorHeld(machine));
+        leaks.addAll(ExitAudit.guestSide(machine, 0));
         for (GuestKernel kernel : machine.kernels()) {
             String d = "d" + kernel.domid() + " ";
-            requireZero(leaks, d + "processes", kernel.processes().size());
             requireZero(leaks, d + "user frames", kernel.frameAllocator().count(FrameUse.USER));
-            requireZero(leaks, d + "process page-table frames",
-                    kernel.frameAllocator().count(FrameUse.PAGE_TABLE) - kernel.kernelTableFrames());
-            requireZero(leaks, d + "locked pages", kernel.lockedPages());
-            requireZero(leaks, d + "swap slots", kernel.swapSlotsInUse());
             requireZero(leaks, d + "orphaned pinned frames", kernel.orphanedPinnedFrames());
-            if (kernel.vcpuPages().anyBusy()) {
-                leaks.add(d + "per-vCPU argument pages still busy");
-            }
-            blocks += kernel.kernelBlocksLive() - kernel.vcpuPages().pairsAllocated() - kernel.xencomm().kernelBlocksHeld();
         }
-        requireZero(leaks, "kernel blocks besides " + deviceAreas + " device area(s)", blocks - deviceAreas);
-        for (String problem : machine.hypervisor().audit()) {
-            leaks.add("audit: " + problem);
-        }
+        leaks.addAll(ExitAudit.hypervisorSide(machine.hypervisor()));
         XenHeap heap = machine.hypervisor().heap();
-        if (!heap.isConsistent()) {
-            leaks.add("Xen heap inconsistent: " + heap.usage() + " against " + heap.used());
-        }
-        requireZero(leaks, "Xen heap bytes reclaimed from destroyed domains", heap.reclaimed());
         for (Domain domain : injector.getInstance(DomainTable.class).domains()) {
             String d = "d" + domain.domid() + " ";
             long tableBytes = 0;

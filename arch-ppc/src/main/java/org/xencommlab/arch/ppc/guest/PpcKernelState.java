@@ -65,6 +65,12 @@ public final class PpcKernelState implements KernelXencomm {
         return released;
     }
 
+    /** The device area, once reserved: one contiguous block kept for the kernel's life. */
+    @Override
+    public synchronized int kernelBlocksHeld() {
+        return deviceArea == null ? 0 : 1;
+    }
+
     /** Pages of the device area still free, or -1 if it was never reserved. */
     public int deviceFreePages() {
         DeviceArea area = deviceAreaIfReserved();
