@@ -51,6 +51,7 @@ public final class Attacker {
     private final int[] honestDomids;
     private final long[] honestAddresses;
     private final boolean privileged;
+    private final List<org.xencommlab.guest.kernel.GuestProcess> processes = new ArrayList<>();
 
     Attacker(org.xencommlab.machine.facade.Machine machine, GuestKernel kernel, GuestXencomm xencomm,
             PageTableFormat format, List<HonestDomain> honest, boolean privileged) {
@@ -66,6 +67,7 @@ public final class Attacker {
         this.arena = KernelPlacement.allocate(kernel, this.xencomm, ARENA_BYTES);
         this.arenaReference = this.xencomm.kernelReference(arena.block(), 0, ARENA_BYTES).value();
         this.tool = machine.startTool(kernel, "mallory", 0);
+        processes.add(tool.process());
         for (int pages : new int[] {1, 2}) {
             HypercallBuffer buffer = tool.allocBuf(pages);
             buffers.add(buffer);
@@ -96,6 +98,7 @@ public final class Attacker {
         }
         // A stale reference: a buffer allocated, named, and freed again.
         XcHandle old = machine.startTool(kernel, "mallory-old", 0);
+        processes.add(old.process());
         HypercallBuffer gone = old.allocBuf(1);
         BufferSlice goneSlice = old.allocMem(gone, 64);
         old.freeBuf(gone);
@@ -325,6 +328,32 @@ public final class Attacker {
 
     long arenasRemade() {
         return arenasRemade;
+    }
+
+    /** Clean-ups that threw when the attacker's processes ended (its tool and the one that made the stale reference). */
+    int cleanupFailures() {
+        return processes.stream().mapToInt(org.xencommlab.guest.kernel.GuestProcess::cleanupFailures).sum();
+    }
+
+    /**
+     * Whether the attacker's kernel uses a frame (for itself, a page table or a process) that is no
+     * longer its domain's RAM: it gave its own memory back to Xen through its calls.
+     */
+    boolean lostOwnMemory() {
+        var frames = kernel.frameAllocator();
+        for (long gfn = 0; gfn < frames.totalFrames(); gfn++) {
+            FrameUse use = frames.useOf(gfn);
+            if ((use == FrameUse.KERNEL || use == FrameUse.PAGE_TABLE || use == FrameUse.USER)
+                    && !kernel.physicalMemory().isRam(gfn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Kernel blocks the attacker's kernel keeps for the harness: every arena it made (none is ever freed). */
+    long arenasHeld() {
+        return 1 + arenasRemade;
     }
 
     /** Makes sure the tool still holds two buffers (a race may have freed one). */

@@ -17,6 +17,8 @@ import org.xencommlab.hypervisor.domain.DomainTable;
  * What must hold after every hostile call; the first thing that does not is a {@link Breach}:
  * <ul>
  *   <li>{@code result}: the call returned a result or a Xen errno, nothing else;</li>
+ *   <li>{@code resolution}: every address the arch's regions resolved during the call lay in the
+ *       calling domain's RAM ({@link ResolutionCheck});</li>
  *   <li>{@code contained-failure}: no handler or teardown threw (the entry contains it and counts it);</li>
  *   <li>{@code privilege}: an unprivileged attacker's sysctl or dm_op was refused;</li>
  *   <li>{@code audit}: {@link Hypervisor#audit()} is empty;</li>
@@ -29,6 +31,7 @@ import org.xencommlab.hypervisor.domain.DomainTable;
  *       call, and no byte it printed on the attacker's console, holds the canary tag;</li>
  *   <li>{@code honest-workload}: the honest domains' own calls still do what they should.</li>
  * </ul>
+ * At the end of a session, {@code leak-at-exit} is the world's ({@link FuzzWorld#end}).
  */
 public final class BreachChecks {
     private final Hypervisor xen;
@@ -41,10 +44,12 @@ public final class BreachChecks {
     private long failures;
     private long consoleBytes;
     private final boolean[] honestTouched;
+    private final ResolutionCheck resolution;
 
     BreachChecks(Hypervisor xen, DomainTable domains, PageSize pageSize, List<HonestDomain> honest, int attacker,
-            boolean privileged, long tag) {
+            boolean privileged, long tag, ResolutionCheck resolution) {
         this.xen = requireNonNull(xen, "xen is null");
+        this.resolution = requireNonNull(resolution, "resolution is null");
         this.domains = requireNonNull(domains, "domains is null");
         this.pageSize = pageSize;
         this.honest = List.copyOf(honest);
@@ -106,6 +111,10 @@ public final class BreachChecks {
         if (result < 0 && XenErrno.fromResult(result).isEmpty()) {
             return breach(index, "result", "returned " + result + ", neither a result nor a Xen errno");
         }
+        Optional<Breach> resolved = resolutions(index);
+        if (resolved.isPresent()) {
+            return resolved;
+        }
         long nowFailures = xen.containedFailures();
         if (nowFailures != failures) {
             failures = nowFailures;
@@ -119,6 +128,11 @@ public final class BreachChecks {
             return leak;
         }
         return state(index);
+    }
+
+    /** A {@code resolution} breach if the arch resolved an address outside the calling domain's RAM since last asked. */
+    Optional<Breach> resolutions(long index) {
+        return resolution.take().map(what -> new Breach(index, "resolution", what));
     }
 
     /** The checks that do not depend on a call: audit, recounts, quotas, canaries. */

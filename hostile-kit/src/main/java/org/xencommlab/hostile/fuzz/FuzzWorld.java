@@ -15,6 +15,7 @@ import org.xencommlab.hypervisor.domain.DomainSpec;
 import org.xencommlab.machine.facade.Machine;
 import org.xencommlab.machine.wiring.LabConfiguration;
 import org.xencommlab.machine.wiring.MachineParts;
+import org.xencommlab.machine.wiring.PluginRegistry;
 import org.xencommlab.machine.wiring.RunEnvironment;
 import org.xencommlab.machine.wiring.RunInjectors;
 
@@ -42,6 +43,10 @@ public final class FuzzWorld {
     private final long seed;
     private final Trace trace;
     private final PlantedDefect planted;
+    private final ResolutionCheck resolution;
+    private final boolean privileged;
+    private boolean ended;
+    private boolean exitAuditSkipped;
     private long selfHarm;
 
     /**
@@ -53,11 +58,17 @@ public final class FuzzWorld {
         this.seed = seed;
         this.trace = requireNonNull(trace, "trace is null");
         this.planted = requireNonNull(planted, "planted is null");
+        this.privileged = privileged;
         RunEnvironment environment = RunEnvironment.defaults(seed).withTrace(trace).withHypervisor(HypervisorConfig.defaults()
                 .withMachineMemoryBytes(24L << 20)
                 .withConsoleAccess(HypervisorConfig.ConsoleAccess.VERBOSE_DEBUG)
                 .withConsole(127, 16 << 10, 4096));
-        MachineParts parts = MachineParts.wire(injectors, configuration, environment);
+        // The arch as the lab wires it, with its hypervisor half behind the resolution check.
+        this.resolution = new ResolutionCheck();
+        RunInjectors checked = new RunInjectors(PluginRegistry.withArchs(
+                List.of(new CheckedArchPlugin(injectors.registry().arch(configuration.arch()), resolution)),
+                injectors.registry().loader()));
+        MachineParts parts = MachineParts.wire(checked, configuration, environment);
         this.machine = parts.machine();
         long tag = Canary.tag(seed);
         GuestKernel attackerKernel;
@@ -72,7 +83,7 @@ public final class FuzzWorld {
         this.attacker = new Attacker(machine, attackerKernel, parts.xencomm(), parts.pageTableFormat(), honest, privileged);
         this.calls = new HostileCalls(attacker);
         this.checks = new BreachChecks(machine.hypervisor(), parts.domains(), machine.pageSize(),
-                honest, attacker.domid(), privileged, tag);
+                honest, attacker.domid(), privileged, tag, resolution);
         if (race) {
             this.race = new RaceActivity(attacker);
             machine.scheduler().register("fuzz race", this.race);
@@ -83,7 +94,71 @@ public final class FuzzWorld {
 
     /** Checks the set-up itself (a configuration broken before the first call is a breach too). */
     public Optional<Breach> checkSetUp() {
-        return checks.state(-1);
+        Optional<Breach> resolved = checks.resolutions(-1);
+        return resolved.isPresent() ? resolved : checks.state(-1);
+    }
+
+    /**
+     * Ends the session after call {@code lastCall}, as a lab run ends: the attacker's tools exit
+     * (and the honest domains' with them: every process of the machine is stopped), and the world
+     * checks that nothing is left behind ({@link ExitAudit}): what the kernels held for processes
+     * (locked pages, device bytes, process page tables, swap slots, kernel blocks besides the
+     * attacker's arenas, user frames beyond what Xen still pins), the hypervisor's audit and heap;
+     * then the attacker's domain is destroyed and must leave nothing on the hypervisor's side
+     * either. A {@code leak-at-exit} breach names what was left; a {@code resolution} breach is
+     * what the arch resolved outside a domain's RAM meanwhile. The world is finished afterwards.
+     */
+    public Optional<Breach> end(long lastCall) {
+        if (ended) {
+            throw new IllegalStateException("the session has ended already");
+        }
+        ended = true;
+        if (race != null) {
+            race.active(false);
+        }
+        String when = "once every process ended after call " + lastCall + ": ";
+        // As Machine.stopAllProcesses, kernel by kernel, the attacker's last: its own kernel may
+        // trip over what it did to itself (a page table of its own rewritten through a hypercall).
+        List<GuestKernel> kernels = new ArrayList<>(machine.kernels());
+        kernels.sort(java.util.Comparator.comparing(k -> k.domid() == attacker.domid()));
+        for (GuestKernel kernel : kernels) {
+            try {
+                kernel.shutdown();
+            } catch (RuntimeException e) {
+                StackTraceElement[] where = e.getStackTrace();
+                if (kernel.domid() == attacker.domid()
+                        && (attacker.lostOwnMemory() || where.length > 0 && isGuestKernel(where[0].getClassName()))) {
+                    // Its self-harm: its kernel gave its own memory away, or tripped over its own
+                    // structures (rewritten through its calls). What it holds can no longer be judged.
+                    exitAuditSkipped = true;
+                    return Optional.empty();
+                }
+                return Optional.of(new Breach(lastCall, "leak-at-exit", when + "ending d" + kernel.domid()
+                        + "'s processes threw " + e + (where.length == 0 ? "" : " at " + where[0])));
+            }
+        }
+        if (attacker.cleanupFailures() > 0 && attacker.lostOwnMemory()) {
+            // A driver clean-up of the attacker's failed in a kernel that had given its own memory
+            // away (a "no RAM at" fault): what it left says nothing about the hypervisor or the arch.
+            exitAuditSkipped = true;
+            return Optional.empty();
+        }
+        Optional<Breach> resolved = checks.resolutions(lastCall);
+        if (resolved.isPresent()) {
+            return resolved;
+        }
+        List<String> leaks = new ArrayList<>(ExitAudit.guestSide(machine, attacker.domid(), attacker.arenasHeld()));
+        leaks.addAll(ExitAudit.hypervisorSide(machine.hypervisor()));
+        if (leaks.isEmpty()) {
+            leaks.addAll(ExitAudit.afterDestroy(machine.hypervisor(), attacker.domid()).stream()
+                    .map(leak -> "after d" + attacker.domid() + " was destroyed: " + leak).toList());
+            resolved = checks.resolutions(lastCall);
+            if (resolved.isPresent()) {
+                return resolved;
+            }
+        }
+        return leaks.isEmpty() ? Optional.empty()
+                : Optional.of(new Breach(lastCall, "leak-at-exit", when + String.join("; ", leaks)));
     }
 
     /** The stream call {@code index} of a session with {@code seed} is generated from. */
@@ -189,6 +264,15 @@ public final class FuzzWorld {
     /** Calls (and race actions) in which the attacker's own kernel threw because of what it had done to itself. */
     public long selfHarm() {
         return selfHarm + (race == null ? 0 : race.failures());
+    }
+
+    /**
+     * Whether {@link #end} skipped its audit because the attacker's own kernel threw while it ended
+     * its processes (it had damaged its own structures through its calls): then what it holds says
+     * nothing about the hypervisor or the arch.
+     */
+    public boolean exitAuditSkipped() {
+        return exitAuditSkipped;
     }
 
     /** Actions the race activity took. */

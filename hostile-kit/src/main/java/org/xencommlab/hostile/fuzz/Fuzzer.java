@@ -143,6 +143,9 @@ public final class Fuzzer {
                 along.accept(calls);
             }
         }
+        if (breach.isEmpty()) {
+            breach = world.end(calls - 1);
+        }
         List<Long> shrunk = List.of();
         List<String> shrunkCalls = List.of();
         if (breach.isPresent() && breach.get().call() >= 0) {
@@ -150,7 +153,9 @@ public final class Fuzzer {
             for (long i = 0; i <= breach.get().call(); i++) {
                 all.add(i);
             }
-            Predicate<List<Long>> fails = sequence -> replay(configuration, options, sequence, Trace.DISABLED).breach().isPresent();
+            String kind = breach.get().kind();
+            Predicate<List<Long>> fails = sequence -> replay(configuration, options, sequence, Trace.DISABLED).breach()
+                    .filter(b -> b.kind().equals(kind)).isPresent();
             shrunk = new Shrinker(SHRINK_TESTS).shrink(all, fails);
             shrunkCalls = replay(configuration, options, shrunk, Trace.DISABLED).calls();
         }
@@ -170,6 +175,9 @@ public final class Fuzzer {
             FuzzWorld.Step step = world.step(sequence.get(k));
             calls.add("#" + sequence.get(k) + " " + step.call().describe());
             breach = step.breach();
+        }
+        if (breach.isEmpty()) {
+            breach = world.end(sequence.isEmpty() ? -1 : sequence.get(sequence.size() - 1));
         }
         return new Replay(calls, breach);
     }
