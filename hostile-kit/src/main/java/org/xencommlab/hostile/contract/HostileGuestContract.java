@@ -22,8 +22,10 @@ import org.xencommlab.machine.wiring.LabConfiguration;
  * it, under every strategy on the class path (the kit brings the three standard ones) and in each of
  * the arch's built-in variants. A malicious domain issues random and crafted hypercalls beside two
  * honest domains that hold canary pages; after every call the kit checks that no exception escaped,
- * no honest byte changed or reached the attacker, no quota was passed, and the hypervisor's audit
- * and the arch's own recount ({@code DomainArchState.audit()}) are empty.
+ * no honest byte changed or reached the attacker, no quota was passed, the hypervisor's audit
+ * and the arch's own recount ({@code DomainArchState.audit()}) are empty, and every address the
+ * arch resolved lay in the calling domain's RAM; at the end of each session every process exits and
+ * nothing may be left behind ({@code ExitAudit}).
  *
  * <p>The arch is given as an instance ({@link #archUnderTest()}), so a fixture arch that no
  * {@code META-INF/services} file lists is fuzzed the same way. A breach fails the test with the
