@@ -131,9 +131,15 @@ public final class KernelVcpuPages {
             // Reachable once, before anything is written (a confidential VM converts it to shared).
             // If the backend cannot, it throws and counts the pages whose state it no longer
             // knows; the block is then neither used nor freed (leaked, as Linux leaks them).
-            xencomm.get().keepReachable(block);
             pair = new Pair(block);
+            pair.holder = me;
             pairs[vcpu][which] = pair;
+            try {
+                xencomm.get().keepReachable(block);
+            } catch (RuntimeException e) {
+                pairs[vcpu][which] = null;
+                throw e;
+            }
         }
         pair.holder = me;
         if (waited) {

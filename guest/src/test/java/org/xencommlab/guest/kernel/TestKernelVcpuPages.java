@@ -77,6 +77,35 @@ final class TestKernelVcpuPages {
     }
 
     @Test
+    void aCallThatInterruptsTheFirstPairsSetUpTakesTheBackupPairAndNoBlockIsLost() {
+        int blocks = kernel.kernelBlocksLive();
+        VcpuArgumentPages pages = kernel.vcpuArgumentPages().orElseThrow();
+        AtomicReference<VcpuArgumentPages.Lease> nested = new AtomicReference<>();
+        // A confidential VM's conversion has scheduling points: another call on this vCPU runs there.
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        machine.xencomm.whileKeepingReachable(block -> {
+            if (interrupted.compareAndSet(false, true)) {
+                nested.set(pages.acquire(WAITS));
+            }
+        });
+
+        VcpuArgumentPages.Lease outer = pages.acquire(WAITS);
+
+        assertThat(outer.backup()).isFalse();
+        assertThat(nested.get().backup()).as("the primary pair is the interrupted call's").isTrue();
+        assertThat(nested.get().input().reference()).isNotEqualTo(outer.input().reference());
+        long primary = outer.input().reference().value();
+        nested.get().close();
+        outer.close();
+        assertThat(kernel.vcpuPages().pairsAllocated()).isEqualTo(2);
+        assertThat(kernel.kernelBlocksLive()).as("both pairs are the kernel's, none lost").isEqualTo(blocks + 2);
+        try (VcpuArgumentPages.Lease again = pages.acquire(WAITS)) {
+            assertThat(again.input().reference().value()).isEqualTo(primary);
+        }
+        assertThat(kernel.vcpuPages().anyBusy()).isFalse();
+    }
+
+    @Test
     void aCallOnAnotherThreadWaitsUntilThePairIsGivenBack() throws InterruptedException {
         VcpuArgumentPages pages = kernel.vcpuArgumentPages().orElseThrow();
         VcpuArgumentPages.Lease holder = pages.acquire(WAITS);

@@ -28,6 +28,7 @@ public final class TestingGuestXencomm implements GuestXencomm {
     private final AtomicInteger kernelsReleased = new AtomicInteger();
     private final AtomicInteger processesAttached = new AtomicInteger();
     private final AtomicInteger processesReleased = new AtomicInteger();
+    private volatile java.util.function.Consumer<KernelBlock> whileKeepingReachable = block -> {};
 
     public TestingGuestXencomm(boolean lock) {
         this.lock = lock;
@@ -37,6 +38,14 @@ public final class TestingGuestXencomm implements GuestXencomm {
     public KernelState attachKernel(KernelServices kernel) {
         kernelsAttached.incrementAndGet();
         return new KernelState();
+    }
+
+    /**
+     * Runs {@code action} inside every {@code keepReachable} from now on: what a confidential VM's
+     * conversion does at its scheduling points, where another call on the same vCPU may run.
+     */
+    public void whileKeepingReachable(java.util.function.Consumer<KernelBlock> action) {
+        whileKeepingReachable = java.util.Objects.requireNonNull(action, "action is null");
     }
 
     public int kernelsAttached() {
@@ -65,6 +74,12 @@ public final class TestingGuestXencomm implements GuestXencomm {
         public Runnable beforeKernelHypercall(KernelBlock block) {
             blockHooks.add("before " + block.length());
             return () -> blockHooks.add("after " + block.length());
+        }
+
+        /** Runs the action set with {@link TestingGuestXencomm#whileKeepingReachable}; nothing else to do here. */
+        @Override
+        public void keepReachable(KernelBlock block) {
+            whileKeepingReachable.accept(block);
         }
 
         @Override
