@@ -76,6 +76,37 @@ public interface DomainArchState {
     }
 
     /**
+     * The notice that guest frame {@code gfn} stopped being RAM of this domain while the domain
+     * lives: its p2m entry was removed (today only by {@code decrease_reservation}, which includes
+     * the hypervisor giving back an {@code increase_reservation} extent it could not report). The
+     * machine frame behind it went back to the hypervisor; if the gfn is populated again later, it
+     * is backed by another frame that has none of the old frame's state. The default does nothing,
+     * right for a backend that keeps nothing per gfn (or re-checks the p2m wherever it uses what it
+     * keeps).
+     *
+     * <p>The hypervisor gives the notice exactly once per removed gfn, after the p2m entry is gone
+     * and while it still holds the domain's p2m lock exclusive: so no access of the domain reaches
+     * the gfn between the removal and the notice, and the gfn cannot be populated again before
+     * the notice returned. It does not give one for the frames freed by the domain's destruction
+     * ({@link #release} covers those), nor for a gfn that was never RAM. A removal that was
+     * already under way when the domain began dying may still give its notice, concurrently with
+     * or after {@link #release}.
+     *
+     * <p>An implementation must forget whatever it keeps about {@code gfn} that belongs to the
+     * frame (SEV-SNP and TDX reclaim a frame the host takes back: its RMP or Secure-EPT state is
+     * reset, and a frame the host gives later is private until the guest converts it), so that
+     * nothing it holds can resolve a reference into a gfn that is not RAM or give a new frame the
+     * old one's state. A frame it pinned ({@link HypercallContext#pinFrame}) is never removed
+     * (the removal is refused with EBUSY), so no notice names one. Because the domain's lock is
+     * held, it must be quick and must not call back into the domain (no guest memory access, no
+     * {@link HypercallContext#pinFrame}, no
+     * {@link org.xencommlab.api.memory.GuestPhysicalMemory#isRam}: that would deadlock), must not
+     * take a lock that it holds elsewhere while calling into the domain, and must not throw. After
+     * {@link #release} it must do nothing.
+     */
+    default void gfnRemoved(long gfn) {}
+
+    /**
      * The backend's own recount of what this state charged: each entry names one difference
      * between its running totals (heap bytes charged, frames pinned, live records) and a count
      * made afresh from its records; an empty list (the default, right for a backend that keeps no

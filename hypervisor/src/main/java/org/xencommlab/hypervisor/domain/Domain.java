@@ -326,7 +326,9 @@ public final class Domain {
     /**
      * {@code decrease_reservation} for one extent: gives guest frames
      * {@code gfn .. gfn + 2^order - 1} back. Their p2m entries are cleared, their frames scrubbed
-     * and freed, and {@code tot_pages} drops.
+     * and freed, and {@code tot_pages} drops; then the arch's state is told of each gfn once
+     * ({@link DomainArchState#gfnRemoved}), still under the exclusive lock. This is the only
+     * place a live domain's p2m entry is removed.
      *
      * @throws XenException EINVAL for an order above the limit or a range outside the
      *     guest-physical space; ENOENT if a frame of the extent is not populated; EBUSY if one is
@@ -354,6 +356,14 @@ public final class Domain {
             }
             totPages -= count;
             firstFreeHint = Math.min(firstFreeHint, gfn);
+            // Still under the exclusive lock, with the accounting done: the arch forgets what it
+            // kept about each gfn before anything can reach or repopulate it.
+            DomainArchState state = archState;
+            if (state != null) {
+                for (long g = gfn; g < gfn + count; g++) {
+                    state.gfnRemoved(g);
+                }
+            }
         } finally {
             lock.unlockWrite(stamp);
         }

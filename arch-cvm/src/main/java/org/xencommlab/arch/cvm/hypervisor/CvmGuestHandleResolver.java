@@ -19,17 +19,19 @@ import org.xencommlab.arch.cvm.psc.PageStateChange;
 /**
  * The hypervisor half of the cvm backend. A reference is a guest-physical address: the guest's page
  * tables are in private memory, so the hypervisor cannot walk them (as with SEV-SNP and TDX, it
- * sees guest-physical frames only). Each byte translates to itself if its frame is shared; a
- * private frame is refused with -EFAULT, counted as a private refusal (and a hypervisor fault),
- * and nothing is read or written. -EFAULT is what a real host gives: KVM's guest-memory copy
+ * sees guest-physical frames only). Each byte translates to itself if its frame is RAM of the
+ * domain and shared; a private frame, or a gfn that is not RAM, is refused with -EFAULT, counted
+ * as a private refusal (and a hypervisor fault), and nothing is read or written. (A gfn given back
+ * loses its shared state anyway, through {@link CvmDomainState#gfnRemoved}; the RAM check is
+ * defence in depth.) -EFAULT is what a real host gives: KVM's guest-memory copy
  * fails with -EFAULT for a frame the host has no mapping of (private memory lives in guest_memfd,
  * never in the host's mapping), and Xen's {@code copy_from_guest} reports uncopied bytes, which a
  * handler turns into -EFAULT.
  *
  * <p>Each domain gets a {@link CvmDomainState} ({@link #createDomainState}): its page-state table
  * ({@link SharedPages}) and the {@code arch_0} page-state change handler bound to it
- * ({@link PageStateHypercall}). Each translation is one lookup in that table (one translation
- * step). Nothing is charged to the Xen heap (the table is hardware-owned memory on a real machine)
+ * ({@link PageStateHypercall}). Each translation is a check that the gfn is RAM and one lookup in
+ * that table (one translation step). Nothing is charged to the Xen heap (the table is hardware-owned memory on a real machine)
  * and nothing is pinned. The resolver itself keeps nothing per domain and is stateless.
  */
 public final class CvmGuestHandleResolver implements GuestHandleResolver {
@@ -88,8 +90,11 @@ public final class CvmGuestHandleResolver implements GuestHandleResolver {
                     return XenErrno.EFAULT.asResult();
                 }
                 long gpa = base + offset;
+                long gfn = gpa >>> shift;
                 context.metrics().increment(Counter.TRANSLATION_STEPS);
-                if (!pages.isShared(gpa >>> shift)) {
+                // RAM first, then shared: a gfn given back loses its state right after its p2m
+                // entry (gfnRemoved), so a gfn seen shared after it was seen RAM was not stale then.
+                if (!context.memory().isRam(gfn) || !pages.isShared(gfn)) {
                     context.metrics().increment(CvmMetrics.PRIVATE_REFUSALS);
                     context.metrics().increment(Counter.HYPERVISOR_FAULTS);
                     return XenErrno.EFAULT.asResult();
@@ -112,6 +117,16 @@ public final class CvmGuestHandleResolver implements GuestHandleResolver {
         @Override
         public HypercallHandler hypercall(int number) {
             return number == PageStateChange.HYPERCALL ? pageStateChange : null;
+        }
+
+        /**
+         * Forgets {@code gfn}'s page state: the frame behind it went back to the hypervisor, which
+         * on SNP and TDX reclaims it, and a frame populated there later is private until the guest
+         * converts it. Nothing is counted (the conversion counters count the guest's requests).
+         */
+        @Override
+        public void gfnRemoved(long gfn) {
+            pages.forget(gfn);
         }
 
         /** Forgets every page state: nothing was pinned or charged, so nothing else goes back. */

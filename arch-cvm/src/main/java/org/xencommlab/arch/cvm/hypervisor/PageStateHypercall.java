@@ -20,7 +20,9 @@ import org.xencommlab.arch.cvm.psc.PageStateChange;
  * memory. Before each entry but the first it may be preempted: it writes {@code cur_entry} back and
  * continues later with the same arguments, so {@code cur_entry} is the continuation. An entry that
  * fails stops the request there with {@code cur_entry} naming it: EINVAL for a malformed entry,
- * EFAULT for a frame the domain does not hold; the entries before it stay done.
+ * EFAULT for a frame the domain does not hold; the entries before it stay done. A gfn that
+ * leaves the domain's RAM (decrease_reservation) loses its state (see {@link SharedPages}), so a
+ * frame populated there later is private until converted again.
  *
  * <p>Each frame that changes state is zeroed (its contents do not survive: under SNP or TDX they
  * would read as ciphertext under the other key) and counted. A frame already in the requested
@@ -99,19 +101,34 @@ public final class PageStateHypercall implements HypercallHandler {
         return 0;
     }
 
+    /**
+     * Converts one frame. The state is set only if no gfn left the domain's RAM since the check
+     * that {@code gfn} is RAM (see {@link SharedPages}); otherwise the check is made again, so a
+     * racing {@code decrease_reservation} can never leave a state behind for a gfn that is gone.
+     * Each retry follows a completed removal, so the loop ends.
+     */
     private void convert(HypercallContext context, SharedPages pages, long gfn, boolean toShared) {
-        if (gfn < 0 || !context.memory().isRam(gfn)) {
-            throw new XenException(XenErrno.EFAULT, "gfn 0x" + Long.toHexString(gfn) + " is not RAM of domain " + context.domid());
+        while (true) {
+            long removalsSeen = pages.removals();
+            if (gfn < 0 || !context.memory().isRam(gfn)) {
+                throw new XenException(XenErrno.EFAULT, "gfn 0x" + Long.toHexString(gfn) + " is not RAM of domain " + context.domid());
+            }
+            if (pages.isShared(gfn) == toShared) {
+                return;
+            }
+            int bytes = context.memory().pageSize().bytes();
+            context.memory().zero(gfn * bytes, bytes);
+            switch (pages.set(gfn, toShared, removalsSeen)) {
+                case DONE -> {
+                    context.metrics().increment(CvmMetrics.PAGES_CONVERTED);
+                    return;
+                }
+                case RELEASED -> throw new XenException(XenErrno.ESRCH, "domain " + context.domid() + " is being destroyed");
+                case STALE -> {
+                    // a gfn left the RAM meanwhile: check again
+                }
+            }
         }
-        if (pages.isShared(gfn) == toShared) {
-            return;
-        }
-        int bytes = context.memory().pageSize().bytes();
-        context.memory().zero(gfn * bytes, bytes);
-        if (!pages.set(gfn, toShared)) {
-            throw new XenException(XenErrno.ESRCH, "domain " + context.domid() + " is being destroyed");
-        }
-        context.metrics().increment(CvmMetrics.PAGES_CONVERTED);
     }
 
     private static void writeCurrent(HypercallContext context, MemoryReference ref, int current) {

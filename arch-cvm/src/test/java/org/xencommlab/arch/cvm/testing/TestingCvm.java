@@ -27,7 +27,8 @@ import org.xencommlab.testkit.trace.TestingTrace;
 
 /**
  * A small machine for the cvm module's tests: one domain's guest-physical memory of real bytes (the
- * kit's {@link TestingGuestPhysicalMemory}), the module's own domain state and its page-state
+ * kit's {@link TestingGuestPhysicalMemory}, which hypervisor entries see through a {@link TestingPhysmap}
+ * whose entries can be given back and populated again), the module's own domain state and its page-state
  * hypercall behind hypervisor entries that are the kit's ({@link KitHypercallContext}: copies go
  * through the resolver page piece by page piece, as the hypervisor's one {@code GuestCopy} does),
  * preempted as a test asks, and a kernel that is the kit's ({@link KitKernel}, first fit, so
@@ -43,6 +44,8 @@ public final class TestingCvm {
     public final CvmGuestHandleResolver resolver = new CvmGuestHandleResolver();
     public final CvmGuestHandleResolver.CvmDomainState domainState;
     public final SharedPages pages;
+    /** The hypervisor's view of {@link #memory}, whose p2m entries can be given back and populated again. */
+    public final TestingPhysmap physmap;
     public final HypercallHandler psc;
     public final Kernel kernel;
     /** Preempt the page-state hypercall every this many entries (0: never). */
@@ -55,6 +58,7 @@ public final class TestingCvm {
         this.memory = new TestingGuestPhysicalMemory(0, PAGE, ramPages);
         this.domainState = resolver.createDomainState(0, new TestingHeapAccount(new TestingHeapAccount.Budget(1 << 20), 1 << 20));
         this.pages = domainState.pages();
+        this.physmap = new TestingPhysmap(memory, domainState);
         this.psc = domainState.hypercall(PageStateChange.HYPERCALL);
         this.kernel = new Kernel();
     }
@@ -142,7 +146,7 @@ public final class TestingCvm {
 
         @Override
         public GuestPhysicalMemory memory() {
-            return memory;
+            return physmap;
         }
 
         @Override
@@ -152,7 +156,7 @@ public final class TestingCvm {
 
         @Override
         public boolean pinFrame(long gfn) {
-            return memory.isRam(gfn);
+            return physmap.isRam(gfn);
         }
 
         @Override
