@@ -110,4 +110,12 @@ class TestToolBlocks {
         assertThat(errnoOf(() -> ToolBlocks.extent(kernel, codec, at, issued.args(), SubCallRig.EMBEDDED::memoryArgument, 215)))
                 .isEqualTo(XenErrno.E2BIG);
     }
+
+    @Test
+    void aHeaderWhoseLengthFieldIsReadableButWhichDoesNotFitIsRefused() {
+        byte[] bytes = new byte[20];
+        LittleEndian.putU32(bytes, 8 + EmbeddedBlockHeader.LENGTH_OFFSET, 16);
+        assertThat(errnoOf(() -> ToolBlocks.checkedLength(bytes, 8, 1000))).isEqualTo(XenErrno.EINVAL);
+        assertThat(ToolBlocks.checkedLength(java.util.Arrays.copyOf(bytes, 24), 8, 1000)).isEqualTo(16);
+    }
 }

@@ -216,4 +216,14 @@ class TestConsoleIoCodecs {
         guest.pokeU32(issued.args()[2] + EmbeddedBlockHeader.LENGTH_OFFSET, MAX_BLOCK + 1);
         assertThat(errnoOf(() -> embedded.decode(ConsoleIoArguments.KIND, guest, issued.args(), MAX_BLOCK))).isEqualTo(XenErrno.E2BIG);
     }
+
+    @Test
+    void aContinuedCallCarriesItsProgressInBothForms() {
+        long[] pointerArgs = pointer.prepare(guest, new ConsoleWriteRequest(HELLO), null).args();
+        ConsoleIoArguments resumed = pointer.decode(ConsoleIoArguments.KIND, guest, new long[] {0, 5, pointerArgs[2], 2});
+        assertThat(resumed.done()).isEqualTo(2);
+        FlatGuest.Issued issued = guest.issue(embedded.encode(new ConsoleWriteRequest(HELLO), MAX_BLOCK, null));
+        long[] args = issued.args();
+        assertThat(embedded.decode(ConsoleIoArguments.KIND, guest, new long[] {args[0], args[1], args[2], 5}, MAX_BLOCK).done()).isEqualTo(5);
+    }
 }

@@ -316,4 +316,52 @@ class TestMulticallCodecs {
                 .as("nr_calls is an unsigned int").containsExactly(at + 8);
         assertThat(new MemoryOpCommand(0, 0).encode()).isZero();
     }
+
+    @Test
+    void aCallWithoutABlockAfterAnUnalignedOneAddsNoPadding() {
+        MulticallRequest request = MulticallRequest.of(new org.xencommlab.api.abi.console.ConsoleWriteRequest(new byte[3]), PlainCall.of(1));
+        EmbeddedCall<MulticallOutcome> call = embedded.encode(request, MAX_BLOCK, SubCallRig.embedded(MAX_BLOCK));
+        assertThat(call.bytes()).hasSize(MulticallBlock.ENTRIES_OFFSET + 2 * MulticallEntry.SIZE + 19);
+        assertThat(embedded.blockBytes(request, MAX_BLOCK, SubCallRig.embedded(MAX_BLOCK))).isEqualTo(call.bytes().length);
+    }
+
+    @Test
+    void aNestedMulticallsPatchesMoveWithItsBlock() {
+        MulticallRequest inner = MulticallRequest.of(populate(1));
+        EmbeddedCall<MulticallOutcome> innerCall = embedded.encode(inner, MAX_BLOCK, SubCallRig.embedded(MAX_BLOCK));
+        EmbeddedCall<MulticallOutcome> outer = embedded.encode(MulticallRequest.of(PlainCall.of(1), inner), MAX_BLOCK,
+                SubCallRig.embedded(MAX_BLOCK));
+        int at = MulticallBlock.ENTRIES_OFFSET + 2 * MulticallEntry.SIZE;
+        assertThat(outer.patches()).hasSize(2);
+        assertThat(outer.patches().get(1)).containsExactly(innerCall.patches().get(0)[0] + at, innerCall.patches().get(0)[1] + at);
+    }
+
+    @Test
+    void anEmbeddedCountIsBoundedBeforeTheBlockIsRead() {
+        long[] args = guest.issue(embedded.encode(MulticallRequest.of(PlainCall.of(1), PlainCall.of(2)), MAX_BLOCK,
+                SubCallRig.embedded(MAX_BLOCK))).args();
+        assertThat(errnoOf(() -> embedded.decode(MulticallArguments.KIND, guest, new long[] {args[0], 100}, MAX_BLOCK))).isEqualTo(XenErrno.E2BIG);
+        assertThat(errnoOf(() -> embedded.decode(MulticallArguments.KIND, guest, new long[] {args[0], 60}, MAX_BLOCK))).isEqualTo(XenErrno.EINVAL);
+    }
+
+    @Test
+    void entryZeroAndTheLargestIntAreCallsTheirCodecsAreAskedAbout() {
+        List<MulticallEntry> entries = List.of(MulticallEntry.of(0), MulticallEntry.of(Integer.MAX_VALUE), MulticallEntry.of(Integer.MAX_VALUE + 1L));
+        byte[] block = MulticallBlock.encode(entries);
+        int at = MulticallBlock.ENTRIES_OFFSET + MulticallEntry.ARGS_OFFSET;
+        assertThat(embedded.subBlockWords(block, new long[] {0, 3}, op -> 1)).containsExactly(at + 8, at + 64 + 8);
+
+        byte[] list = new byte[2 * MulticallEntry.SIZE];
+        MulticallEntry.of(0, 5).encode(list, 0);
+        MulticallEntry.of(HypercallNumber.TABLE_SIZE, 5).encode(list, MulticallEntry.SIZE);
+        long address = FlatGuest.BASE + 2048;
+        guest.poke(address, list);
+        List<Integer> asked = new ArrayList<>();
+        pointer.handleSites(new long[] {address, 2}, guest.reader(), (op, callArgs, reader) -> {
+            asked.add(op);
+            return Optional.empty();
+        });
+        assertThat(asked).containsExactly(0);
+        assertThat(MulticallEntry.of(7, 1).toString()).contains("7");
+    }
 }

@@ -191,4 +191,21 @@ class TestSysctlCodecs {
         view.finish(1);
         assertThat(LittleEndian.u32(guest.peek(block + SysctlBlock.NUM_DOMAINS_OFFSET, 4), 0)).isEqualTo(1);
     }
+
+    @Test
+    void aBlockHoldsAsManyWholeRecordsAsFit() {
+        assertThat(SysctlBlock.maxDomains(MAX_BLOCK)).isEqualTo((MAX_BLOCK - 40) / 112).isEqualTo(36);
+        assertThat(SysctlBlock.maxDomains(40 + 112)).isEqualTo(1);
+        assertThat(SysctlBlock.maxDomains(40 + 111)).isZero();
+        assertThat(SysctlBlock.maxDomains(0)).isZero();
+    }
+
+    @Test
+    void theCountTravelsInThePointerStruct() {
+        SysctlGetDomainInfoList request = SysctlGetDomainInfoList.request(3, 4, 0x1000);
+        SysctlGetDomainInfoList answered = request.withNumDomains(2);
+        assertThat(answered.numDomains()).isEqualTo(2);
+        assertThat(answered.withNumDomains(0)).isEqualTo(request);
+        assertThat(SysctlGetDomainInfoList.decodePointer(answered.encodePointer())).isEqualTo(answered);
+    }
 }
