@@ -96,4 +96,11 @@ final class TestDescriptorWalkEdges {
         assertThat(memory.readBytes(after, 8)).containsOnly(0);
         assertThat(entry(descriptor, 2)).isEqualTo(XencommDescriptor.INVALID);
     }
+
+    @Test
+    void aDescriptorAtPhysicalZeroIsADescriptor() {
+        put(0, XencommDescriptor.encode(new long[] {7L * PAGE}, 1));
+        assertThat(DescriptorGuestRegion.open(memory, 0, metrics).translate(3)).isEqualTo(7L * PAGE + 3);
+        assertThat(errnoOf(() -> DescriptorGuestRegion.open(memory, -8, metrics))).isEqualTo(XenErrno.EFAULT);
+    }
 }

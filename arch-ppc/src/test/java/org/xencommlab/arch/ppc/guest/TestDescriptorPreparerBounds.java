@@ -139,4 +139,16 @@ final class TestDescriptorPreparerBounds {
         assertThat(refused(new long[] {struct}, HandleSite.argument(0, 32, List.of(HandleSite.field(25, 8, List.of())))))
                 .isEqualTo(XenErrno.EFAULT);
     }
+
+    @Test
+    void theDescribedPagesAreUnpinnedWhenTheCallCompletes() {
+        long user = tool.mmapAnonymous(2 * PAGE);
+        tool.writeMemory(user, new byte[2 * PAGE], 0, 2 * PAGE);
+        int held = kernel.userFrames();
+        PreparedHypercall call = prepare(new long[] {user + 100}, HandleSite.argument(0, PAGE, List.of()));
+        call.completion().run();
+        assertThat(kernel.userFrames()).isEqualTo(held);
+        tool.munmap(user, 2 * PAGE);
+        assertThat(kernel.userFrames()).as("nothing left pinned").isEqualTo(held - 2);
+    }
 }

@@ -143,4 +143,21 @@ final class TestPpcBufferEdges {
         assertThat(errnoOf(() -> process.prepareUserHypercall(12, new long[] {address}, finder).completion().run()))
                 .as("no longer a device range").isNotNull();
     }
+
+    @Test
+    void aProcessStateIsLiveUntilItsProcessExits() {
+        PpcProcessState state = PpcStates.process(xencomm, tool);
+        assertThat(state.isReleased()).isFalse();
+        tool.exit();
+        assertThat(state.isReleased()).isTrue();
+    }
+
+    @Test
+    void growingAFreedBufferMapsNothing() {
+        HypercallBuffer buffer = api.allocBuf(1);
+        api.freeBuf(buffer);
+        int mappings = tool.mappingCount();
+        assertThat(errnoOf(() -> api.grow(buffer, 10))).isEqualTo(XenErrno.EINVAL);
+        assertThat(tool.mappingCount()).isEqualTo(mappings);
+    }
 }

@@ -112,4 +112,13 @@ final class TestPpcDeclarationsAndBounds {
         assertThatThrownBy(() -> format.tableEntry(maxFrame + 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> format.tableEntry(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theLastGenerationStillMakesABufid() {
+        long bufid = PpcMemref.bufid(PpcMemref.MAX_GENERATION, PpcMemref.MAX_INDEX - 1);
+        assertThat(PpcMemref.generation(bufid)).isEqualTo(PpcMemref.MAX_GENERATION);
+        assertThat(PpcMemref.index(bufid)).isEqualTo(PpcMemref.MAX_INDEX - 1);
+        assertThatThrownBy(() -> PpcMemref.bufid(PpcMemref.MAX_GENERATION + 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PpcMemref.bufid(1, PpcMemref.MAX_INDEX)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
