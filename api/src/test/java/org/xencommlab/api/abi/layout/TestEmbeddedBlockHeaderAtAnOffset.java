@@ -19,4 +19,13 @@ class TestEmbeddedBlockHeaderAtAnOffset {
         new EmbeddedBlockHeader(BlockKind.CONSOLE_IO, 16).encode(at4, 4);
         assertThat(EmbeddedBlockHeader.decode(at4, 4, BlockKind.CONSOLE_IO, 4096).length()).isEqualTo(16);
     }
+
+    @Test
+    void aHeaderWhoseFirstFieldsFitButWhoseReservedFieldDoesNotIsRefusedWithAnErrno() {
+        byte[] full = new byte[24];
+        new EmbeddedBlockHeader(BlockKind.CONSOLE_IO, 16).encode(full, 8);
+        byte[] cut = java.util.Arrays.copyOf(full, 20);
+        assertThat(errnoOf(() -> EmbeddedBlockHeader.decode(cut, 8, BlockKind.CONSOLE_IO, 4096))).isEqualTo(XenErrno.EINVAL);
+        assertThat(EmbeddedBlockHeader.decode(full, 8, BlockKind.CONSOLE_IO, 4096).length()).isEqualTo(16);
+    }
 }
