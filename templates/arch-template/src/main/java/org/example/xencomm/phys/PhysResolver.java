@@ -13,9 +13,10 @@ import org.xencommlab.api.xencomm.GuestRegion;
 
 /**
  * The hypervisor half: a reference is a tagged guest-physical address ({@link PhysReference}), so
- * opening one is checking its tag and translating is adding the offset. Nothing is read from the
- * guest, nothing is kept per domain, nothing is charged; the hypervisor's copy path still refuses
- * a frame the domain does not hold. Stateless and thread-safe.
+ * opening one is checking its tag and translating is adding the offset. A byte whose frame is not
+ * the domain's RAM is -EFAULT, as the SPI promises (the hypervisor's copy path would refuse it
+ * again, but an arch must not hand it out). Nothing is read from the guest, nothing is kept per
+ * domain, nothing is charged. Stateless and thread-safe.
  */
 final class PhysResolver implements GuestHandleResolver {
     @Override
@@ -27,8 +28,14 @@ final class PhysResolver implements GuestHandleResolver {
                     throw new XenException(XenErrno.EFAULT, "not a phys reference: " + ref);
                 }
                 long start = PhysReference.physical(ref.value());
-                return offset -> offset >= 0 && offset < PhysReference.PHYSICAL_LIMIT - start
-                        ? start + offset : XenErrno.EFAULT.asResult();
+                int shift = context.memory().pageSize().shift();
+                return offset -> {
+                    if (offset < 0 || offset >= PhysReference.PHYSICAL_LIMIT - start) {
+                        return XenErrno.EFAULT.asResult();
+                    }
+                    long physical = start + offset;
+                    return context.memory().isRam(physical >>> shift) ? physical : XenErrno.EFAULT.asResult();
+                };
             }
 
             @Override
