@@ -33,6 +33,22 @@ final class TestMachineMemoryEdgeFrames {
     }
 
     @Test
+    void aChunkPartlyAllocatedFrameByFrameIsCompactAgainOnceAllItsFramesAreFree() {
+        int[] few = machine.allocate(1, 3);
+        assertThat(machine.explicitAccountingChunks()).isEqualTo(1);
+        for (int mfn : few) {
+            assertThat(machine.put(mfn)).isTrue();
+        }
+        assertThat(machine.explicitAccountingChunks()).as("chunk 0 all free again").isZero();
+        int[] tail = machine.allocate(1, 2);
+        assertThat(tail).as("the last freed first").containsExactly(2, 1);
+        machine.put(tail[1]);
+        machine.put(tail[0]);
+        assertThat(machine.explicitAccountingChunks()).isZero();
+        assertThat(machine.countUnreferenced()).isEqualTo(FRAMES);
+    }
+
+    @Test
     void chunksAllocatedOrFreedWholeAreCompactAgain() {
         assertThat(machine.explicitAccountingChunks()).as("all free").isZero();
         int[] all = machine.allocate(1, FRAMES);
