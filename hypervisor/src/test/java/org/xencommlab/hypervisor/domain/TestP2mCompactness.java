@@ -52,6 +52,20 @@ final class TestP2mCompactness {
     }
 
     @Test
+    void anEntryOnTheRunsLineButNotNextToItIsKept() {
+        p2m.set(5, 100);
+        p2m.set(6, 101);
+        p2m.set(9, 104);
+        p2m.set(2, 97);
+        assertThat(p2m.get(9)).as("on the line, a gap above").isEqualTo(104);
+        assertThat(p2m.get(2)).as("on the line, a gap below").isEqualTo(97);
+        assertThat(p2m.get(3)).isEqualTo(P2m.INVALID);
+        assertThat(p2m.get(8)).isEqualTo(P2m.INVALID);
+        assertThat(p2m.get(5)).isEqualTo(100);
+        assertThat(p2m.explicitChunks()).isEqualTo(1);
+    }
+
+    @Test
     void anEntryOffTheRunsLineIsExplicit() {
         p2m.set(5, 100);
         p2m.set(6, 200);
