@@ -26,12 +26,33 @@ import org.xencommlab.hypervisor.domain.DirtyLog;
 import org.xencommlab.hypervisor.domain.DomainSpec;
 
 /**
- * In the pointer form, an operation that names more extents than its extents buffer holds is
- * -EINVAL and marks nothing (Xen's copy of extent {@code nr_extents - 1} would be out of the
- * buffer).
+ * How many extents one call carries: in the pointer form, an operation that names more extents
+ * than its extents buffer holds is -EINVAL and marks nothing (Xen's copy of extent
+ * {@code nr_extents - 1} would be out of the buffer); and a call of many extents (more runs than
+ * the handler first makes room for) marks every one of them.
  */
 final class TestDmOpExtentCount {
     private static final int PAGE = 4096;
+
+    @Test
+    void aCallOfTwentyExtentsMarksEachOfThem() {
+        for (ArgumentStrategy strategy : TestingGuestCalls.strategies()) {
+            TestingMachine m = new TestingMachine(HypervisorConfig.defaults().withMachineMemoryBytes(16L << 20), strategy);
+            m.hypervisor.createDomain(DomainSpec.dom0(64L * PAGE));
+            m.hypervisor.createDomain(DomainSpec.guest(1, 64L * PAGE));
+            TestingGuestCalls dom0 = new TestingGuestCalls(m, 0, new TestingPlacement(m.entry.physicalMemory(0), PAGE, 32L * PAGE));
+            DirtyLog log = m.domains.lookup(1).dirtyLog();
+            log.clean();
+            List<ModifiedMemoryExtent> extents = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                extents.add(new ModifiedMemoryExtent(1, 3L * i));
+            }
+            assertThat(dom0.issue(new ModifiedMemoryRequest(1, extents)).result()).as(strategy.toString()).isZero();
+            assertThat(LongStream.range(0, 64).filter(log::isDirty).toArray())
+                    .containsExactly(LongStream.range(0, 20).map(i -> 3 * i).toArray());
+            assertThat(m.hypervisor.audit()).isEmpty();
+        }
+    }
 
     @Test
     void moreExtentsThanTheBufferHoldsAreRefused() {
