@@ -341,17 +341,6 @@ public final class MachineMemory {
         scrubbed.incrementAndGet();
     }
 
-    /** Takes the frame on top of the free stack; the caller checked one is free. */
-    private int popFree() {
-        int top = runCount - 1;
-        int mfn = runStart[top]++;
-        if (runStart[top] == runEnd[top]) {
-            runCount--;
-        }
-        freeCount--;
-        return mfn;
-    }
-
     /** Puts {@code mfn} on top of the free stack. */
     private void pushFree(int mfn) {
         if (runCount > 0 && runStart[runCount - 1] == mfn + 1) {
