@@ -14,12 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A conversion checks that its gfn is RAM and then sets the state; a removal of that gfn in
  * between would leave a state for a gfn that is no longer RAM (or, once it is populated again,
  * for a frame the guest never converted). So a conversion reads {@link #removals()} before its
- * check and sets with {@link #set(long, boolean, long)}, which refuses ({@link Change#STALE}) if
+ * check and sets with {@link #set(long, boolean, long)}, which refuses ({@link SetOutcome#STALE}) if
  * any gfn was forgotten since; the caller then checks again.
  */
 public final class SharedPages {
     /** What {@link #set(long, boolean, long)} did. */
-    enum Change {
+    enum SetOutcome {
         /** The state is set. */
         DONE,
         /** Nothing changed: a gfn left the domain's RAM since the caller's check. */
@@ -40,26 +40,26 @@ public final class SharedPages {
 
     /** Sets {@code gfn}'s state; false (and nothing changes) once the table is released. */
     synchronized boolean set(long gfn, boolean toShared) {
-        return set(gfn, toShared, removals) == Change.DONE;
+        return set(gfn, toShared, removals) == SetOutcome.DONE;
     }
 
     /**
      * Sets {@code gfn}'s state if no gfn was forgotten since {@link #removals()} returned
      * {@code removalsSeen} (the caller checked, after that, that {@code gfn} is RAM).
      */
-    synchronized Change set(long gfn, boolean toShared, long removalsSeen) {
+    synchronized SetOutcome set(long gfn, boolean toShared, long removalsSeen) {
         if (released) {
-            return Change.RELEASED;
+            return SetOutcome.RELEASED;
         }
         if (removals != removalsSeen) {
-            return Change.STALE;
+            return SetOutcome.STALE;
         }
         if (toShared) {
             shared.add(gfn);
         } else {
             shared.remove(gfn);
         }
-        return Change.DONE;
+        return SetOutcome.DONE;
     }
 
     /** Gfns forgotten so far: read before checking that a gfn is RAM, for {@link #set(long, boolean, long)}. */

@@ -136,14 +136,14 @@ final class TestGivenBackFrames {
         SharedPages pages = new SharedPages();
         long seen = pages.removals();
         pages.forget(40);
-        assertThat(pages.set(GFN, true, seen)).isEqualTo(SharedPages.Change.STALE);
+        assertThat(pages.set(GFN, true, seen)).isEqualTo(SharedPages.SetOutcome.STALE);
         assertThat(pages.isShared(GFN)).isFalse();
-        assertThat(pages.set(GFN, true, pages.removals())).isEqualTo(SharedPages.Change.DONE);
+        assertThat(pages.set(GFN, true, pages.removals())).isEqualTo(SharedPages.SetOutcome.DONE);
         assertThat(pages.isShared(GFN)).isTrue();
         pages.release();
         pages.forget(GFN);
         assertThat(pages.removals()).as("a notice after the release does nothing").isEqualTo(seen + 1);
-        assertThat(pages.set(GFN, true, pages.removals())).isEqualTo(SharedPages.Change.RELEASED);
+        assertThat(pages.set(GFN, true, pages.removals())).isEqualTo(SharedPages.SetOutcome.RELEASED);
     }
 
     @Test
