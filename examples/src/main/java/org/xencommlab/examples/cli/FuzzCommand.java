@@ -72,7 +72,8 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Option(names = "--replay", paramLabel = "SEED:CALL",
             description = "Re-run calls 0..CALL of seed SEED (or SEED:I,J,K: exactly those calls, as a breach report"
-                    + " prints them) with a text trace, on the configurations named (no variants).")
+                    + " prints them; SEED:I, with a trailing comma: call I alone) with a text trace, on the"
+                    + " configurations named (no variants).")
     private String replay;
 
     @Option(names = "--threads", description = "Configurations at a time (default: one per core).")
@@ -143,7 +144,9 @@ final class FuzzCommand implements Callable<Integer> {
             replaySeed = Long.parseLong(replay.substring(0, colon).strip());
             String calls = replay.substring(colon + 1);
             if (calls.contains(",")) {
-                for (String piece : calls.split(",", -1)) {
+                // One trailing comma makes a list of one: "7:30781," is call 30781 alone, not 0..30781.
+                String list = calls.endsWith(",") ? calls.substring(0, calls.length() - 1) : calls;
+                for (String piece : list.split(",", -1)) {
                     sequence.add(Long.parseLong(piece.strip()));
                 }
             } else {

@@ -39,7 +39,7 @@ final class TestFuzzCommandBreach {
         assertThat(code).as(err.toString()).isEqualTo(XencommLabCommand.EXIT_FAILED);
         assertThat(out.toString()).contains("BREACH on ppc/embedded [mode=registration], seed 77: canary-changed after call ")
                 .containsPattern("shrunk to 1 of [0-9]+ calls: [0-9]+\\n  #[0-9]+ [a-z]+ console_io\\(0x0")
-                .containsPattern("replay: xencomm-lab fuzz --arch ppc --strategy embedded --set mode=registration --replay 77:[0-9]+\\n")
+                .containsPattern("replay: xencomm-lab fuzz --arch ppc --strategy embedded --set mode=registration --replay 77:[0-9]+,\\n")
                 .contains("breaches: 1");
     }
 }

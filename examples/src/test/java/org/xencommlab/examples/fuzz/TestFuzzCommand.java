@@ -44,6 +44,12 @@ final class TestFuzzCommand {
                 "call #0 ", "call #6 ", "no breach").doesNotContain("replay on ppc/embedded [");
         Result chosen = run("fuzz", "--arch", "ppc", "--strategy", "embedded", "--replay", "5:2,6");
         assertThat(chosen.out()).contains("2 calls", "call #2 ", "call #6 ").doesNotContain("call #0 ");
+        Result alone = run("fuzz", "--arch", "ppc", "--strategy", "embedded", "--replay", "5:6,");
+        assertThat(alone.code()).as(alone.err()).isZero();
+        assertThat(alone.out()).contains("seed 5, 1 calls", "call #6 ").doesNotContain("call #0 ");
+        Result emptyList = run("fuzz", "--arch", "ppc", "--strategy", "embedded", "--replay", "5:6,,");
+        assertThat(emptyList.code()).isEqualTo(2);
+        assertThat(emptyList.err()).contains("--replay wants SEED:CALL or SEED:I,J,K with whole numbers");
     }
 
     @Test

@@ -62,7 +62,7 @@ final class TestPlantedDefectsAreCaught {
             assertThat(FuzzReport.breached(results)).isTrue();
             assertThat(report).contains("BREACH on " + result.configuration().label() + ", seed " + SEED)
                     .contains("shrunk to 1 of " + (breach.call() + 1) + " calls: " + result.shrunk().get(0))
-                    .contains("--replay " + SEED + ":" + result.shrunk().get(0))
+                    .contains("--replay " + SEED + ":" + result.shrunk().get(0) + ",\n")
                     .contains("breaches: 1");
 
             Fuzzer.Replay replay = fuzzer.replay(result.configuration(), options, result.shrunk(), Trace.DISABLED);

@@ -3,7 +3,11 @@ package org.xencommlab.hostile.fuzz;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.xencommlab.api.abi.ArgumentStrategy;
 import org.xencommlab.api.abi.HypercallRequest;
@@ -46,6 +50,8 @@ public final class Attacker {
     private final XcHandle tool;
     private final List<HypercallBuffer> buffers = new ArrayList<>();
     private final List<BufferSlice> slices = new ArrayList<>();
+    /** The frames under each buffer the tool allocated and never freed successfully (read when it was made). */
+    private final Map<HypercallBuffer, long[]> heldFrames = new IdentityHashMap<>();
     private final long[] ownFrames = new long[4];
     private final List<Long> pool = new ArrayList<>();
     private final int[] honestDomids;
@@ -71,6 +77,7 @@ public final class Attacker {
         for (int pages : new int[] {1, 2}) {
             HypercallBuffer buffer = tool.allocBuf(pages);
             buffers.add(buffer);
+            heldFrames.put(buffer, framesOf(buffer));
             slices.add(tool.allocMem(buffer, (int) buffer.remaining()));
         }
         for (int i = 0; i < ownFrames.length; i++) {
@@ -365,6 +372,7 @@ public final class Attacker {
             try {
                 HypercallBuffer buffer = tool.allocBuf(1 + buffers.size());
                 buffers.add(buffer);
+                heldFrames.put(buffer, framesOf(buffer));
                 slices.add(tool.allocMem(buffer, (int) buffer.remaining()));
             } catch (XenException e) {
                 return;
@@ -382,6 +390,7 @@ public final class Attacker {
         slices.remove(i);
         try {
             tool.freeBuf(buffer);
+            heldFrames.remove(buffer);
         } catch (XenException e) {
             // the tool's library refused (a killed process): the buffer stays with the process
         }
@@ -399,6 +408,35 @@ public final class Attacker {
         } catch (XenException e) {
             // no kernel memory for the request: nothing given back
         }
+    }
+
+    private long[] framesOf(HypercallBuffer buffer) {
+        long[] gfns = new long[buffer.nrPages()];
+        for (int i = 0; i < gfns.length; i++) {
+            long physical = tool.process().translate(buffer.userAddress() + (long) i * pageSize.bytes());
+            gfns[i] = physical < 0 ? -1 : physical >>> pageSize.shift();
+        }
+        return gfns;
+    }
+
+    /**
+     * Once every process ended: the frames under the tool's buffers (those it never freed) that the
+     * attacker's kernel still keeps as user frames while Xen holds no pin on them. In a kernel that
+     * keeps a dead tool's registrations (ppc's {@code cleanup=off}), these are exactly the frames
+     * whose registrations the attacker's own kernel code removed with raw calls behind its driver's
+     * back: the driver still pins them, as it must while it believes Xen may write them.
+     */
+    long toolFramesXenNoLongerPins(org.xencommlab.hypervisor.domain.Domain domain) {
+        Set<Long> frames = new LinkedHashSet<>();
+        for (long[] gfns : heldFrames.values()) {
+            for (long gfn : gfns) {
+                if (gfn >= 0 && gfn < kernel.frameAllocator().totalFrames()) {
+                    frames.add(gfn);
+                }
+            }
+        }
+        return frames.stream().filter(gfn -> kernel.frameAllocator().useOf(gfn) == FrameUse.USER && domain.pinsOn(gfn) == 0)
+                .count();
     }
 
     List<HypercallBuffer> buffers() {

@@ -69,7 +69,9 @@ public final class FuzzReport {
                         .append(r.shrunk().stream().map(String::valueOf).collect(Collectors.joining(","))).append('\n');
                 r.shrunkCalls().forEach(c -> out.append("  ").append(c).append('\n'));
                 out.append("replay: ").append(replayCommand(options, r.configuration(),
-                        options.seed() + ":" + r.shrunk().stream().map(String::valueOf).collect(Collectors.joining(","))))
+                        options.seed() + ":" + r.shrunk().stream().map(String::valueOf).collect(Collectors.joining(","))
+                                // a trailing comma keeps one call a list of one (SEED:CALL would replay the prefix)
+                                + (r.shrunk().size() == 1 ? "," : "")))
                         .append('\n');
                 out.append("replay the whole prefix: ").append(replayCommand(options, r.configuration(),
                         options.seed() + ":" + b.call())).append('\n');

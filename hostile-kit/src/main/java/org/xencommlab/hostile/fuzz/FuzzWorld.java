@@ -12,6 +12,7 @@ import org.xencommlab.api.trace.TraceKind;
 import org.xencommlab.guest.kernel.GuestKernel;
 import org.xencommlab.hypervisor.HypervisorConfig;
 import org.xencommlab.hypervisor.domain.DomainSpec;
+import org.xencommlab.hypervisor.domain.DomainTable;
 import org.xencommlab.machine.facade.Machine;
 import org.xencommlab.machine.wiring.LabConfiguration;
 import org.xencommlab.machine.wiring.MachineParts;
@@ -45,6 +46,9 @@ public final class FuzzWorld {
     private final PlantedDefect planted;
     private final ResolutionCheck resolution;
     private final boolean privileged;
+    private final DomainTable domains;
+    /** Whether the attacker's kernel keeps a dead tool's registrations and their pins (ppc's {@code cleanup=off}). */
+    private final boolean keepsDeadRegistrations;
     private boolean ended;
     private boolean exitAuditSkipped;
     private long selfHarm;
@@ -70,6 +74,8 @@ public final class FuzzWorld {
                 injectors.registry().loader()));
         MachineParts parts = MachineParts.wire(checked, configuration, environment);
         this.machine = parts.machine();
+        this.domains = parts.domains();
+        this.keepsDeadRegistrations = "off".equals(configuration.archParameters().get("cleanup"));
         long tag = Canary.tag(seed);
         GuestKernel attackerKernel;
         if (privileged) {
@@ -147,7 +153,15 @@ public final class FuzzWorld {
         if (resolved.isPresent()) {
             return resolved;
         }
-        List<String> leaks = new ArrayList<>(ExitAudit.guestSide(machine, attacker.domid(), attacker.arenasHeld()));
+        // A kernel that keeps a dead tool's registrations keeps their pins too. If the attacker's
+        // own kernel code unregistered one of its tool's buffers with a raw call, Xen let go of its
+        // frames but the driver, which cannot know, still pins them: the attacker's self-harm,
+        // allowed frame by frame, and nothing else. A kernel that cleans up gets no such allowance.
+        long unpinnedBehindDriver = keepsDeadRegistrations
+                ? attacker.toolFramesXenNoLongerPins(domains.lookup(attacker.domid()))
+                : 0;
+        List<String> leaks = new ArrayList<>(
+                ExitAudit.guestSide(machine, attacker.domid(), attacker.arenasHeld(), unpinnedBehindDriver));
         leaks.addAll(ExitAudit.hypervisorSide(machine.hypervisor()));
         if (leaks.isEmpty()) {
             leaks.addAll(ExitAudit.afterDestroy(machine.hypervisor(), attacker.domid()).stream()
