@@ -448,6 +448,21 @@ final class AddressSpace {
         tables.write(address, entry);
     }
 
+    /**
+     * Clears the leaf entry of page {@code vpn} as its mapping goes. A table frame on the way
+     * that the guest gave back to Xen (EFAULT) holds no entry to clear: the unmap goes on, so
+     * the page's frame and swap slot are still released from the kernel's own record.
+     */
+    private void clearPte(long vpn) {
+        try {
+            writePte(vpn, 0);
+        } catch (XenException e) {
+            if (e.errno() != XenErrno.EFAULT) {
+                throw e;
+            }
+        }
+    }
+
     /** Writes the leaf entry of page {@code vpn}, making tables as needed; false if memory is short. */
     boolean installPte(long vpn, long entry) {
         long address = tables.leafEntryAddressAllocating(rootGfn, pageSize.addressOf(vpn), this::newTable);
@@ -628,14 +643,14 @@ final class AddressSpace {
                         lockedPages--;
                         metrics.adjust(Gauge.LOCKED_PAGES, -1);
                     }
-                    writePte(page.vpn, 0);
+                    clearPte(page.vpn);
                     reclaim.releaseUserPage(page);
                 }
                 range.clear();
             } else {
                 long count = pageSize.pageOf(to - 1) - pageSize.pageOf(from) + 1;
                 for (long vpn = pageSize.pageOf(from); vpn <= pageSize.pageOf(to - 1); vpn++) {
-                    writePte(vpn, 0);
+                    clearPte(vpn);
                 }
                 vma.driver.mappedPages -= (int) count;
                 if (vma.driver.mappedPages == 0 && !vma.driver.closed) {

@@ -289,8 +289,16 @@ final class PageReclaim {
             return false;
         }
         long gfn = page.gfn;
-        memory.read(pageSize.addressOf(gfn), swap.contents(slot), 0, pageSize.bytes());
-        page.owner.writePte(page.vpn, format.notPresentEntry(SWAP_TAG | slot));
+        try {
+            // Either may fail over the guest's own doing: the page's frame or a table frame on
+            // the way to its entry given back to Xen (EFAULT), a table entry above it cleared.
+            // The page then stays where it was, and the slot is not kept: no record names it.
+            memory.read(pageSize.addressOf(gfn), swap.contents(slot), 0, pageSize.bytes());
+            page.owner.writePte(page.vpn, format.notPresentEntry(SWAP_TAG | slot));
+        } catch (RuntimeException e) {
+            swap.free(slot);
+            throw e;
+        }
         userFrames.remove(gfn);
         frames.free(gfn);
         page.gfn = -1;
@@ -309,8 +317,17 @@ final class PageReclaim {
             throw new XenException(XenErrno.ENOMEM, "no frame to swap in a page");
         }
         int slot = page.swapSlot;
-        memory.write(pageSize.addressOf(gfn), swap.contents(slot), 0, pageSize.bytes());
-        if (!page.owner.installPte(page.vpn, format.pageEntry(gfn, true, true))) {
+        boolean installed;
+        try {
+            // installPte reads the tables in guest memory: a table frame the guest gave back
+            // makes it fail with EFAULT; the page stays swapped out and the new frame goes back.
+            memory.write(pageSize.addressOf(gfn), swap.contents(slot), 0, pageSize.bytes());
+            installed = page.owner.installPte(page.vpn, format.pageEntry(gfn, true, true));
+        } catch (RuntimeException e) {
+            frames.free(gfn);
+            throw e;
+        }
+        if (!installed) {
             frames.free(gfn);
             throw new XenException(XenErrno.ENOMEM, "no page table to swap in a page");
         }

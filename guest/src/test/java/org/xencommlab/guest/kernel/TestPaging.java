@@ -1,12 +1,16 @@
 package org.xencommlab.guest.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.xencommlab.guest.kernel.TestKernelMemory.errno;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.xencommlab.api.errno.XenErrno;
+import org.xencommlab.api.kernel.KernelBlock;
 import org.xencommlab.api.metrics.Counter;
 import org.xencommlab.api.sched.SchedulingPoint;
 import org.xencommlab.guest.GuestConfig;
+import org.xencommlab.guest.paging.PageTables;
 import org.xencommlab.guest.testing.TestingMachine;
 import org.xencommlab.guest.testing.TestingWalker;
 
@@ -189,5 +193,66 @@ final class TestPaging {
         assertThat(m.metrics.get(Counter.SWAP_OUTS)).isPositive();
         assertThat(m.metrics.get(Counter.MIGRATIONS)).isPositive();
         return log.toString();
+    }
+
+    // ---- the guest's own damage (found by the fuzzer's 1M run): no slot or frame is lost ----
+
+    private long leafTableOf(long address) {
+        return new PageTables(kernel.physicalMemory(), machine.format, TestingMachine.PAGE).leafEntryAddress(process.rootGfn(), address) / PAGE;
+    }
+
+    @Test
+    void swapOutOfAPageWhoseFrameTheGuestGaveBackKeepsNoSlot() {
+        long address = process.mmapAnonymous(PAGE);
+        fill(address, PAGE, 21);
+        long gfn = process.translate(address) / PAGE;
+        machine.domain(1).decreaseReservation(gfn, 0);
+
+        assertThat(errno(() -> kernel.swapOut(process, 1))).isEqualTo(XenErrno.EFAULT);
+
+        assertThat(kernel.swapSlotsInUse()).as("the slot taken for it went back").isZero();
+        assertThat(process.residentPages()).as("the page stays where it was").isEqualTo(1);
+        assertThat(machine.metrics.get(Counter.SWAP_OUTS)).isZero();
+        process.exit();
+        assertThat(kernel.swapSlotsInUse()).isZero();
+    }
+
+    @Test
+    void swapOutUnderALeafTableTheGuestGaveBackKeepsNoSlot() {
+        long address = process.mmapAnonymous(PAGE);
+        fill(address, PAGE, 22);
+        long leafTable = leafTableOf(address);
+        machine.domain(1).decreaseReservation(leafTable, 0);
+
+        assertThat(errno(() -> kernel.swapOutPage(process, address))).isEqualTo(XenErrno.EFAULT);
+        assertThat(kernel.swapSlotsInUse()).isZero();
+        assertThat(process.residentPages()).isEqualTo(1);
+
+        // With a frame back in the table's place the kernel's record still holds the bytes.
+        machine.domain(1).populatePhysmap(leafTable, 0);
+        assertThat(kernel.swapOutPage(process, address)).isTrue();
+        assertThat(kernel.swapSlotsInUse()).isEqualTo(1);
+        process.exit();
+        assertThat(kernel.swapSlotsInUse()).as("teardown frees the slot from the kernel's record").isZero();
+    }
+
+    @Test
+    void swapInUnderALeafTableTheGuestGaveBackLosesNoFrameAndTeardownFreesTheSlot() {
+        long address = process.mmapAnonymous(PAGE);
+        fill(address, PAGE, 23);
+        assertThat(kernel.swapOutPage(process, address)).isTrue();
+        KernelBlock block = kernel.kmalloc(8);
+        machine.domain(1).decreaseReservation(leafTableOf(address), 0);
+        long frames = kernel.framesInUse();
+
+        // copy_from_user faults the page in from the kernel's record: the swap-in then fails
+        // on writing the entry into the table frame that is gone.
+        assertThat(errno(() -> process.copyFromUser(address, block, 0, 8))).isEqualTo(XenErrno.EFAULT);
+
+        assertThat(kernel.framesInUse()).as("the frame taken for the swap-in went back").isEqualTo(frames);
+        assertThat(kernel.swapSlotsInUse()).as("the page is still swapped out").isEqualTo(1);
+        assertThat(process.swappedPages()).isEqualTo(1);
+        process.exit();
+        assertThat(kernel.swapSlotsInUse()).isZero();
     }
 }
