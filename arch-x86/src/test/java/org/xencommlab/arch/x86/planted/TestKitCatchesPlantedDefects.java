@@ -18,6 +18,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.xencommlab.arch.x86.testing.X86Rig;
 import org.xencommlab.arch.x86.plugin.X86ArchPlugin;
 import org.xencommlab.testkit.arch.ArchContract;
 import org.xencommlab.testkit.arch.ArchRig;
@@ -25,7 +26,7 @@ import org.xencommlab.testkit.arch.ArchRig;
 /**
  * The kit catches a planted defect: its {@link ArchContract} is run (through the JUnit Platform, as
  * a module's build runs it) against the real x86 plug-in and against each planted one, all wired
- * by their plug-in and run on the same rig ({@link PlantedX86Rig}). The real backend passes every
+ * by their plug-in and run on the same rig ({@link X86Rig}). The real backend passes every
  * check; each planted one fails exactly the check that names its defect, and nothing else.
  */
 final class TestKitCatchesPlantedDefects {
@@ -122,7 +123,7 @@ final class TestKitCatchesPlantedDefects {
     static final class RealX86 extends ArchContract {
         @Override
         protected ArchRig rig() {
-            return PlantedX86Rig.of(new X86ArchPlugin(), Map.of());
+            return X86Rig.of(new X86ArchPlugin(), Map.of());
         }
     }
 
@@ -130,7 +131,7 @@ final class TestKitCatchesPlantedDefects {
     static final class RealX86Device extends ArchContract {
         @Override
         protected ArchRig rig() {
-            return PlantedX86Rig.of(new X86ArchPlugin(), Map.of(X86ArchPlugin.BUFFERS, "device"));
+            return X86Rig.of(new X86ArchPlugin(), Map.of(X86ArchPlugin.BUFFERS, "device"));
         }
     }
 
@@ -138,7 +139,7 @@ final class TestKitCatchesPlantedDefects {
     static final class FrameBoundSkipping extends ArchContract {
         @Override
         protected ArchRig rig() {
-            return PlantedX86Rig.of(PlantedX86Plugins.frameBoundSkipping(), Map.of());
+            return X86Rig.of(PlantedX86Plugins.frameBoundSkipping(), Map.of());
         }
     }
 
@@ -146,7 +147,7 @@ final class TestKitCatchesPlantedDefects {
     static final class MappingCloseForgetting extends ArchContract {
         @Override
         protected ArchRig rig() {
-            return PlantedX86Rig.of(PlantedX86Plugins.mappingCloseForgetting(), Map.of());
+            return X86Rig.of(PlantedX86Plugins.mappingCloseForgetting(), Map.of());
         }
     }
 
@@ -154,7 +155,7 @@ final class TestKitCatchesPlantedDefects {
     static final class MappingCloseForgettingMlocked extends ArchContract {
         @Override
         protected ArchRig rig() {
-            return PlantedX86Rig.of(PlantedX86Plugins.mappingCloseForgetting(), Map.of(X86ArchPlugin.BUFFERS, "mlock"));
+            return X86Rig.of(PlantedX86Plugins.mappingCloseForgetting(), Map.of(X86ArchPlugin.BUFFERS, "mlock"));
         }
     }
 }
