@@ -1,6 +1,8 @@
 package org.xencommlab.api.abi.codec;
 
+import java.util.Arrays;
 import java.util.function.IntUnaryOperator;
+import org.xencommlab.api.abi.ArgumentPlacement;
 import org.xencommlab.api.abi.UserCallKernel;
 import org.xencommlab.api.abi.layout.EmbeddedBlockHeader;
 import org.xencommlab.api.abi.layout.LittleEndian;
@@ -81,5 +83,51 @@ public final class ToolBlocks {
                     + " does not name a sub-block of the block at 0x" + Long.toHexString(userAddress));
         }
         return inside;
+    }
+
+    /**
+     * Points the sub-block words of a tool's block into the kernel's copy of it. For each word
+     * {@code codec.subBlockWords} names in {@code copied} (the kernel's copy as read back, whose
+     * first {@code copiedLength} bytes were checked), the sub-block it names must lie inside the
+     * tool's block ({@link #subBlockOffset}, with {@code limit}) and have a header that fits in
+     * {@code extent} ({@link #checkedLength}); the word is then rewritten, in {@code copy} and in
+     * {@code copied}, to the reference of that byte of the copy. The tool's own words come back, for
+     * {@link ToolWords#restore} to put back after the call: a tool never sees a kernel reference.
+     */
+    public static ToolWords pointSubBlocksInto(ArgumentPlacement.Placed copy, byte[] copied, int copiedLength,
+            EmbeddedCodec codec, long[] args, IntUnaryOperator memoryArguments, long userAddress, long limit, long extent) {
+        int[] offsets = codec.subBlockWords(Arrays.copyOf(copied, copiedLength), args, memoryArguments);
+        long[] values = new long[offsets.length];
+        byte[] word = new byte[8];
+        for (int i = 0; i < offsets.length; i++) {
+            values[i] = LittleEndian.u64(copied, offsets[i]);
+            long inside = subBlockOffset(values[i], userAddress, offsets[i], limit);
+            checkedLength(copied, (int) Math.min(inside, extent), extent);
+            long reference = copy.referenceAt((int) inside).value();
+            LittleEndian.putU64(word, 0, reference);
+            copy.write(offsets[i], word, 0, 8);
+            LittleEndian.putU64(copied, offsets[i], reference);
+        }
+        return new ToolWords(offsets, values);
+    }
+
+    /** The sub-block words of a tool's block as the tool wrote them: where each is, and its value. */
+    public static final class ToolWords {
+        private final int[] offsets;
+        private final long[] values;
+
+        private ToolWords(int[] offsets, long[] values) {
+            this.offsets = offsets;
+            this.values = values;
+        }
+
+        /** Writes the tool's own words back over the kernel's references, in {@code target}. */
+        public void restore(ArgumentPlacement.Placed target) {
+            byte[] word = new byte[8];
+            for (int i = 0; i < offsets.length; i++) {
+                LittleEndian.putU64(word, 0, values[i]);
+                target.write(offsets[i], word, 0, 8);
+            }
+        }
     }
 }

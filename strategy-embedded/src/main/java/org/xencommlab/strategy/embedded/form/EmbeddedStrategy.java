@@ -1,6 +1,5 @@
 package org.xencommlab.strategy.embedded.form;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
@@ -165,23 +164,11 @@ public final class EmbeddedStrategy implements ArgumentStrategy {
         int copiedLength = ToolBlocks.checkedLength(copied, 0, extent);
         long[] issued = args.clone();
         issued[memoryArgument] = block.reference().value();
-        int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
-        long[] original = new long[nested.length];
-        byte[] word = new byte[8];
-        for (int i = 0; i < nested.length; i++) {
-            original[i] = LittleEndian.u64(copied, nested[i]);
-            long inside = ToolBlocks.subBlockOffset(original[i], userAddress, nested[i], maxBlock);
-            ToolBlocks.checkedLength(copied, (int) Math.min(inside, extent), extent);
-            LittleEndian.putU64(word, 0, block.referenceAt((int) inside).value());
-            block.write(nested[i], word, 0, 8);
-        }
+        ToolBlocks.ToolWords toolWords = ToolBlocks.pointSubBlocksInto(block, copied, copiedLength, codec.get(), args,
+                codecs::memoryArgument, userAddress, maxBlock, extent);
         return new UserCall(issued, () -> {
             // The tool gets its block back as it wrote it, plus what the hypervisor wrote; never a kernel reference.
-            byte[] back = new byte[8];
-            for (int i = 0; i < nested.length; i++) {
-                LittleEndian.putU64(back, 0, original[i]);
-                block.write(nested[i], back, 0, 8);
-            }
+            toolWords.restore(block);
             block.copyToUser();
         });
     }

@@ -1,6 +1,5 @@
 package org.xencommlab.strategy.percpu.form;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.xencommlab.api.abi.ArgumentKind;
@@ -247,17 +246,8 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             byte[] copied = new byte[length];
             input.read(0, copied, 0, length);
             int copiedLength = ToolBlocks.checkedLength(copied, 0, extent);
-            int[] nested = codec.get().subBlockWords(Arrays.copyOf(copied, copiedLength), args, codecs::memoryArgument);
-            long[] original = new long[nested.length];
-            byte[] word = new byte[8];
-            for (int i = 0; i < nested.length; i++) {
-                original[i] = LittleEndian.u64(copied, nested[i]);
-                long inside = ToolBlocks.subBlockOffset(original[i], userAddress, nested[i], pageBytes);
-                ToolBlocks.checkedLength(copied, (int) Math.min(inside, extent), extent);
-                LittleEndian.putU64(word, 0, input.referenceAt((int) inside).value());
-                input.write(nested[i], word, 0, 8);
-                LittleEndian.putU64(copied, nested[i], input.referenceAt((int) inside).value());
-            }
+            ToolBlocks.ToolWords toolWords = ToolBlocks.pointSubBlocksInto(input, copied, copiedLength, codec.get(), args,
+                    codecs::memoryArgument, userAddress, pageBytes, extent);
             // The output page starts as the image of what the hypervisor reads, kernel words included.
             output.write(0, copied, 0, length);
             long[] issued = args.clone();
@@ -265,11 +255,7 @@ public final class PercpuPageStrategy implements ArgumentStrategy {
             return new UserCall(issued, () -> {
                 try {
                     // The tool gets its own words back, never a kernel reference.
-                    byte[] back = new byte[8];
-                    for (int i = 0; i < nested.length; i++) {
-                        LittleEndian.putU64(back, 0, original[i]);
-                        output.write(nested[i], back, 0, 8);
-                    }
+                    toolWords.restore(output);
                     lease.copyToUser(0, userAddress + pageBytes, length);
                 } finally {
                     lease.close();
