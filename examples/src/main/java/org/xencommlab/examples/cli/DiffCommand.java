@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compare two JSON reports of 'compare --format json': per configuration x scenario x metric,"
                 + " the median before and after, the change, and whether it is beyond the noise of the seeds"
-                + " (Welch's t-test at 5% when both sides ran several seeds).",
+                + " (Welch's t-test at 5%% when both sides ran several seeds).",
                 "Exit code 3 when a --fail-on threshold is passed."})
 final class DiffCommand implements Callable<Integer> {
     /** Exit code when a {@code --fail-on} threshold is passed. */
@@ -49,7 +49,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--fail-on", paramLabel = "METRIC>PCT",
             description = "Exit with 3 when METRIC's median grew by more than PCT percent in any configuration x"
-                    + " scenario, unless the change is within the noise (repeatable), e.g. --fail-on 'modelledNanos>5%'.")
+                    + " scenario, unless the change is within the noise (repeatable), e.g. --fail-on 'modelledNanos>5%%'.")
     private List<String> failOn = new ArrayList<>();
 
     record Threshold(String metric, double percent) {}
